@@ -1,0 +1,243 @@
+"""Split stage: one bulletin's text -> article drafts.
+
+A bulletin is the text layer of an e-paper page: headlines as short lines,
+paragraphs broken where a column ended, photo captions, section labels,
+paragraphs printed twice, articles cut off. Each line is classified by its
+shape, then a small state machine groups headline lines with the body that
+follows them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicons, load_lexicons
+from .read import normalise
+
+TERMINAL = "。！？!?…"
+CLOSERS = "”’」』）)》"
+REPLACEMENT = "\ufffd"
+
+LEAD = re.compile(r"^\s*本报讯\s*[（(][^）)]{0,40}[）)]\s*|^\s*本报讯\s*")
+BYLINE = re.compile(r"(?:^|(?<=[。！？”\s]))\s*本报记者\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*){1,4})$")
+CREDIT_ONLY = re.compile(r"^\s*(?:图/)?[\u4e00-\u9fff]{2,4}(?:[\s、][\u4e00-\u9fff]{2,4})*\s*摄\s*$")
+CAPTION_WITH_CREDIT = re.compile(r"^.{2,60}[。\s]\s*[\u4e00-\u9fff]{2,4}\s*摄\s*$")
+CLAUSE_PUNCT = re.compile(r"[，,；;]")
+SUBHEAD = re.compile(r"^[^，,。]{2,12}[：:]")
+HEADLINE_MAX = 36
+
+
+@dataclass
+class Block:
+    text: str
+    start: int  # offset in the bulletin text
+    gap_before: int  # blank lines before it
+    line_no: int
+
+
+@dataclass
+class Paragraph:
+    text: str
+    start_line: int
+    truncated: bool = False  # ends mid-sentence with no continuation
+
+
+@dataclass
+class ArticleDraft:
+    title_lines: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    byline_reporters: list[str] = field(default_factory=list)
+    section: str = ""
+    series: str = ""
+    flags: list[str] = field(default_factory=list)
+    start_line: int = 0
+
+    @property
+    def title(self) -> str:
+        return " / ".join(self.title_lines)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """Title lines, a blank line, then the body: the text evidence offsets point into."""
+        return "\n".join(self.title_lines) + "\n\n" + self.body
+
+    @property
+    def body_offset(self) -> int:
+        return len("\n".join(self.title_lines)) + 2
+
+
+def blocks_of(text: str) -> list[Block]:
+    blocks, offset, blank = [], 0, 0
+    for line_no, line in enumerate(text.splitlines(keepends=True), 1):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            blocks.append(Block(stripped, offset + lead, blank, line_no))
+            blank = 0
+        else:
+            blank += 1
+        offset += len(line)
+    return blocks
+
+
+def is_terminated(text: str) -> bool:
+    """Ends a sentence, or ends with a feature's closing 本报记者 byline."""
+    core = text.rstrip().rstrip(CLOSERS)
+    return bool(core) and (core[-1] in TERMINAL or bool(BYLINE.search(normalise(core))))
+
+
+class LineKind:
+    CAPTION = "caption"
+    LABEL = "label"
+    SERIES = "series"
+    BYLINE = "byline"
+    LEAD = "lead"
+    SHORT = "short"  # could be a headline line
+    BODY = "body"
+
+
+def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
+    kinds = []
+    for i, block in enumerate(blocks):
+        text = normalise(block.text)
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        after_gap = nxt.gap_before if nxt else 9
+        if text in lex.section_labels:
+            kinds.append(LineKind.LABEL)
+        elif lex.series_pattern.search(text) and len(text) <= 40:
+            kinds.append(LineKind.SERIES)
+        elif CREDIT_ONLY.match(text) or CAPTION_WITH_CREDIT.match(text) and len(text) <= 60:
+            kinds.append(LineKind.CAPTION)
+        elif nxt is not None and CREDIT_ONLY.match(normalise(nxt.text)) and len(text) <= 60:
+            kinds.append(LineKind.CAPTION)
+        elif BYLINE.match(text):
+            kinds.append(LineKind.BYLINE)
+        elif LEAD.match(text):
+            kinds.append(LineKind.LEAD)
+        elif _headline_shaped(text):
+            # A short line alone between wide gaps (picture space) is an uncredited caption.
+            picture_gap = block.gap_before >= 2 and after_gap >= 2 and len(text) <= 12
+            kinds.append(LineKind.CAPTION if picture_gap and i > 0 else LineKind.SHORT)
+        else:
+            kinds.append(LineKind.BODY)
+    return kinds
+
+
+def _headline_shaped(text: str) -> bool:
+    if len(text) > HEADLINE_MAX or is_terminated(text) or text.endswith(REPLACEMENT):
+        return False
+    if CLAUSE_PUNCT.search(text) or SUBHEAD.match(text):
+        return False
+    return not text.endswith(("、", "：", ":", "“", "（", "("))
+
+
+def _breaks_a_word(before: str, after: str, lex: Lexicons) -> bool:
+    """True when the line break falls inside a word: 惠民服|务, 有|序, 搭|起."""
+    if not before or not after:
+        return False
+    joined = before[-4:] + after[:4]
+    cut = len(before[-4:])
+    pos = 0
+    for token in lex.tokenizer.lcut(joined, HMM=False):
+        end = pos + len(token)
+        if pos < cut < end and len(token) >= 2:
+            return True
+        pos = end
+    return False
+
+
+def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
+    lex = lex or load_lexicons()
+    blocks = blocks_of(text)
+    kinds = classify(blocks, lex)
+    articles: list[ArticleDraft] = []
+    pending: list[str] = []  # headline lines waiting for their body
+    pending_line = 0
+    section = series = ""
+    current: ArticleDraft | None = None
+    seen_paragraphs: set[str] = set()
+
+    def start_article(first_line: int) -> ArticleDraft:
+        nonlocal pending, section, series, current
+        article = ArticleDraft(title_lines=pending, section=section, series=series,
+                               start_line=pending_line or first_line)
+        if not pending:
+            article.flags.append("no_headline")
+        pending, section, series = [], "", ""
+        articles.append(article)
+        current = article
+        return article
+
+    def add_body(article: ArticleDraft, block: Block, text: str) -> None:
+        key = normalise(text).replace(" ", "")
+        if key in seen_paragraphs or any(k.startswith(key) for k in seen_paragraphs if len(key) >= 30):
+            article.flags.append("duplicate_paragraph_dropped")
+            return
+        seen_paragraphs.add(key)
+        truncated = text.endswith(REPLACEMENT)
+        text = text.rstrip(REPLACEMENT)
+        last = article.paragraphs[-1] if article.paragraphs else None
+        if last and not last.truncated and not is_terminated(last.text):
+            last.text += text  # a paragraph broken by a column or page end
+            last.truncated = truncated
+        else:
+            article.paragraphs.append(Paragraph(text, block.line_no, truncated))
+
+    for i, (block, kind) in enumerate(zip(blocks, kinds)):
+        text = block.text
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if kind == LineKind.CAPTION:
+            continue
+        if kind == LineKind.LABEL:
+            if pending:
+                pending = []  # orphan headline lines printed apart from any body
+            section = text
+            continue
+        if kind == LineKind.SERIES:
+            series = text
+            continue
+        if kind == LineKind.BYLINE:
+            names = BYLINE.match(normalise(text)).group(1)
+            target = current
+            if target is not None:
+                target.byline_reporters += [n for n in re.split(r"[\s、，,]+", names) if n]
+            continue
+        if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
+            last = current.paragraphs[-1]
+            next_is_body = nxt is not None and kinds[i + 1] == LineKind.BODY
+            if next_is_body and ((not last.truncated and not is_terminated(last.text))
+                                 or _breaks_a_word(text, nxt.text, lex)):
+                add_body(current, block, text)  # a paragraph's opening, cut off by the column end
+                continue
+        if kind == LineKind.SHORT and pending and block.gap_before >= 2:
+            continue  # picture space inside a headline group: an uncredited caption
+        if kind == LineKind.SHORT:
+            if not pending:
+                pending_line = block.line_no
+            pending.append(text)
+            continue
+        if kind == LineKind.LEAD:
+            article = start_article(block.line_no)
+            add_body(article, block, text)
+            continue
+        # BODY
+        if pending or current is None:
+            article = start_article(block.line_no)
+            if not LEAD.match(text) and articles and len(articles) > 1:
+                article.flags.append("no_lead")
+            add_body(article, block, text)
+        else:
+            add_body(current, block, text)
+
+    for article in articles:
+        if article.paragraphs and (article.paragraphs[-1].truncated
+                                   or not is_terminated(article.paragraphs[-1].text)):
+            article.flags.append("cut_off")
+        inline = BYLINE.search(normalise(article.paragraphs[-1].text)) if article.paragraphs else None
+        if inline and not article.byline_reporters:
+            article.byline_reporters = [n for n in re.split(r"[\s、，,]+", inline.group(1)) if n]
+    return [a for a in articles if a.paragraphs]
