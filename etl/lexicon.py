@@ -34,7 +34,7 @@ class Keyword:
     weight: float
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: caches key on the loaded instance
 class Lexicons:
     district: str
     city: str

@@ -46,7 +46,6 @@ class Paragraph:
 class ArticleDraft:
     title_lines: list[str] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
-    byline_reporters: list[str] = field(default_factory=list)
     section: str = ""
     series: str = ""
     flags: list[str] = field(default_factory=list)
@@ -201,10 +200,8 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
             series = text
             continue
         if kind == LineKind.BYLINE:
-            names = BYLINE.match(normalise(text)).group(1)
-            target = current
-            if target is not None:
-                target.byline_reporters += [n for n in re.split(r"[\s、，,]+", names) if n]
+            if current is not None:  # a feature's closing 本报记者 X: kept as the body's last line
+                current.paragraphs.append(Paragraph(text, block.line_no))
             continue
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
@@ -237,7 +234,4 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         if article.paragraphs and (article.paragraphs[-1].truncated
                                    or not is_terminated(article.paragraphs[-1].text)):
             article.flags.append("cut_off")
-        inline = BYLINE.search(normalise(article.paragraphs[-1].text)) if article.paragraphs else None
-        if inline and not article.byline_reporters:
-            article.byline_reporters = [n for n in re.split(r"[\s、，,]+", inline.group(1)) if n]
     return [a for a in articles if a.paragraphs]

@@ -1,0 +1,203 @@
+"""Extract stage: an article draft -> a record with every field of records.md,
+each value with its evidence (offsets into the article text and its sentence)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dates
+from .labels import Token, labels
+from .lexicon import Lexicons, load_lexicons
+from .places import PlaceMention, find_places, streets_of, units_of
+from .quantities import Quantity, find_quantities
+from .read import normalise
+from .split import LEAD, ArticleDraft, split
+from .text import Evidence, Sentences
+
+REPORTER_ROLE = re.compile(r"(?:本报)?记者")
+OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道")
+NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+BYLINE_TAIL = re.compile(r"本报记者\s*((?:[\u4e00-\u9fff]{2,4}[ \u3000、，,]*){1,4})\s*$")
+
+
+@dataclass
+class ArticleRecord:
+    bulletin: str
+    seq: int
+    title: str
+    text: str
+    body_offset: int
+    first_sentence: str
+    reporters: list[str]
+    places: list[PlaceMention]
+    streets: list[str]
+    communities: list[str]
+    district_wide: bool
+    event_date: str | None
+    themes: list[str]
+    services: list[str]
+    participants: list[Quantity]
+    quantities: list[Quantity]
+    evidence: list[Evidence]
+    flags: list[str] = field(default_factory=list)
+    section: str = ""
+    series: str = ""
+
+    @property
+    def other_district_places(self) -> list[str]:
+        return list(dict.fromkeys(p.surface for p in self.places if p.status == "other_district"))
+
+    @property
+    def unknown_places(self) -> list[str]:
+        return list(dict.fromkeys(p.surface for p in self.places if p.status == "unknown"))
+
+    @property
+    def precision(self) -> str:
+        if self.communities:
+            return "community"
+        if self.streets:
+            return "street"
+        return "district" if self.district_wide else "none"
+
+    def as_json(self) -> dict:
+        return {
+            "bulletin": self.bulletin, "seq": self.seq, "title": self.title,
+            "first_sentence": self.first_sentence, "reporters": self.reporters,
+            "streets": self.streets, "communities": self.communities,
+            "district_wide": self.district_wide, "place_precision": self.precision,
+            "other_district_places": self.other_district_places, "unknown_places": self.unknown_places,
+            "event_date": self.event_date, "themes": self.themes, "services": self.services,
+            "participants": [q.as_dict() for q in self.participants],
+            "quantities": [q.as_dict() for q in self.quantities],
+            "flags": self.flags, "section": self.section, "series": self.series,
+            "evidence": [e.as_dict(self.text) for e in self.evidence],
+        }
+
+
+@dataclass
+class BulletinRecord:
+    name: str
+    text: str
+    issue: dates.IssueDate
+    articles: list[ArticleRecord]
+
+
+def reporters_of(text: str, body_offset: int) -> list[tuple[str, int]]:
+    """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets."""
+    found: list[tuple[str, int]] = []
+    body = text[body_offset:]
+    lead = LEAD.match(normalise(body))
+    spans = []
+    if lead:
+        spans.append((body_offset, body_offset + lead.end()))
+    tail = BYLINE_TAIL.search(normalise(body))
+    if tail:
+        spans.append((body_offset + tail.start(), body_offset + tail.end()))
+    for start, end in spans:
+        segment = normalise(text[start:end])
+        role = REPORTER_ROLE.search(segment)
+        if not role:
+            continue
+        pos = role.end()
+        for m in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", segment[pos:]):
+            chunk = m.group(0)
+            if not NAME.fullmatch(chunk):
+                if re.search(r"[\u4e00-\u9fff]", chunk):
+                    break
+                continue
+            if OTHER_ROLE.search(chunk) or chunk in ("本报讯",):
+                break
+            name_start = start + pos + m.start()
+            if chunk not in (n for n, _ in found):
+                found.append((chunk, name_start))
+    return found
+
+
+def first_sentence_of(body: str) -> str:
+    lead = LEAD.match(normalise(body))
+    rest = body[lead.end():] if lead else body
+    rest = rest.replace("\n", "")
+    cut = rest.find("。")
+    return rest[:cut + 1] if cut >= 0 else rest[:200]
+
+
+def is_district_wide(text: str, places: list[PlaceMention], lex: Lexicons) -> bool:
+    ours = [p for p in places if p.status != "other_district"]
+    if not ours and any(p.status == "other_district" for p in places):
+        return False
+    norm = normalise(text)
+    if any(marker in norm for marker in lex.district_markers):
+        return True
+    if ours or lex.single_site.search(norm):
+        return False
+    actor = re.compile(re.escape(lex.district) + r"[\u4e00-\u9fff]{0,12}?(?:" +
+                       "|".join(map(re.escape, lex.district_actors)) + r")")
+    return bool(actor.search(norm))
+
+
+def tokens_of(text: str, lex: Lexicons) -> list[Token]:
+    return [Token(w, s, e) for w, s, e in lex.tokenizer.tokenize(text)]
+
+
+def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:
+    text = draft.text
+    norm = normalise(text)
+    sentences = Sentences(text)
+    body_offset = draft.body_offset
+    title_end = body_offset - 2
+    first_para = draft.paragraphs[0].text if draft.paragraphs else ""
+    lead_end = body_offset + len(first_para)
+    evidence: list[Evidence] = []
+
+    reporters = reporters_of(text, body_offset)
+    evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
+
+    tokens = tokens_of(norm, lex)
+    boundaries = {t.start for t in tokens}
+    places = find_places(norm, lex, boundaries)
+    for p in places:
+        evidence.append(sentences.evidence(
+            "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
+
+    place_spans = [(p.start, p.end) for p in places]
+    label_tokens = [t for t in tokens if not any(s <= t.start < e for s, e in place_spans)]
+    themes, services, theme_hits, service_hits = labels(label_tokens, lex, title_end, lead_end)
+    evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
+    evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
+
+    event, found = dates.event_date(norm[body_offset:lead_end], body_offset, sentences.around)
+    if found:
+        evidence.append(sentences.evidence("event_date", event, found.start, found.end))
+
+    counted = _dedupe_title_counts(find_quantities(norm, lex), title_end)
+    participants = [q for q in counted if q.participant]
+    quantities = [q for q in counted if not q.participant]
+    for q in counted:
+        evidence.append(sentences.evidence("participants" if q.participant else "quantities",
+                                           q.value if q.value is not None else q.raw, q.start, q.end))
+
+    return ArticleRecord(
+        bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
+        first_sentence=first_sentence_of(text[body_offset:]),
+        reporters=[n for n, _ in reporters], places=places,
+        streets=streets_of(places), communities=units_of(places),
+        district_wide=is_district_wide(text, places, lex), event_date=event,
+        themes=themes, services=services, participants=participants, quantities=quantities,
+        evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
+        section=draft.section, series=draft.series,
+    )
+
+
+def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity]:
+    """A headline count (20个暖蜂驿站) repeats one in the body: keep the body's."""
+    body_values = {(q.value, q.unit) for q in found if q.start >= title_end}
+    return [q for q in found if q.start >= title_end or (q.value, q.unit) not in body_values]
+
+
+def extract_bulletin(text: str, name: str, path: Path | str | None = None,
+                     issue_option: str | None = None, lex: Lexicons | None = None) -> BulletinRecord:
+    lex = lex or load_lexicons()
+    drafts = split(text, lex)
+    articles = [extract_article(d, name, i, lex) for i, d in enumerate(drafts, 1)]
+    return BulletinRecord(name, text, dates.issue_date(path, text, issue_option), articles)

@@ -1,0 +1,152 @@
+"""Numerals as printed in Chinese reports: 20余, 1.7万, 两百, 一千二百, 二三十, 数百, 上万.
+
+The numeral span is found here, not by a general converter: 两三个 is a range
+(2–3), not 23; 百余 is "over a hundred".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+          "六": 6, "七": 7, "八": 8, "九": 9}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+
+CN = "零〇一二两三四五六七八九十百千万亿"
+PREFIX = r"(?P<prefix>近|约|超过|超|逾|达到|达|共计|共|累计|上)?"
+SUFFIX = r"(?P<suffix>余|多|来)?"
+# One pattern for every counted form; the groups say which form matched.
+NUMERAL = re.compile(
+    PREFIX
+    + r"(?:"
+    + r"(?P<arabic>\d+(?:\.\d+)?)(?P<arabic_mag>[万亿千百]?)"
+    + r"|(?P<teens>十几)"
+    + r"|(?P<vague>数|几)(?P<vague_mag>[十百千万]+)"
+    + r"|(?P<cn>[" + CN + r"]+)"
+    + r")"
+    + SUFFIX
+    + r"(?P<after_mag>(?<=[余多])[万千百])?"
+)
+
+
+@dataclass(frozen=True)
+class Count:
+    value: float | None  # best single value (None when only a vague magnitude is known)
+    low: float | None
+    high: float | None
+    approx: bool
+    start: int
+    end: int
+    raw: str
+
+
+def chinese_to_int(s: str) -> int | None:
+    """一千二百 -> 1200, 十七 -> 17, 两百 -> 200, 二〇二五 -> 2025. None if not a plain numeral."""
+    if not s or any(c not in DIGITS and c not in SMALL_UNITS and c not in BIG_UNITS for c in s):
+        return None
+    if all(c in DIGITS for c in s):  # digit by digit: 二〇二五
+        return int("".join(str(DIGITS[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in DIGITS:
+            if digit is not None:  # 二三 inside a numeral: a range, not a number
+                return None
+            digit = DIGITS[c]
+        elif c in SMALL_UNITS:
+            section += (1 if digit is None else digit) * SMALL_UNITS[c]
+            digit = None
+        else:
+            section = (section + (digit or 0)) or 1
+            total += section * BIG_UNITS[c]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def _chinese_range(s: str) -> tuple[int, int] | None:
+    """二三十 -> (20, 30), 两三 -> (2, 3), 十几 handled elsewhere."""
+    m = re.fullmatch(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]?)", s)
+    if not m:
+        return None
+    a, b = DIGITS[m.group(1)], DIGITS[m.group(2)]
+    if b != a + 1 and not (a == 2 and b == 3):
+        return None
+    mag = SMALL_UNITS.get(m.group(3)) or BIG_UNITS.get(m.group(3)) or 1
+    return a * mag, b * mag
+
+
+def _magnitude(chars: str) -> int:
+    value = 1
+    for c in chars:
+        value *= SMALL_UNITS.get(c) or BIG_UNITS.get(c, 1)
+    return value
+
+
+def parse_count(m: re.Match) -> Count | None:
+    prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
+    approx = prefix in ("近", "约", "超过", "超", "逾", "上") or bool(suffix)
+    value = low = high = None
+    if m.group("arabic"):
+        value = float(m.group("arabic")) * _magnitude(m.group("arabic_mag"))
+    elif m.group("teens"):
+        low, high, approx = 11, 19, True
+    elif m.group("vague"):
+        mag = _magnitude(m.group("vague_mag"))
+        low, high, approx = 2 * mag, 9 * mag, True
+    else:
+        cn = m.group("cn")
+        rng = _chinese_range(cn)
+        if rng:
+            (low, high), approx = rng, True
+            value = low
+        elif cn in BIG_UNITS or cn in SMALL_UNITS:  # 万余人, 上百名: the magnitude alone
+            value = _magnitude(cn)
+            if approx:
+                low, high = value, 2 * value - 1
+        else:
+            value = chinese_to_int(cn)
+            if value is None:
+                return None
+    if value is not None and m.group("after_mag"):  # 百余万
+        value *= _magnitude(m.group("after_mag"))
+    if value is not None and low is None:
+        if prefix == "近":
+            low, high = value * 0.8, value
+        elif prefix in ("超", "超过", "逾", "上") or suffix:
+            low, high = value, _upper_for(value, prefix)
+        elif prefix == "约":
+            low, high = value * 0.9, value * 1.1
+        else:
+            low = high = value
+    value, low, high = (_tidy(x) for x in (value, low, high))
+    return Count(value, low, high, approx, m.start(), m.end(), m.group(0))
+
+
+def _tidy(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    x = round(x, 3)
+    return int(x) if x == int(x) else x
+
+
+def _upper_for(value: float, prefix: str) -> float:
+    """20余 is 20–29, 130余 is 130–139, 1000余 is 1000–1099; 上百 is 100 up to 199."""
+    v = int(value)
+    step = 1
+    while v and v % (step * 10) == 0:
+        step *= 10
+    if v < 100:
+        return value + step - 1 if step > 1 else value
+    return value + max(min(step, v // 10), 1) - 1
+
+
+def find_counts(text: str) -> list[Count]:
+    """Every counted numeral in text with its span (unit and context are the caller's job)."""
+    counts = []
+    for m in NUMERAL.finditer(text):
+        if not (m.group("arabic") or m.group("teens") or m.group("vague") or m.group("cn")):
+            continue
+        count = parse_count(m)
+        if count is not None:
+            counts.append(count)
+    return counts

@@ -1,0 +1,119 @@
+"""Counts in an article: people who took part, and every other counted thing.
+
+A count is a numeral span (numbers.py), a unit from the unit lexicon, and the
+thing counted after it. What is skipped (ordinals, ages, dates, durations,
+rates, school names, set phrases) is listed in data/lexicons/quantity_rules.txt.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicons
+from .numbers import Count, find_counts
+from .text import clause_after, clause_before
+
+PERSON_UNITS = ("person",)
+# People nouns that may follow 1.7万 / 4万 with no classifier.
+BARE_COUNT = re.compile(r"[\u4e00-\u9fff]")
+WHAT_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]|(?:参加|参与|实现|入驻|注册|使用|齐聚|走进|共赴|获得|得到|进行|开展|提供|投入|覆盖|受益|在|的)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: int | float | None
+    low: int | float | None
+    high: int | float | None
+    approx: bool
+    unit: str
+    what: str
+    raw: str
+    start: int  # span of numeral + unit
+    end: int
+    participant: bool
+
+    def as_dict(self) -> dict:
+        out = {"value": self.value, "approx": self.approx, "low": self.low, "high": self.high,
+               "unit": self.unit, "raw": self.raw, "start": self.start, "end": self.end}
+        if self.participant:
+            out["who"] = self.what
+            if self.value is None:
+                out["text"] = self.raw
+        else:
+            out["what"] = self.what
+        return out
+
+
+def _unit_at(text: str, pos: int, lex: Lexicons) -> tuple[str, int] | None:
+    """The unit printed at pos (longest first); N大X counts X with unit 个."""
+    if text.startswith("大", pos) and pos + 1 < len(text) and BARE_COUNT.match(text[pos + 1]):
+        return "个", pos + 1
+    for size in (3, 2, 1):
+        unit = text[pos:pos + size]
+        if unit in lex.units:
+            return unit, pos + size
+    return None
+
+
+def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
+    before, after = text[:count.start], text[count.end:]
+    if any(before.endswith(w) for w in lex.skip_before):
+        return True
+    if any(after.startswith(w) for w in lex.skip_after):
+        return True
+    # Letters around digits: 5G, PCBA2, model numbers.
+    if count.start and text[count.start - 1].isascii() and text[count.start - 1].isalnum():
+        return True
+    if after[:1].isascii() and after[:1].isalpha():
+        return True
+    # 一 before a classifier is an article (一场活动, 一个环节), not a count.
+    return count.raw == "一"
+
+
+def _what(text: str, pos: int) -> str:
+    m = WHAT_STOP.search(text, pos, min(len(text), pos + 16))
+    end = m.start() if m else min(len(text), pos + 12)
+    return text[pos:end].strip("“”\"' ")
+
+
+def _is_participant(text: str, q_start: int, q_end: int, lex: Lexicons) -> bool | None:
+    before = clause_before(text, q_start, 10)
+    after = clause_after(text, q_end, 16)
+    verdict = None
+    for cue, where, means in lex.participation:
+        window = before if where == "before" else after
+        if cue in window:
+            if means == "count":
+                return False
+            verdict = True
+    return verdict
+
+
+def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
+    found: list[Quantity] = []
+    for count in find_counts(text):
+        if count.value is not None and count.value <= 0 or _skipped(text, count, lex):
+            continue
+        unit_at = _unit_at(text, count.end, lex)
+        if unit_at is None:
+            # 1.7万居民: a large count may stand with no classifier before its noun.
+            if count.value and count.value >= 10_000 and count.raw[-1:] in "万亿" and \
+                    count.end < len(text) and BARE_COUNT.match(text[count.end]):
+                unit, end = "", count.end
+            else:
+                continue
+        else:
+            unit, end = unit_at
+        what = _what(text, end)
+        if any(what.startswith(w) or unit == w for w in lex.structure_nouns):
+            continue
+        kind = lex.units.get(unit, "")
+        participant = False
+        if kind in PERSON_UNITS:
+            verdict = _is_participant(text, count.start, end, lex)
+            # With no cue, parallel clauses decide: 61名在职党员积极参与…；11名在职党员充分发挥…
+            participant = verdict is True or verdict is None and any(
+                p.participant and p.what == what and "。" not in text[p.end:count.start] for p in found)
+        found.append(Quantity(count.value, count.low, count.high, count.approx, unit, what,
+                              text[count.start:end], count.start, end, participant))
+    return found
