@@ -40,9 +40,52 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    from .ingest import ingest_paths
+    from .store import database_url, make_engine
+    paths = bulletin_paths(args.paths)
+    if not paths:
+        print("no bulletin files found in: " + " ".join(args.paths) + " (give .txt files or folders)",
+              file=sys.stderr)
+        return 2
+    engine = make_engine(args.db)
+    with tqdm(total=len(paths), unit="file", desc="ingest", disable=args.quiet, file=sys.stderr) as bar:
+        report = ingest_paths(engine, paths, workers=args.workers, issue_date=args.issue_date,
+                              progress=lambda _: bar.update())
+    print(report.summary())
+    print(f"store: {database_url(args.db).split('@')[-1]}")
+    return 1 if report.refused else 0
+
+
+def cmd_stats(args) -> int:
+    from .store import make_engine, stats
+    figures = stats(make_engine(args.db))
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:24s} {value}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="平城区 bulletin ETL")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="store bulletins in the database")
+    p.add_argument("paths", nargs="+", help="bulletin files or folders")
+    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or sqlite:///data/pingcheng.db)")
+    p.add_argument("--workers", type=int, default=1, help="parse in N processes")
+    p.add_argument("--issue-date", help="issue date of the bulletin(s), YYYY-MM-DD")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("stats", help="counts of what the store holds")
+    p.add_argument("--db", help="SQLAlchemy URL")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")

@@ -14,7 +14,7 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CN = "零〇一二两三四五六七八九十百千万亿"
-PREFIX = r"(?P<prefix>近|约|超过|超|逾|达到|达|共计|共|累计|上)?"
+PREFIX = r"(?P<prefix>近|约|超过|超|逾|达到|达|共计|共|累计|上(?=[百千万]))?"
 SUFFIX = r"(?P<suffix>余|多|来)?"
 # One pattern for every counted form; the groups say which form matched.
 NUMERAL = re.compile(
@@ -39,14 +39,19 @@ class Count:
     start: int
     end: int
     raw: str
+    numeral: str  # the numeral alone, without 近/约/余/多
 
 
 def chinese_to_int(s: str) -> int | None:
     """一千二百 -> 1200, 十七 -> 17, 两百 -> 200, 二〇二五 -> 2025. None if not a plain numeral."""
     if not s or any(c not in DIGITS and c not in SMALL_UNITS and c not in BIG_UNITS for c in s):
         return None
-    if all(c in DIGITS for c in s):  # digit by digit: 二〇二五
-        return int("".join(str(DIGITS[c]) for c in s))
+    if all(c in DIGITS for c in s):
+        if len(s) == 1:
+            return DIGITS[s]
+        if len(s) >= 3 or "〇" in s or "零" in s:  # digit by digit: 二〇二五
+            return int("".join(str(DIGITS[c]) for c in s))
+        return None  # 二三, 两三: a range, read by _chinese_range
     total, section, digit = 0, 0, None
     for c in s:
         if c in DIGITS:
@@ -99,9 +104,11 @@ def parse_count(m: re.Match) -> Count | None:
         if rng:
             (low, high), approx = rng, True
             value = low
-        elif cn in BIG_UNITS or cn in SMALL_UNITS:  # 万余人, 上百名: the magnitude alone
+        elif cn in BIG_UNITS or cn in SMALL_UNITS:  # 万余人, 上百名, 近千: the magnitude alone
+            if not approx:
+                return None  # 万达, 亿方园, 百姓: part of a word, not a count
             value = _magnitude(cn)
-            if approx:
+            if prefix != "近" and prefix != "约":
                 low, high = value, 2 * value - 1
         else:
             value = chinese_to_int(cn)
@@ -119,7 +126,8 @@ def parse_count(m: re.Match) -> Count | None:
         else:
             low = high = value
     value, low, high = (_tidy(x) for x in (value, low, high))
-    return Count(value, low, high, approx, m.start(), m.end(), m.group(0))
+    numeral = m.group(0)[len(prefix):len(m.group(0)) - len(suffix) - len(m.group("after_mag") or "")]
+    return Count(value, low, high, approx, m.start(), m.end(), m.group(0), numeral)
 
 
 def _tidy(x: float | None) -> float | int | None:

@@ -14,7 +14,7 @@ from .lexicon import Lexicons
 
 CJK = r"\u4e00-\u9fff"
 # 锦祥、柳航里等社区 / （民谐、民德、民懋社区）: names printed once with a shared suffix.
-GROUP_LIST = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,6}})等?(?:[0-9一二两三四五六七八九十]+个)?(社区|村)")
+GROUP_LIST = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,6}}?)等?(?:[0-9一二两三四五六七八九十]+个)?(社区|村)")
 UNKNOWN_UNIT = re.compile(rf"([{CJK}]{{2,5}}?)(社区|村)(?![{CJK}]{{0,2}}(?:服务中心|卫生|小区|居委会|委会))")
 
 # Words that make "X社区" a phrase (各个社区, 辖区社区), not a name.
@@ -96,7 +96,7 @@ def find_places(text: str, lex: Lexicons, boundaries: set[int] | None = None) ->
     street_by_pos = {m.end: m for m in mentions if m.level == "street" and m.status == "ours"}
     for end, street in street_by_pos.items():
         u = UNKNOWN_UNIT.match(text, end)
-        if u and not NOT_A_NAME.search(u.group(1)) and not any(s <= u.start() < e for s, e in taken):
+        if u and not NOT_A_NAME.search(u.group(1)) and not any(s < u.end() and u.start() < e for s, e in taken):
             surface = u.group(1) + u.group(2)
             mentions.append(PlaceMention(surface, u.start(), u.end(), surface,
                                          "village" if u.group(2) == "村" else "community",

@@ -66,8 +66,9 @@ def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
         return True
     if after[:1].isascii() and after[:1].isalpha():
         return True
-    # 一 before a classifier is an article (一场活动, 一个环节), not a count.
-    return count.raw == "一"
+    # 一 before a classifier is an article (一场活动, 一个环节); a lone 二 is an ordinal
+    # (二次分配, 二大队): counts say 两.
+    return count.numeral in ("一", "二")
 
 
 def _what(text: str, pos: int) -> str:

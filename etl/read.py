@@ -16,9 +16,6 @@ class ReadError(ValueError):
     """A file that cannot be turned into bulletin text; the message says why."""
 
 
-# Tried in order after the BOM check; GB18030 is a superset of GBK and GB2312.
-_FALLBACK_ENCODINGS = ("utf-8", "gb18030")
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -27,33 +24,41 @@ _BOMS = (
 
 
 def decode(data: bytes, name: str = "<bytes>") -> str:
-    """Decode bulletin bytes: BOM first, then strict UTF-8 / GB18030, then detection."""
+    """Decode bulletin bytes: BOM, then strict UTF-8, then the likelier of GB18030 and
+    BOM-less UTF-16, then charset detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding)
-    if _looks_like_bomless_utf16(data):
-        encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        return data.decode(encoding)
-    if b"\x00" in data:
-        raise ReadError(f"{name}: binary data, not a text bulletin (文件含二进制内容，不是文本公报)")
-    for encoding in _FALLBACK_ENCODINGS:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        candidates.append((_chinese_share(text), encoding, text))
+    if candidates:
+        share, encoding, text = max(candidates)
+        if share >= 0.5:
+            return text
+    if b"\x00" in data:
+        raise ReadError(f"{name}: binary data, not a text bulletin (文件含二进制内容，不是文本公报)")
     best = from_bytes(data).best()
     if best is None:
         raise ReadError(f"{name}: unknown text encoding; save it as UTF-8 and try again (无法识别编码，请另存为 UTF-8)")
     return str(best)
 
 
-def _looks_like_bomless_utf16(data: bytes) -> bool:
-    # CJK text in UTF-16 without a BOM still has many zero bytes in one lane (ASCII, punctuation).
-    if len(data) < 4 or len(data) % 2:
-        return False
-    zeros_even, zeros_odd = data[0::2].count(0), data[1::2].count(0)
-    half = len(data) // 2
-    return max(zeros_even, zeros_odd) > 0.2 * half and min(zeros_even, zeros_odd) == 0
+def _chinese_share(text: str) -> float:
+    """Share of ideographs and Chinese punctuation: high for Chinese text in the right encoding."""
+    if not text:
+        return 0.0
+    chinese = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+                  or "\uff00" <= c <= "\uffef" or c in "“”‘’…—")
+    return chinese / len(text)
 
 
 def read_text(path: Path) -> str:

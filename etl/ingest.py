@@ -1,0 +1,123 @@
+"""Ingest: files -> read -> split -> extract -> store, one transaction per bulletin.
+
+Unchanged bulletins are skipped by content hash before any parsing; parsing may
+run in worker processes while this process writes.
+"""
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from .extract import BulletinRecord, extract_bulletin
+from .lexicon import load_lexicons
+from .read import ReadError, decode
+from .store import Bulletin, store_bulletin
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # stored | replaced | unchanged | refused
+    articles: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def refused(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    def summary(self) -> str:
+        articles = sum(o.articles for o in self.outcomes if o.status in ("stored", "replaced"))
+        lines = [f"{len(self.outcomes)} files: {self.count('stored')} stored, {self.count('replaced')} replaced, "
+                 f"{self.count('unchanged')} unchanged, {self.count('refused')} refused; {articles} articles written"]
+        lines += [f"  refused {o.path}: {o.reason}" for o in self.refused]
+        return "\n".join(lines)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Job:
+    path: str
+    name: str
+    data: bytes
+    digest: str
+    issue_date: str | None
+
+
+def parse_job(job: Job) -> BulletinRecord:
+    text = decode(job.data, job.name)
+    return extract_bulletin(text, job.name, job.path, job.issue_date, load_lexicons())
+
+
+def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_date: str | None = None,
+                 progress: Callable[[FileOutcome], None] | None = None, synthetic: bool = False) -> IngestReport:
+    report = IngestReport()
+
+    def done(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+
+    with Session(engine) as session:
+        known = dict(session.execute(select(Bulletin.name, Bulletin.content_hash)).all())
+    jobs: list[Job] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            done(FileOutcome(str(path), "refused", reason=f"cannot read: {e.strerror or e}"))
+            continue
+        digest = content_hash(data)
+        if known.get(path.name) == digest:
+            done(FileOutcome(str(path), "unchanged"))
+            continue
+        jobs.append(Job(str(path), path.name, data, digest, issue_date))
+
+    def write(job: Job, record: BulletinRecord) -> None:
+        for attempt in range(3):
+            try:
+                status = store_bulletin(engine, record, job.digest, synthetic)
+                break
+            except (IntegrityError, OperationalError):
+                if attempt == 2:  # another ingest kept winning the race for this bulletin
+                    raise
+        done(FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0))
+
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [(job, pool.submit(parse_job, job)) for job in jobs]
+            for job, future in futures:
+                try:
+                    record = future.result()
+                except ReadError as e:
+                    done(FileOutcome(job.path, "refused", reason=str(e)))
+                    continue
+                write(job, record)
+    else:
+        for job in jobs:
+            try:
+                record = parse_job(job)
+            except ReadError as e:
+                done(FileOutcome(job.path, "refused", reason=str(e)))
+                continue
+            write(job, record)
+    return report

@@ -1,0 +1,241 @@
+"""Store stage: SQLAlchemy 2 schema and the writes of one bulletin, in one transaction.
+
+SQLite file under data/ by default; any SQLAlchemy URL (PostgreSQL for shared
+deployments) through --db or DATABASE_URL.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        create_engine, delete, event, func, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .extract import ArticleRecord, BulletinRecord
+from .lexicon import PROJECT_DIR
+
+DEFAULT_DB = PROJECT_DIR / "data" / "pingcheng.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Bulletin(Base):
+    __tablename__ = "bulletins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    issue_date: Mapped[str | None] = mapped_column(String(10))
+    issue_precision: Mapped[str] = mapped_column(String(16))
+    issue_source: Mapped[str] = mapped_column(String(16))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    articles: Mapped[list[Article]] = relationship(back_populates="bulletin", cascade="all, delete-orphan",
+                                                   passive_deletes=True)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    first_sentence: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    body_offset: Mapped[int] = mapped_column(Integer)
+    reporters: Mapped[str] = mapped_column(Text)  # JSON list
+    district_wide: Mapped[bool] = mapped_column(Boolean, index=True)
+    place_precision: Mapped[str] = mapped_column(String(16))
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    activity_date: Mapped[date | None] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(16), index=True)  # day | issue | inferred | unknown
+    participants_low: Mapped[float] = mapped_column(Float, default=0)  # sum of lower bounds
+    participants_vague: Mapped[int] = mapped_column(Integer, default=0)  # counts with no number (数百名)
+    participants_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    flags: Mapped[str] = mapped_column(Text)  # JSON list
+    section: Mapped[str] = mapped_column(String(64))
+    bulletin: Mapped[Bulletin] = relationship(back_populates="articles")
+    places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    labels: Mapped[list[Label]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    counts: Mapped[list[CountRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Place(Base):
+    __tablename__ = "places"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # ours | other_district | unknown | implied
+    street: Mapped[str | None] = mapped_column(String(64), index=True)
+    code: Mapped[str | None] = mapped_column(String(16))
+    surface: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # theme | service
+    key: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_labels_kind_key", "kind", "key"),)
+
+
+class CountRow(Base):
+    __tablename__ = "counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    participant: Mapped[bool] = mapped_column(Boolean)
+    value: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    approx: Mapped[bool] = mapped_column(Boolean)
+    unit: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a writer
+    cursor.execute("PRAGMA busy_timeout=30000")  # concurrent ingests wait instead of failing
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:
+    """The date an activity is placed on, and how sure that is."""
+    issue = bulletin.issue
+    issue_day = _parse_date(issue.value) if issue.value else None
+    if record.event_date and not record.event_date.startswith("--"):
+        return _parse_date(record.event_date), "day"
+    if record.event_date and issue_day:  # --10-26 in an issue of 2024-11-02
+        month, day = int(record.event_date[2:4]), int(record.event_date[5:7])
+        year = issue_day.year - (1 if (month, day) > (issue_day.month, issue_day.day) else 0)
+        try:
+            return date(year, month, day), "inferred"
+        except ValueError:
+            return None, "unknown"
+    if issue_day:
+        return issue_day, "issue" if issue.precision == "day" else "inferred"
+    return None, "unknown"
+
+
+def _parse_date(value: str) -> date | None:
+    parts = value.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def article_row(record: ArticleRecord, bulletin: BulletinRecord) -> Article:
+    activity, precision = _activity_date(record, bulletin)
+    people = record.participants
+    article = Article(
+        seq=record.seq, title=record.title, first_sentence=record.first_sentence, text=record.text,
+        body_offset=record.body_offset, reporters=json.dumps(record.reporters, ensure_ascii=False),
+        district_wide=record.district_wide, place_precision=record.precision,
+        event_date=record.event_date, activity_date=activity, date_precision=precision,
+        participants_low=sum((q.low or 0) for q in people if q.low is not None),
+        participants_vague=sum(1 for q in people if q.value is None),
+        participants_approx=any(q.approx for q in people),
+        flags=json.dumps(record.flags, ensure_ascii=False), section=record.section,
+    )
+    named = set()
+    for p in record.places:
+        article.places.append(Place(name=p.name, level=p.level, status=p.status, street=p.street,
+                                    code=p.code, surface=p.surface, start=p.start, end=p.end))
+        named.add((p.name, p.status))
+    for street in record.streets:  # streets implied by a community get a row too, for coverage
+        if (street, "ours") not in named:
+            article.places.append(Place(name=street, level="street", status="implied", street=street,
+                                        code=None, surface="", start=None, end=None))
+    for kind, keys in (("theme", record.themes), ("service", record.services)):
+        article.labels += [Label(kind=kind, key=k, rank=i) for i, k in enumerate(keys)]
+    for q in record.participants + record.quantities:
+        article.counts.append(CountRow(participant=q.participant, value=q.value, low=q.low, high=q.high,
+                                       approx=q.approx, unit=q.unit, what=q.what, raw=q.raw,
+                                       start=q.start, end=q.end))
+    for e in record.evidence:
+        article.evidence.append(EvidenceRow(field=e.field, value=e.value, start=e.start, end=e.end,
+                                            sentence_start=e.sentence_start, sentence_end=e.sentence_end))
+    return article
+
+
+def known_hash(session: Session, name: str) -> str | None:
+    return session.scalar(select(Bulletin.content_hash).where(Bulletin.name == name))
+
+
+def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False) -> str:
+    """Write one bulletin in one transaction: 'stored', 'replaced' or 'unchanged'."""
+    with Session(engine) as session, session.begin():
+        old = session.scalar(select(Bulletin).where(Bulletin.name == record.name).with_for_update())
+        if old is not None and old.content_hash == content_hash:
+            return "unchanged"
+        outcome = "stored"
+        if old is not None:
+            session.execute(delete(Bulletin).where(Bulletin.id == old.id))
+            session.flush()
+            outcome = "replaced"
+        bulletin = Bulletin(name=record.name, content_hash=content_hash, issue_date=record.issue.value,
+                            issue_precision=record.issue.precision, issue_source=record.issue.source,
+                            synthetic=synthetic, ingested_at=datetime.now(timezone.utc), text=record.text)
+        bulletin.articles = [article_row(a, record) for a in record.articles]
+        session.add(bulletin)
+    return outcome
+
+
+def stats(engine: Engine) -> dict:
+    with Session(engine) as session:
+        def count(model, *where):
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+        return {
+            "bulletins": count(Bulletin),
+            "articles": count(Article),
+            "places": count(Place, Place.status != "implied"),
+            "places_other_district": count(Place, Place.status == "other_district"),
+            "places_unknown": count(Place, Place.status == "unknown"),
+            "participant_counts": count(CountRow, CountRow.participant.is_(True)),
+            "other_counts": count(CountRow, CountRow.participant.is_(False)),
+            "labels": count(Label),
+            "evidence": count(EvidenceRow),
+        }

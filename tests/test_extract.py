@@ -1,0 +1,119 @@
+"""Extractors on small strings: places, counts, dates, labels, reporters, evidence."""
+from etl.dates import event_date, find_dates, issue_date
+from etl.extract import extract_bulletin, reporters_of
+from etl.places import find_places, streets_of, units_of
+from etl.quantities import find_quantities
+from etl.text import Sentences
+
+
+def test_aliases_resolve_to_official_names(lex):
+    places = find_places("平城区清源街道清源西街社区和新华街街道局前社区", lex)
+    assert streets_of(places) == ["清远街道", "新华街道"]
+    assert units_of(places) == ["清远西街社区", "局前社区"]
+
+
+def test_group_lists_are_expanded(lex):
+    places = find_places("永泰街道联合锦祥、柳航里等社区工作人员；宜业团组（民谐、民德、民懋社区）", lex)
+    assert units_of(places) == ["锦祥社区", "柳航里社区", "民谐社区", "民德社区", "民懋社区"]
+
+
+def test_community_implies_its_street(lex):
+    assert streets_of(find_places("近日，华北星社区举办演出。", lex)) == ["文瀛湖街道"]
+
+
+def test_other_district_places_are_kept_apart(lex):
+    places = find_places("云冈区平盛街道下沉安荣里社区实地巡查", lex)
+    assert streets_of(places) == [] and units_of(places) == []
+    assert {p.status for p in places} == {"other_district"}
+
+
+def test_other_district_prefix_marks_a_known_name(lex):
+    places = find_places("新荣区新华街道开展活动", lex)
+    assert places[0].status == "other_district"
+
+
+def test_unknown_community_after_a_street_is_kept_with_a_flag(lex):
+    places = find_places("平城区新华街道悦悦社区新时代文明实践站", lex)
+    unknown = [p for p in places if p.status == "unknown"]
+    assert [(p.name, p.street) for p in unknown] == [("悦悦社区", "新华街道")]
+
+
+def test_participants_are_kept_apart_from_other_counts(lex):
+    found = find_quantities("现场170余位老人共品佳肴。1.7万居民注册使用，帮助120余名居民实现就近就业。", lex)
+    people = [(q.value, q.approx) for q in found if q.participant]
+    other = sorted(q.value for q in found if not q.participant)
+    assert people == [(170, True)]
+    assert other == [120, 17000]
+
+
+def test_vague_participant_count_has_no_value_but_bounds(lex):
+    found = find_quantities("活动吸引了数百名居民驻足观看。", lex)
+    assert [(q.value, q.low, q.high, q.participant) for q in found] == [(None, 200, 900, True)]
+
+
+def test_ordinals_years_ages_rates_and_set_phrases_are_not_counts(lex):
+    text = ("第二期夜校于2025年开班，62岁的王姨说，满意率95%，构建三位一体体系、三级责任机制，"
+            "平城区23校，一场讲座，每周不少于4天，经过10个月试点，12345热线。")
+    assert find_quantities(text, lex) == []
+
+
+def test_counts_with_chinese_numerals_and_big_x(lex):
+    found = find_quantities("两个社区开展活动，建成4大服务板块，发放宣传资料1000余份。", lex)
+    assert [(q.value, q.unit) for q in found] == [(2, "个"), (4, "个"), (1000, "份")]
+
+
+def test_event_date_takes_a_year_stated_in_its_sentence():
+    lead = "5月24日，2025年平城区科技活动周在迎宾广场启动。"
+    sentences = Sentences(lead)
+    assert event_date(lead, 0, sentences.around)[0] == "2025-05-24"
+    assert event_date("10月26日，文兴社区开展活动。", 0, Sentences("10月26日，文兴社区开展活动。").around)[0] == "--10-26"
+    assert event_date("近日，社区开展活动。", 0, sentences.around)[0] is None
+
+
+def test_chinese_numeral_dates():
+    assert [(d.month, d.day) for d in find_dates("五月二十四日")] == [(5, 24)]
+
+
+def test_issue_date_sources(tmp_path):
+    named = tmp_path / "2025-06-03_page2.txt"
+    named.write_text("正文", encoding="utf-8")
+    assert issue_date(named, "") == issue_date(named, "").__class__("2025-06-03", "day", "filename")
+    sidecar = tmp_path / "page.txt"
+    sidecar.write_text("正文", encoding="utf-8")
+    (tmp_path / "page.date").write_text("2024-11-02\n", encoding="utf-8")
+    assert issue_date(sidecar, "").source == "sidecar"
+    assert issue_date(None, "", "2025-01-01").source == "option"
+    assert issue_date(None, "2025年5月24日，活动启动。").precision == "inferred"
+    assert issue_date(None, "近日活动启动。").precision == "unknown"
+
+
+def test_reporters_not_photographers():
+    text = "标题\n\n本报讯（通讯员 王五 记者 尚丽 孙露）近日，活动开展。邸东芳摄"
+    assert [n for n, _ in reporters_of(text, 4)] == ["尚丽", "孙露"]
+    byline = "标题\n\n正文开始。本报记者 郑林"
+    assert [n for n, _ in reporters_of(byline, 4)] == ["郑林"]
+
+
+def test_every_value_carries_evidence_inside_the_article(lex):
+    text = ("社区义诊送健康\n\n本报讯（记者 郑林）10月26日，平城区鹿苑街道崇仁社区开展义诊活动，"
+            "20余名居民参加，医生为居民测量血压。\n")
+    article = extract_bulletin(text, "t.txt", lex=lex).articles[0]
+    assert article.streets == ["鹿苑街道"] and article.communities == ["崇仁社区"]
+    assert article.themes[0] == "health" and "free_clinic" in article.services
+    assert article.event_date == "--10-26"
+    assert [q.value for q in article.participants] == [20]
+    fields = {e.field for e in article.evidence}
+    assert {"reporters", "places", "themes", "services", "event_date", "participants"} <= fields
+    for e in article.evidence:
+        assert 0 <= e.start < e.end <= len(article.text)
+        assert e.sentence_start <= e.start and e.end <= e.sentence_end
+    quote = {e.field: article.text[e.start:e.end] for e in article.evidence}
+    assert quote["reporters"] == "郑林" and quote["event_date"] == "10月26日"
+
+
+def test_district_wide(lex):
+    wide = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区医保局推出新模式。\n", "a.txt", lex=lex)
+    local = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区17校开展开放日。\n", "b.txt", lex=lex)
+    round_up = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区各街道在文兴社区等地开展活动。\n", "c.txt", lex=lex)
+    assert wide.articles[0].district_wide and not local.articles[0].district_wide
+    assert round_up.articles[0].district_wide

@@ -1,0 +1,85 @@
+from etl.split import split
+
+FEATURE = """
+
+振华街道
+
+织密防汛安全网
+
+本报讯（记者 段雨萌）日前，平城区振华街道全面排查隐患。街道主要领导带头深入
+
+一线，实地勘察风险隐患点。
+
+社区播报
+
+关爱老年心理
+乐享幸福晚年
+
+
+
+在社区活动现场拍摄。
+
+张三摄
+
+本报讯（记者 尚丽 孙露）近日，工农路社区开展心理健康讲座。
+
+活动受到居民好评。
+
+活动受到居民好评。
+
+公共卫生间精细化服务彰显城市温度
+
+对公共卫生间进行深度清洁消毒。服务中心持续提升服务。本报记者 邸东芳
+
+平城区残联开展观影活动
+
+本报讯（记者 锦秀）为丰富残疾人文化生活，近日，平城区残联开展观影活动，用艺术形式传递法治力量与
+"""
+
+
+def test_articles_headlines_and_bodies():
+    articles = split(FEATURE)
+    assert [a.title for a in articles] == [
+        "振华街道 / 织密防汛安全网",
+        "关爱老年心理 / 乐享幸福晚年",
+        "公共卫生间精细化服务彰显城市温度",
+        "平城区残联开展观影活动",
+    ]
+
+
+def test_paragraph_broken_by_a_column_end_is_rejoined():
+    first = split(FEATURE)[0]
+    assert len(first.paragraphs) == 1
+    assert "带头深入一线，实地勘察" in first.body
+
+
+def test_section_label_and_caption_are_not_text():
+    second = split(FEATURE)[1]
+    assert second.section == "社区播报"
+    assert "张三摄" not in second.text and "拍摄" not in second.text
+
+
+def test_paragraph_printed_twice_is_kept_once():
+    second = split(FEATURE)[1]
+    assert second.body.count("活动受到居民好评") == 1
+    assert "duplicate_paragraph_dropped" in second.flags
+
+
+def test_feature_without_lead_and_cut_off_article_are_kept_and_flagged():
+    articles = split(FEATURE)
+    assert "no_lead" in articles[2].flags and "本报记者 邸东芳" in articles[2].body
+    assert "cut_off" in articles[3].flags
+    assert "cut_off" not in articles[2].flags
+
+
+def test_body_without_headline_at_the_top_of_a_page():
+    articles = split("本报讯（记者 李雪峰）日前，平城区综治中心举办网格工作宣传活动。\n\n活动现场很热闹。\n")
+    assert len(articles) == 1 and articles[0].title == "" and "no_headline" in articles[0].flags
+
+
+def test_short_line_that_breaks_a_word_continues_the_paragraph():
+    text = ("标题一行\n\n本报讯（记者 甲乙）近日，活动开展。\n\n"
+            "AI智习室带来实实在在的惠民服\n\n务：辖区内所有适龄学生可免费体验。\n")
+    articles = split(text)
+    assert len(articles) == 1
+    assert "惠民服务：辖区内" in articles[0].body

@@ -1,0 +1,59 @@
+"""Storage on a real SQLite file and a real PostgreSQL server."""
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from etl.ingest import ingest_paths
+from etl.store import Article, Bulletin, Place, stats
+from conftest import SAMPLES
+
+
+def test_ingest_samples_then_again_changes_nothing(engine):
+    first = ingest_paths(engine, sorted(SAMPLES.glob("*.txt")))
+    assert first.count("stored") == 5 and not first.refused
+    before = stats(engine)
+    assert before["bulletins"] == 5 and before["articles"] == 46
+    again = ingest_paths(engine, sorted(SAMPLES.glob("*.txt")))
+    assert again.count("unchanged") == 5
+    assert stats(engine) == before
+
+
+def test_changed_file_replaces_its_old_records(engine, tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("标题一\n\n本报讯（记者 郑林）近日，崇仁社区开展义诊活动。\n", encoding="utf-8")
+    ingest_paths(engine, [path])
+    path.write_text("标题二\n\n本报讯（记者 郑林）近日，先锋村开展敬老活动。\n\n"
+                    "另一篇\n\n本报讯（记者 尚丽）近日，文兴社区开展讲座。\n", encoding="utf-8")
+    report = ingest_paths(engine, [path])
+    assert report.outcomes[0].status == "replaced"
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Bulletin)) == 1
+        assert s.scalars(select(Article.title).order_by(Article.seq)).all() == ["标题二", "另一篇"]
+        names = set(s.scalars(select(Place.name)))
+    assert "崇仁社区" not in names and {"先锋村", "文兴社区", "鹿苑街道"} <= names
+
+
+def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypatch):
+    path = tmp_path / "page.txt"
+    shutil.copy(SAMPLES / "000_8acc8cdd8bbd3a19.txt", path)
+    ingest_paths(engine, [path])
+    before = stats(engine)
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充\n\n本报讯（记者 甲乙）近日，新增活动。\n",
+                    encoding="utf-8")
+
+    import etl.store as store
+    real_row = store.article_row
+    calls = {"n": 0}
+
+    def failing_row(record, bulletin):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real_row(record, bulletin)
+
+    monkeypatch.setattr(store, "article_row", failing_row)
+    with pytest.raises(RuntimeError):
+        ingest_paths(engine, [path])
+    assert stats(engine) == before
