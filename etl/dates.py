@@ -88,7 +88,12 @@ def issue_date(path: Path | str | None, text: str, option: str | None = None) ->
         if m:
             value = "-".join(g for g in m.groups() if g)
             return IssueDate(value, _precision_of(value), "filename")
-    full = [d for d in find_dates(text) if d.year]
+    full = []
+    for sentence in re.split(r"(?<=[。！？\n])", text):
+        year = YEAR.search(sentence)
+        for d in find_dates(sentence):
+            if d.year or year:
+                full.append(FoundDate(d.year or int(year.group(1)), d.month, d.day, d.start, d.end))
     if full:
         latest = max(full, key=lambda d: (d.year, d.month, d.day))
         return IssueDate(latest.iso(), "inferred", "text")

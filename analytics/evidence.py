@@ -1,0 +1,34 @@
+"""Article text with every extracted value highlighted where it was found. All bulletin text
+is HTML-escaped: a bulletin holding <script> shows it as text."""
+from __future__ import annotations
+
+import html
+
+FIELD_STYLE = {
+    "places": ("#cfe8ff", "地点"), "places_other_district": ("#e0e0e0", "外区地点"),
+    "places_unknown": ("#ffe0b3", "未识别地点"), "participants": ("#ffd6d6", "参与人数"),
+    "quantities": ("#fff3b0", "数量"), "themes": ("#d9f2d9", "主题词"), "services": ("#eadcff", "服务词"),
+    "event_date": ("#ffc8f0", "日期"), "reporters": ("#d0f0f0", "记者"),
+}
+
+
+def highlight_html(text: str, evidence: list[dict]) -> str:
+    """Non-overlapping spans, earliest and longest first; each <mark> says what it is."""
+    spans, taken_until = [], -1
+    for e in sorted(evidence, key=lambda e: (e["start"], -(e["end"] - e["start"]))):
+        if e["start"] >= taken_until and 0 <= e["start"] < e["end"] <= len(text):
+            spans.append(e)
+            taken_until = e["end"]
+    out, pos = [], 0
+    for e in spans:
+        color, label = FIELD_STYLE.get(e["field"], ("#eee", e["field"]))
+        out.append(html.escape(text[pos:e["start"]]))
+        tip = html.escape(f"{label}: {e['value']}", quote=True)
+        out.append(f'<mark style="background:{color}" title="{tip}">{html.escape(text[e["start"]:e["end"]])}</mark>')
+        pos = e["end"]
+    out.append(html.escape(text[pos:]))
+    return "<div class='article-text'>" + "".join(out).replace("\n", "<br>") + "</div>"
+
+
+def legend_html() -> str:
+    return " ".join(f'<mark style="background:{c}">{html.escape(label)}</mark>' for c, label in FIELD_STYLE.values())
