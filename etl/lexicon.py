@@ -76,9 +76,12 @@ def _keywords(path: Path) -> list[Keyword]:
     return [Keyword(r["key"], r["keyword"], float(r["weight"])) for r in _read_csv(path)]
 
 
-@functools.lru_cache(maxsize=4)
 def load_lexicons(root: Path | None = None) -> Lexicons:
-    root = Path(root) if root else data_dir()
+    return _load(Path(root) if root else data_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(root: Path) -> Lexicons:
     config = tomllib.loads((root / "district.toml").read_text(encoding="utf-8"))
     lex_dir = root / config.get("lexicons", "lexicons")
     gazetteer = load_gazetteer(root / config["divisions"], root / config["aliases"])

@@ -16,9 +16,13 @@ WIDGET_KEYS = {"date_from": "f_from", "date_to": "f_to", "include_undated": "f_u
                "communities": "f_communities", "themes": "f_themes", "services": "f_services", "q": "f_q"}
 
 
-@st.cache_resource
 def engine():
-    return make_engine(database_url())
+    return _engine(database_url())
+
+
+@st.cache_resource
+def _engine(url: str):
+    return make_engine(url)
 
 
 def lex():
@@ -50,7 +54,7 @@ def ensure_store() -> None:
 
 
 def version() -> tuple:
-    return queries.store_version(engine())
+    return (database_url(), *queries.store_version(engine()))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -1,0 +1,139 @@
+"""Every page headless with Streamlit's AppTest on the sample data; figures checked against the store."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import exports, figures, queries
+from analytics.evidence import highlight_html
+from analytics.filters import Filters
+from etl.ingest import ingest_paths
+from etl.store import make_engine
+from conftest import ROOT, SAMPLES
+
+PAGES = ["pages/coverage.py", "pages/themes.py", "pages/timeline.py", "pages/articles.py", "pages/import.py"]
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'app.db'}"
+    ingest_paths(make_engine(url), sorted(SAMPLES.glob("*.txt")))
+    return url
+
+
+@pytest.fixture
+def app(store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_overview_figures_match_the_store(app, store_url, lex):
+    o = queries.overview(make_engine(store_url), Filters())
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["文章（活动报道）"] == str(o.articles) == "46"
+    assert metrics["覆盖街道"] == f"{o.streets_covered} / 18"
+    assert metrics["覆盖社区和村"] == f"{o.units_covered} / 202"
+    assert metrics["参与人数"].startswith("≥ ")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    app.switch_page(page)
+    app.run()
+    assert not app.exception
+
+
+def test_coverage_counts_gaps_against_the_store(app, store_url, lex):
+    app.switch_page("pages/coverage.py")
+    app.run()
+    cov = queries.coverage(make_engine(store_url), Filters(), lex.gazetteer)
+    units = cov[cov["level"] != "street"]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["无活动的社区和村"] == str(int((units["articles"] == 0).sum()))
+    assert len(app.dataframe[0].value) == int((units["articles"] == 0).sum())
+
+
+def test_street_filter_narrows_the_community_list_and_the_url(app):
+    app.sidebar.multiselect(key="f_streets").select("开源街道").run()
+    options = app.sidebar.multiselect(key="f_communities").options
+    assert "民懋社区" in options and "先锋村" not in options
+    assert app.query_params["streets"] in ("开源街道", ["开源街道"])
+    assert int(app.metric[0].value) < 46
+
+
+def test_filters_are_read_from_the_url(store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["themes"] = "safety"
+    at.run()
+    expected = queries.overview(make_engine(store_url), Filters(themes=("safety",))).articles
+    assert at.sidebar.multiselect(key="f_themes").value == ["safety"]
+    assert at.metric[0].value == str(expected)
+
+
+def test_empty_store_shows_guidance(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("ETL_DATA_DIR", str(_data_without_bulletins(tmp_path)))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("还没有文章" in i.value for i in at.info)
+
+
+def _data_without_bulletins(tmp_path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("bulletins", "*.db*"))
+    return data
+
+
+def test_import_page_can_be_closed(store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.setenv("PINGCHENG_IMPORT", "off")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    with pytest.raises(Exception):
+        at.switch_page("pages/import.py").run()
+        assert not at.exception
+
+
+def test_filters_round_trip_through_url_params():
+    from datetime import date
+    f = Filters(date_from=date(2025, 1, 1), streets=("开源街道", "新华街道"), themes=("elderly",), q="义诊",
+                include_undated=False)
+    assert Filters.from_params(f.to_params()) == f
+    assert Filters.from_params({"from": "not-a-date", "streets": "开源街道"}).date_from is None
+
+
+def test_csv_has_a_bom_and_xlsx_opens(tmp_path):
+    import pandas as pd
+    frame = pd.DataFrame({"标题": ["社区义诊"], "街道": [["开源街道", "新华街道"]]})
+    data = exports.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf") and "开源街道、新华街道".encode() in data
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(exports.xlsx_bytes(frame))
+    assert pd.read_excel(path).iloc[0]["标题"] == "社区义诊"
+
+
+def test_evidence_is_highlighted_and_markup_escaped():
+    text = "近日<script>alert(1)</script>崇仁社区开展义诊"
+    start = text.index("崇仁社区")
+    out = highlight_html(text, [{"field": "places", "value": "崇仁社区", "start": start, "end": start + 4}])
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<mark style="background:#cfe8ff" title="地点: 崇仁社区">崇仁社区</mark>' in out
+
+
+def test_choropleth_from_deployer_boundaries(tmp_path, store_url, lex):
+    boundaries = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "开源街道"},
+        "geometry": {"type": "Polygon", "coordinates": [[[113.30, 40.08], [113.32, 40.08], [113.32, 40.10],
+                                                          [113.30, 40.08]]]}}]}
+    cov = queries.coverage(make_engine(store_url), Filters(), lex.gazetteer)
+    fig = figures.district_map(lex.outline_path, cov, boundaries)
+    assert len(fig.data) == 2
+    assert list(fig.data[1].z) == [int(cov.set_index("name").loc["开源街道", "articles"])]
+    assert json.loads(fig.to_json())["data"][1]["locations"] == ["开源街道"]
