@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import common
 
-st.set_page_config(page_title="平城区社区工作看板", page_icon="📰", layout="wide")
+st.set_page_config(page_title="平城区社区工作看板", page_icon=":material/newspaper:", layout="wide")
 
 
 def overview() -> None:
@@ -55,12 +55,12 @@ common.ensure_store()
 st.session_state["_view_figures"] = {}
 common.sidebar_filters()
 pages = [
-    st.Page(overview, title="总览", icon="🏠", default=True, url_path="overview"),
-    st.Page("pages/coverage.py", title="覆盖", icon="🗺️", url_path="coverage"),
-    st.Page("pages/themes.py", title="主题与服务", icon="🏷️", url_path="themes"),
-    st.Page("pages/timeline.py", title="趋势", icon="📈", url_path="timeline"),
-    st.Page("pages/articles.py", title="文章", icon="📄", url_path="articles"),
+    st.Page(overview, title="总览", icon=":material/home:", default=True, url_path="overview"),
+    st.Page("pages/coverage.py", title="覆盖", icon=":material/map:", url_path="coverage"),
+    st.Page("pages/themes.py", title="主题与服务", icon=":material/label:", url_path="themes"),
+    st.Page("pages/timeline.py", title="趋势", icon=":material/trending_up:", url_path="timeline"),
+    st.Page("pages/articles.py", title="文章", icon=":material/article:", url_path="articles"),
 ]
 if common.import_page_mode() != "off":
-    pages.append(st.Page("pages/import.py", title="导入", icon="⬆️", url_path="import"))
+    pages.append(st.Page("pages/import.py", title="导入", icon=":material/upload:", url_path="import"))
 st.navigation(pages).run()

@@ -1,0 +1,148 @@
+"""End to end in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from etl.ingest import ingest_paths
+from etl.store import make_engine
+from conftest import ROOT, SAMPLES
+
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PAGES = {"": "总览", "coverage": "覆盖", "themes": "主题与服务", "timeline": "趋势", "articles": "文章",
+         "import": "导入公报"}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until(condition, timeout=60, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
+    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt")))
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=db)
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def healthy():
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200
+        except OSError:
+            return False
+    try:
+        _wait_until(healthy, 60, "the Streamlit server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _loaded(page, heading):
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def test_screenshots_of_every_page(server, page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path, heading in PAGES.items():
+        page.goto(f"{server}/{path}")
+        _loaded(page, heading)
+        if path in ("", "coverage", "themes"):
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        shot = SCREENSHOTS / f"{path or 'overview'}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+def test_filter_survives_a_reload_from_its_url(server, page):
+    page.goto(f"{server}/")
+    _loaded(page, "总览")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
+    page.get_by_role("option", name="开源街道").click()
+    page.wait_for_url("**streets=*", timeout=30_000)
+    url = page.url
+    assert "%E5%BC%80%E6%BA%90%E8%A1%97%E9%81%93" in url or "开源街道" in url
+    fresh = page.context.new_page()
+    fresh.goto(url)
+    _loaded(fresh, "总览")
+    fresh.locator('[data-testid="stSidebar"]').get_by_text("开源街道", exact=True).first.wait_for(timeout=30_000)
+    articles = fresh.locator('[data-testid="stMetricValue"]').first
+    articles.wait_for(timeout=30_000)
+    assert 0 < int(articles.inner_text()) < 46
+
+
+def test_clicking_a_bar_cross_filters(server, page):
+    page.goto(f"{server}/coverage")
+    _loaded(page, "覆盖")
+    bar = page.locator(".js-plotly-plot .bars .point path").first
+    bar.wait_for(timeout=30_000)
+    bar.click(force=True)
+    page.wait_for_url("**streets=*", timeout=30_000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("街道", exact=False).first.wait_for(timeout=30_000)
+
+
+def test_download_csv_and_png(server, page, tmp_path):
+    page.goto(f"{server}/articles")
+    _loaded(page, "文章")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    csv_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(csv_path)
+    assert csv_path.suffix == ".csv" and csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "标题" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0] or \
+        "title" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+
+    page.goto(f"{server}/coverage")
+    _loaded(page, "覆盖")
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    with page.expect_download(timeout=60_000) as info:
+        chart.locator('.modebar-btn[data-title*="ownload"]').first.click()
+    png_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(png_path)
+    assert png_path.suffix == ".png" and png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png_path.name.startswith("平城区")
