@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .extract import extract_bulletin
 from .lexicon import load_lexicons
-from .read import ReadError, read_text
+from .formats import to_text
+from .read import ReadError
 from .sources import bulletin_paths
 
 
@@ -17,9 +18,9 @@ def cmd_extract(args) -> int:
     failed = 0
     for path in bulletin_paths(args.paths):
         try:
-            text = read_text(path)
+            text = to_text(path.name, path.read_bytes())
         except (OSError, ReadError) as e:
-            print(f"skipped: {e}", file=sys.stderr)
+            print(f"refused: {e}", file=sys.stderr)
             failed += 1
             continue
         record = extract_bulletin(text, path.name, path, args.issue_date, lex)
@@ -53,7 +54,7 @@ def cmd_ingest(args) -> int:
     engine = make_engine(args.db)
     with tqdm(total=len(paths), unit="file", desc="ingest", disable=args.quiet, file=sys.stderr) as bar:
         report = ingest_paths(engine, paths, workers=args.workers, issue_date=args.issue_date,
-                              progress=lambda _: bar.update())
+                              progress=lambda _: bar.update(), max_mb=args.max_mb)
     print(report.summary())
     print(f"store: {database_url(args.db).split('@')[-1]}")
     return 1 if report.refused else 0
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="parse in N processes")
     p.add_argument("--issue-date", help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--max-mb", type=float, help="refuse files larger than this (default 20, or $ETL_MAX_FILE_MB)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", help="counts of what the store holds")

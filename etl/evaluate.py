@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .extract import extract_bulletin
 from .lexicon import load_lexicons
-from .read import read_text
+from .formats import to_text
 from .sources import bulletin_paths
 
 IGNORED = re.compile(r"[\s“”\"'‘’《》（）()，,。.、：:；;！!？?/·\-—…]+")
@@ -122,7 +122,7 @@ def extract_for_scoring(paths) -> list[dict]:
     lex = load_lexicons()
     rows = []
     for path in bulletin_paths(paths):
-        record = extract_bulletin(read_text(path), path.name, path, lex=lex)
+        record = extract_bulletin(to_text(path.name, path.read_bytes()), path.name, path, lex=lex)
         rows += [a.as_json() for a in record.articles]
     return rows
 

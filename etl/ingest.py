@@ -6,6 +6,7 @@ run in worker processes while this process writes.
 from __future__ import annotations
 
 import hashlib
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,12 @@ from sqlalchemy.orm import Session
 
 from .extract import BulletinRecord, extract_bulletin
 from .lexicon import load_lexicons
-from .read import ReadError, decode
+from .formats import check_size, max_bytes, to_text
+from .read import ReadError
 from .store import Bulletin, store_bulletin
+
+
+ATTEMPTS = 6
 
 
 @dataclass
@@ -60,16 +65,20 @@ class Job:
     data: bytes
     digest: str
     issue_date: str | None
+    limit: int
 
 
 def parse_job(job: Job) -> BulletinRecord:
-    text = decode(job.data, job.name)
+    text = to_text(job.name, job.data, job.limit)
     return extract_bulletin(text, job.name, job.path, job.issue_date, load_lexicons())
 
 
 def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_date: str | None = None,
-                 progress: Callable[[FileOutcome], None] | None = None, synthetic: bool = False) -> IngestReport:
+                 progress: Callable[[FileOutcome], None] | None = None, synthetic: bool = False,
+                 max_mb: float | None = None) -> IngestReport:
+    """A refused file never stops the others; each bulletin is stored in its own transaction."""
     report = IngestReport()
+    limit = max_bytes(max_mb)
 
     def done(outcome: FileOutcome) -> None:
         report.outcomes.append(outcome)
@@ -82,24 +91,30 @@ def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_
     for path in paths:
         path = Path(path)
         try:
+            check_size(path.name, path.stat().st_size, limit)  # before reading a huge file into memory
             data = path.read_bytes()
+        except ReadError as e:
+            done(FileOutcome(str(path), "refused", reason=str(e)))
+            continue
         except OSError as e:
-            done(FileOutcome(str(path), "refused", reason=f"cannot read: {e.strerror or e}"))
+            done(FileOutcome(str(path), "refused", reason=f"{path.name}: cannot read: {e.strerror or e} (无法读取文件)"))
             continue
         digest = content_hash(data)
         if known.get(path.name) == digest:
             done(FileOutcome(str(path), "unchanged"))
             continue
-        jobs.append(Job(str(path), path.name, data, digest, issue_date))
+        jobs.append(Job(str(path), path.name, data, digest, issue_date, limit))
 
     def write(job: Job, record: BulletinRecord) -> None:
-        for attempt in range(3):
+        for attempt in range(ATTEMPTS):
             try:
                 status = store_bulletin(engine, record, job.digest, synthetic)
                 break
             except (IntegrityError, OperationalError):
-                if attempt == 2:  # another ingest kept winning the race for this bulletin
+                # Another ingest wrote the same bulletin, or held the SQLite write lock: try again.
+                if attempt == ATTEMPTS - 1:
                     raise
+                time.sleep(0.05 * (attempt + 1))
         done(FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0))
 
     if workers > 1 and len(jobs) > 1:

@@ -7,7 +7,6 @@ evidence quotes the original.
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -59,10 +58,6 @@ def _chinese_share(text: str) -> float:
     chinese = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
                   or "\uff00" <= c <= "\uffef" or c in "“”‘’…—")
     return chinese / len(text)
-
-
-def read_text(path: Path) -> str:
-    return decode(Path(path).read_bytes(), str(path))
 
 
 def _build_width_map() -> dict[int, str]:

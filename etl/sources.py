@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-BULLETIN_SUFFIXES = (".txt",)
+from .formats import SUFFIXES as BULLETIN_SUFFIXES
 
 
 def bulletin_paths(paths: list[str | Path], suffixes=BULLETIN_SUFFIXES) -> list[Path]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         create_engine, delete, event, func, select)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from .extract import ArticleRecord, BulletinRecord
@@ -137,8 +139,21 @@ def make_engine(url: str | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     return engine
+
+
+def create_schema(engine: Engine, attempts: int = 5) -> None:
+    """Create missing tables and indexes. Two processes starting on a new store race to
+    create them; the loser sees 'already exists' and tries again, finding them made."""
+    for attempt in range(attempts):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:

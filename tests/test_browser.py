@@ -80,9 +80,13 @@ def page(browser):
     context.close()
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def _loaded(page, heading):
+    """The page's heading is shown and the app's script run has finished."""
     page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.locator(IDLE).wait_for(timeout=60_000)
 
 
 def test_screenshots_of_every_page(server, page):
@@ -103,7 +107,7 @@ def test_filter_survives_a_reload_from_its_url(server, page):
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
     page.get_by_role("option", name="开源街道").click()
-    page.wait_for_url("**streets=*", timeout=30_000)
+    page.wait_for_url("**streets=*", timeout=60_000)
     url = page.url
     assert "%E5%BC%80%E6%BA%90%E8%A1%97%E9%81%93" in url or "开源街道" in url
     fresh = page.context.new_page()
