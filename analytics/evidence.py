@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from .vocabulary import PRECISION_ZH
+
 FIELD_STYLE = {
     "places": ("#cfe8ff", "地点"), "places_other_district": ("#e0e0e0", "外区地点"),
     "places_unknown": ("#ffe0b3", "未识别地点"), "participants": ("#ffd6d6", "参与人数"),
@@ -32,3 +34,16 @@ def highlight_html(text: str, evidence: list[dict]) -> str:
 
 def legend_html() -> str:
     return " ".join(f'<mark style="background:{c}">{html.escape(label)}</mark>' for c, label in FIELD_STYLE.values())
+
+
+
+
+def article_header_html(detail: dict) -> str:
+    """Headline and facts of one article; every printed string escaped."""
+    facts = [f"{detail['bulletin']} 第 {detail['seq']} 篇",
+             f"日期 {detail['activity_date'] or '不明'}（{PRECISION_ZH.get(detail['date_precision'], '')}）",
+             "记者 " + ("、".join(detail["reporters"]) or "—")]
+    if detail["flags"]:
+        facts.append("标记 " + ", ".join(detail["flags"]))
+    return (f"<h3>{html.escape(detail['title'] or '（无标题）')}</h3>"
+            f"<p style='color:#666'>{html.escape(' · '.join(facts))}</p>")

@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from .vocabulary import PRECISION_ZH
+
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
-PRECISION_ZH = {"day": "确切日期", "issue": "见报日期", "inferred": "推断日期", "unknown": "日期不明"}
 
 
 def _style(fig: go.Figure, title: str) -> go.Figure:

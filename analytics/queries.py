@@ -12,9 +12,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
-from etl.store import Article, Bulletin, CountRow, EvidenceRow, Label, Place
+from etl.store import Article, Bulletin, Label, Place
 
 from .filters import Filters
 
@@ -189,28 +190,24 @@ def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFram
 
 
 def article_detail(engine: Engine, article_id: int) -> dict | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(Article, Bulletin.name.label("bulletin"), Bulletin.issue_date)
-                           .join(Bulletin, Bulletin.id == Article.bulletin_id)
-                           .where(Article.id == article_id)).mappings().first()
-        if row is None:
+    """One article with its text, evidence spans, counts and places."""
+    with Session(engine) as session:
+        article = session.get(Article, article_id)
+        if article is None:
             return None
-        evidence = conn.execute(select(EvidenceRow.field, EvidenceRow.value, EvidenceRow.start, EvidenceRow.end)
-                                .where(EvidenceRow.article_id == article_id).order_by(EvidenceRow.start)).all()
-        counts = conn.execute(select(CountRow.participant, CountRow.value, CountRow.low, CountRow.high,
-                                     CountRow.approx, CountRow.unit, CountRow.what, CountRow.raw)
-                              .where(CountRow.article_id == article_id)).mappings().all()
-        places = conn.execute(select(Place.name, Place.level, Place.status, Place.street, Place.surface)
-                              .where(Place.article_id == article_id)).mappings().all()
-    article = row["Article"]
-    return {
-        "id": article.id, "bulletin": row["bulletin"], "issue_date": row["issue_date"], "seq": article.seq,
-        "title": article.title, "text": article.text, "activity_date": article.activity_date,
-        "date_precision": article.date_precision, "event_date": article.event_date,
-        "reporters": json.loads(article.reporters), "flags": json.loads(article.flags),
-        "evidence": [dict(field=e[0], value=e[1], start=e[2], end=e[3]) for e in evidence],
-        "counts": [dict(c) for c in counts], "places": [dict(p) for p in places],
-    }
+        return {
+            "id": article.id, "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
+            "seq": article.seq, "title": article.title, "text": article.text,
+            "activity_date": article.activity_date, "date_precision": article.date_precision,
+            "event_date": article.event_date, "reporters": json.loads(article.reporters),
+            "flags": json.loads(article.flags),
+            "evidence": [dict(field=e.field, value=e.value, start=e.start, end=e.end)
+                         for e in sorted(article.evidence, key=lambda e: e.start)],
+            "counts": [dict(participant=c.participant, value=c.value, low=c.low, high=c.high, approx=c.approx,
+                            unit=c.unit, what=c.what, raw=c.raw) for c in article.counts],
+            "places": [dict(name=p.name, level=p.level, status=p.status, street=p.street, surface=p.surface)
+                       for p in article.places],
+        }
 
 
 def unknown_and_other_places(engine: Engine, f: Filters) -> pd.DataFrame:

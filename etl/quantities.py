@@ -50,7 +50,7 @@ def _unit_at(text: str, pos: int, lex: Lexicons) -> tuple[str, int] | None:
         return "个", pos + 1
     for size in (3, 2, 1):
         unit = text[pos:pos + size]
-        if unit in lex.units:
+        if len(unit) == size and unit in lex.units:
             return unit, pos + size
     return None
 

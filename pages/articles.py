@@ -1,7 +1,7 @@
 """文章: searchable, sortable table; the article view with highlighted evidence."""
 import streamlit as st
 
-from analytics.evidence import highlight_html, legend_html
+from analytics.evidence import article_header_html, highlight_html, legend_html
 from ui import common
 
 st.title("文章")
@@ -21,16 +21,14 @@ if not common.empty_store_guidance():
             key="art_table")
         common.table_downloads(table.drop(columns=["id"]), "文章", "articles")
         rows = event.selection.rows if event else []
-        chosen = int(table.iloc[rows[0]]["id"]) if rows else st.session_state.get("article_id")
-        if chosen is None:
+        if rows:  # the open article lives in the URL too, so it can be sent as a link
+            st.query_params["article"] = str(int(table.iloc[rows[0]]["id"]))
+        chosen = st.query_params.get("article")
+        detail = common.queries.article_detail(common.engine(), int(chosen)) if (chosen or "").isdigit() else None
+        if detail is None:
             st.caption("点击表格中的一行，查看文章全文及抽取依据。")
         else:
-            st.session_state["article_id"] = chosen
-            detail = common.engine() and common.queries.article_detail(common.engine(), chosen)
-            if detail:
-                st.subheader(detail["title"] or "（无标题）")
-                st.caption(f"{detail['bulletin']} 第 {detail['seq']} 篇 · 日期 {detail['activity_date'] or '不明'}"
-                           f"（{detail['date_precision']}）· 记者 {'、'.join(detail['reporters']) or '—'}"
-                           + (f" · 标记 {', '.join(detail['flags'])}" if detail["flags"] else ""))
-                st.markdown(legend_html(), unsafe_allow_html=True)
-                st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)
+            st.divider()
+            st.markdown(article_header_html(detail), unsafe_allow_html=True)
+            st.markdown(legend_html(), unsafe_allow_html=True)
+            st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)

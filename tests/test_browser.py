@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,14 @@ PAGES = {"": "总览", "coverage": "覆盖", "themes": "主题与服务", "timel
          "import": "导入公报"}
 
 pytestmark = pytest.mark.browser
+HOSTILE = ("社区讲座<b>加粗</b>\n\n本报讯（记者 郑林）近日<script>window.__pwned=1</script>，崇仁社区开展讲座"
+           "<img src=x onerror=\"window.__pwned=2\">，居民参加。\n")
+
+
+@dataclass
+class Server:
+    url: str
+    db: str
 
 
 def _free_port() -> int:
@@ -41,7 +50,9 @@ def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
     db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
-    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt")))
+    hostile = tmp_path_factory.mktemp("hostile") / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt")) + [hostile])
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=db)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -56,7 +67,7 @@ def server(tmp_path_factory):
             return False
     try:
         _wait_until(healthy, 60, "the Streamlit server")
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", db)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -92,7 +103,7 @@ def _loaded(page, heading):
 def test_screenshots_of_every_page(server, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, heading in PAGES.items():
-        page.goto(f"{server}/{path}")
+        page.goto(f"{server.url}/{path}")
         _loaded(page, heading)
         if path in ("", "coverage", "themes"):
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
@@ -102,7 +113,7 @@ def test_screenshots_of_every_page(server, page):
 
 
 def test_filter_survives_a_reload_from_its_url(server, page):
-    page.goto(f"{server}/")
+    page.goto(f"{server.url}/")
     _loaded(page, "总览")
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
@@ -120,7 +131,7 @@ def test_filter_survives_a_reload_from_its_url(server, page):
 
 
 def test_clicking_a_bar_cross_filters(server, page):
-    page.goto(f"{server}/coverage")
+    page.goto(f"{server.url}/coverage")
     _loaded(page, "覆盖")
     bar = page.locator(".js-plotly-plot .bars .point path").first
     bar.wait_for(timeout=30_000)
@@ -130,7 +141,7 @@ def test_clicking_a_bar_cross_filters(server, page):
 
 
 def test_download_csv_and_png(server, page, tmp_path):
-    page.goto(f"{server}/articles")
+    page.goto(f"{server.url}/articles")
     _loaded(page, "文章")
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="下载 CSV").first.click()
@@ -140,7 +151,7 @@ def test_download_csv_and_png(server, page, tmp_path):
     assert "标题" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0] or \
         "title" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
 
-    page.goto(f"{server}/coverage")
+    page.goto(f"{server.url}/coverage")
     _loaded(page, "覆盖")
     chart = page.locator(".js-plotly-plot").first
     chart.hover()
@@ -150,3 +161,20 @@ def test_download_csv_and_png(server, page, tmp_path):
     info.value.save_as(png_path)
     assert png_path.suffix == ".png" and png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png_path.name.startswith("平城区")
+
+
+def test_markup_in_a_bulletin_is_shown_as_text(server, page):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from etl.store import Article
+    with Session(make_engine(server.db)) as s:
+        article_id = s.scalar(select(Article.id).where(Article.title.like("%<b>%")))
+    page.goto(f"{server.url}/articles?article={article_id}")
+    _loaded(page, "文章")
+    body = page.locator(".article-text")
+    body.wait_for(timeout=30_000)
+    assert "<script>window.__pwned=1</script>" in body.inner_text()
+    assert '<img src=x onerror="window.__pwned=2">' in body.inner_text()
+    assert body.locator("img, script, b").count() == 0
+    assert "社区讲座<b>加粗</b>" in page.locator("h3").first.inner_text()
+    assert page.evaluate("window.__pwned") is None

@@ -137,3 +137,20 @@ def test_choropleth_from_deployer_boundaries(tmp_path, store_url, lex):
     assert len(fig.data) == 2
     assert list(fig.data[1].z) == [int(cov.set_index("name").loc["开源街道", "articles"])]
     assert json.loads(fig.to_json())["data"][1]["locations"] == ["开源街道"]
+
+
+def test_article_view_from_its_url_highlights_evidence(store_url, monkeypatch):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from etl.store import Article
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    with Session(make_engine(store_url)) as s:
+        article_id = s.scalar(select(Article.id).where(Article.title.like("先锋村%")))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["article"] = str(article_id)
+    at.run()
+    at.switch_page("pages/articles.py").run()
+    assert not at.exception
+    html = "".join(m.value for m in at.markdown)
+    assert "先锋村170余位老人" in html
+    assert 'title="地点: 先锋村"' in html and 'title="参与人数: 170"' in html

@@ -12,6 +12,7 @@ from analytics.filters import Filters
 from etl.lexicon import load_lexicons
 from etl.store import database_url, make_engine, stats
 
+URL_FILTER_KEYS = ("from", "to", "undated", "streets", "communities", "themes", "services", "q")
 WIDGET_KEYS = {"date_from": "f_from", "date_to": "f_to", "include_undated": "f_undated", "streets": "f_streets",
                "communities": "f_communities", "themes": "f_themes", "services": "f_services", "q": "f_q"}
 
@@ -124,10 +125,11 @@ def sidebar_filters() -> Filters:
                 themes=tuple(state.get("f_themes", [])), services=tuple(state.get("f_services", [])),
                 q=(state.get("f_q") or "").strip())
     st.session_state["filters"] = f
-    params = f.to_params()
-    if {k: st.query_params.get_all(k) for k in st.query_params} != \
-            {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
-        st.query_params.from_dict(params)
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in f.to_params().items()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params if k in URL_FILTER_KEYS}
+    if current != wanted:  # other parameters (an open article) stay as they are
+        others = {k: st.query_params.get_all(k) for k in st.query_params if k not in URL_FILTER_KEYS}
+        st.query_params.from_dict({**others, **wanted})
     return f
 
 
