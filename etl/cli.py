@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -88,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLAlchemy URL")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("bench", help="benchmark ETL and dashboard queries on a synthetic corpus")
+    p.add_argument("--articles", type=int, default=2000, help="articles in the synthetic ETL corpus")
+    p.add_argument("--query-articles", type=int, default=10000, help="articles in the bulk-loaded query store")
+    p.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL"),
+                   help="PostgreSQL server URL; the benchmark creates and drops its own database there")
+    p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    p.set_defaults(func=lambda args: __import__("etl.bench", fromlist=["main"]).main(args))
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")

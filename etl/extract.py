@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dates
-from .labels import Token, labels
+from .labels import labels
 from .lexicon import Lexicons, load_lexicons
 from .places import PlaceMention, find_places, streets_of, units_of
 from .quantities import Quantity, find_quantities
@@ -83,19 +83,21 @@ class BulletinRecord:
     articles: list[ArticleRecord]
 
 
-def reporters_of(text: str, body_offset: int) -> list[tuple[str, int]]:
-    """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets."""
+def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
+    """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets.
+    `norm` is the normalised article text."""
     found: list[tuple[str, int]] = []
-    body = text[body_offset:]
-    lead = LEAD.match(normalise(body))
+    body = norm[body_offset:]
+    lead = LEAD.match(body)
     spans = []
     if lead:
         spans.append((body_offset, body_offset + lead.end()))
-    tail = BYLINE_TAIL.search(normalise(body))
+    tail = BYLINE_TAIL.search(body[-40:])
     if tail:
-        spans.append((body_offset + tail.start(), body_offset + tail.end()))
+        offset = body_offset + max(len(body) - 40, 0)
+        spans.append((offset + tail.start(), offset + tail.end()))
     for start, end in spans:
-        segment = normalise(text[start:end])
+        segment = norm[start:end]
         role = REPORTER_ROLE.search(segment)
         if not role:
             continue
@@ -114,19 +116,18 @@ def reporters_of(text: str, body_offset: int) -> list[tuple[str, int]]:
     return found
 
 
-def first_sentence_of(body: str) -> str:
-    lead = LEAD.match(normalise(body))
+def first_sentence_of(body: str, norm_body: str) -> str:
+    lead = LEAD.match(norm_body)
     rest = body[lead.end():] if lead else body
     rest = rest.replace("\n", "")
     cut = rest.find("。")
     return rest[:cut + 1] if cut >= 0 else rest[:200]
 
 
-def is_district_wide(text: str, places: list[PlaceMention], lex: Lexicons) -> bool:
+def is_district_wide(norm: str, places: list[PlaceMention], lex: Lexicons) -> bool:
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
-    norm = normalise(text)
     if any(marker in norm for marker in lex.district_markers):
         return True
     if ours or lex.single_site.search(norm):
@@ -136,8 +137,9 @@ def is_district_wide(text: str, places: list[PlaceMention], lex: Lexicons) -> bo
     return bool(actor.search(norm))
 
 
-def tokens_of(text: str, lex: Lexicons) -> list[Token]:
-    return [Token(w, s, e) for w, s, e in lex.tokenizer.tokenize(text)]
+def tokens_of(text: str, lex: Lexicons) -> list[tuple[str, int, int]]:
+    # No HMM: new-word guessing adds nothing to matching dictionary words and place names.
+    return list(lex.tokenizer.tokenize(text, HMM=False))
 
 
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:
@@ -150,18 +152,18 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     lead_end = body_offset + len(first_para)
     evidence: list[Evidence] = []
 
-    reporters = reporters_of(text, body_offset)
+    reporters = reporters_of(norm, body_offset)
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
     tokens = tokens_of(norm, lex)
-    boundaries = {t.start for t in tokens}
+    boundaries = {start for _, start, _ in tokens}
     places = find_places(norm, lex, boundaries)
     for p in places:
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
 
-    place_spans = [(p.start, p.end) for p in places]
-    label_tokens = [t for t in tokens if not any(s <= t.start < e for s, e in place_spans)]
+    in_place = {i for p in places for i in range(p.start, p.end)}
+    label_tokens = [t for t in tokens if t[1] not in in_place]
     themes, services, theme_hits, service_hits = labels(label_tokens, lex, title_end, lead_end)
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
@@ -179,10 +181,10 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
 
     return ArticleRecord(
         bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
-        first_sentence=first_sentence_of(text[body_offset:]),
+        first_sentence=first_sentence_of(text[body_offset:], norm[body_offset:]),
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
-        district_wide=is_district_wide(text, places, lex), event_date=event,
+        district_wide=is_district_wide(norm, places, lex), event_date=event,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,

@@ -86,10 +86,11 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
     return text
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f") / len(text)
+    return len(CONTROL.findall(text)) / len(text) if text else 0.0
 
 
 def _pdf_text(name: str, data: bytes) -> str:

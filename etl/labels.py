@@ -14,9 +14,11 @@ from .lexicon import Keyword, Lexicons
 
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
-REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence
+REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence (nor ten evidence rows)
 MIN_SCORE = 3.0
 RELATIVE_TO_BEST = 0.3
+
+Token = tuple  # (word, start, end) as jieba.tokenize yields them
 
 
 @dataclass(frozen=True)
@@ -27,40 +29,37 @@ class LabelHit:
     end: int
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
+def keyword_index(lex_themes: list[Keyword], lex_services: list[Keyword]) -> dict[str, list[tuple[str, Keyword]]]:
+    """word -> [(kind, keyword)], one lookup per token for both taxonomies."""
+    index: dict[str, list[tuple[str, Keyword]]] = defaultdict(list)
+    for kind, keywords in (("theme", lex_themes), ("service", lex_services)):
+        for k in keywords:
+            index[k.text].append((kind, k))
+    return dict(index)
 
 
-def keyword_hits(tokens: list[Token], keywords: list[Keyword]) -> list[tuple[Keyword, Token]]:
-    by_text: dict[str, list[Keyword]] = defaultdict(list)
-    for k in keywords:
-        by_text[k.text].append(k)
-    return [(k, t) for t in tokens for k in by_text.get(t.text, ())]
-
-
-def score_labels(tokens: list[Token], keywords: list[Keyword], title_end: int, lead_end: int
-                 ) -> tuple[list[str], list[LabelHit]]:
-    scores: dict[str, float] = defaultdict(float)
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    hits: list[LabelHit] = []
-    for k, t in keyword_hits(tokens, keywords):
-        seen[(k.key, k.text)] += 1
-        place = TITLE_WEIGHT if t.start < title_end else LEAD_WEIGHT if t.start < lead_end else 1.0
-        if seen[(k.key, k.text)] <= REPEAT_CAP:
-            scores[k.key] += k.weight * place
-        hits.append(LabelHit(k.key, k.text, t.start, t.end))
+def _choose(scores: dict[str, float]) -> list[str]:
     if not scores:
-        return [], []
+        return []
     best = max(scores.values())
-    keep = sorted((key for key, s in scores.items() if s >= MIN_SCORE and s >= RELATIVE_TO_BEST * best),
+    return sorted((key for key, s in scores.items() if s >= MIN_SCORE and s >= RELATIVE_TO_BEST * best),
                   key=lambda key: -scores[key])
-    return keep, [h for h in hits if h.key in keep]
 
 
 def labels(tokens: list[Token], lex: Lexicons, title_end: int, lead_end: int):
-    themes, theme_hits = score_labels(tokens, lex.themes, title_end, lead_end)
-    services, service_hits = score_labels(tokens, lex.services, title_end, lead_end)
-    return themes, services, theme_hits, service_hits
+    """(themes, services, theme hits, service hits): labels best first, hits of kept labels."""
+    scores = {"theme": defaultdict(float), "service": defaultdict(float)}
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    hits: list[tuple[str, LabelHit]] = []
+    index = lex.keyword_index
+    for word, start, end in tokens:
+        for kind, k in index.get(word, ()):
+            seen[(k.key, word)] += 1
+            if seen[(k.key, word)] > REPEAT_CAP:
+                continue
+            place = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else 1.0
+            scores[kind][k.key] += k.weight * place
+            hits.append((kind, LabelHit(k.key, word, start, end)))
+    themes, services = _choose(scores["theme"]), _choose(scores["service"])
+    return (themes, services, [h for kind, h in hits if kind == "theme" and h.key in themes],
+            [h for kind, h in hits if kind == "service" and h.key in services])

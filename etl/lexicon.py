@@ -56,6 +56,7 @@ class Lexicons:
     outline_path: Path
     bulletins_dir: Path
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
+    keyword_index: dict = field(repr=False, default=None)
 
 
 def _read_rules(path: Path) -> list[tuple[str, str]]:
@@ -119,6 +120,8 @@ def _load(root: Path) -> Lexicons:
         bulletins_dir=root / config.get("bulletins", "bulletins"),
     )
     lex.tokenizer = _build_tokenizer(lex)
+    from .labels import keyword_index
+    lex.keyword_index = keyword_index(lex.themes, lex.services)
     return lex
 
 

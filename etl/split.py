@@ -30,6 +30,7 @@ HEADLINE_MAX = 36
 @dataclass
 class Block:
     text: str
+    norm: str  # the same line normalised for matching (read.normalise)
     start: int  # offset in the bulletin text
     gap_before: int  # blank lines before it
     line_no: int
@@ -71,11 +72,12 @@ class ArticleDraft:
 
 def blocks_of(text: str) -> list[Block]:
     blocks, offset, blank = [], 0, 0
+    norm = normalise(text)
     for line_no, line in enumerate(text.splitlines(keepends=True), 1):
         stripped = line.strip()
         if stripped:
-            lead = len(line) - len(line.lstrip())
-            blocks.append(Block(stripped, offset + lead, blank, line_no))
+            start = offset + len(line) - len(line.lstrip())
+            blocks.append(Block(stripped, norm[start:start + len(stripped)], start, blank, line_no))
             blank = 0
         else:
             blank += 1
@@ -86,7 +88,7 @@ def blocks_of(text: str) -> list[Block]:
 def is_terminated(text: str) -> bool:
     """Ends a sentence, or ends with a feature's closing 本报记者 byline."""
     core = text.rstrip().rstrip(CLOSERS)
-    return bool(core) and (core[-1] in TERMINAL or bool(BYLINE.search(normalise(core))))
+    return bool(core) and (core[-1] in TERMINAL or bool(BYLINE.search(core)))
 
 
 class LineKind:
@@ -102,7 +104,7 @@ class LineKind:
 def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
     kinds = []
     for i, block in enumerate(blocks):
-        text = normalise(block.text)
+        text = block.norm
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         after_gap = nxt.gap_before if nxt else 9
         if text in lex.section_labels:
@@ -111,7 +113,7 @@ def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
             kinds.append(LineKind.SERIES)
         elif CREDIT_ONLY.match(text) or CAPTION_WITH_CREDIT.match(text) and len(text) <= 60:
             kinds.append(LineKind.CAPTION)
-        elif nxt is not None and CREDIT_ONLY.match(normalise(nxt.text)) and len(text) <= 60:
+        elif nxt is not None and CREDIT_ONLY.match(nxt.norm) and len(text) <= 60:
             kinds.append(LineKind.CAPTION)
         elif BYLINE.match(text):
             kinds.append(LineKind.BYLINE)
@@ -172,8 +174,8 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         return article
 
     def add_body(article: ArticleDraft, block: Block, text: str) -> None:
-        key = normalise(text).replace(" ", "")
-        if key in seen_paragraphs or any(k.startswith(key) for k in seen_paragraphs if len(key) >= 30):
+        key = block.norm.rstrip(REPLACEMENT).replace(" ", "")
+        if key in seen_paragraphs or len(key) >= 30 and any(k.startswith(key) for k in seen_paragraphs):
             article.flags.append("duplicate_paragraph_dropped")
             return
         seen_paragraphs.add(key)

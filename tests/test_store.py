@@ -44,16 +44,16 @@ def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypa
                     encoding="utf-8")
 
     import etl.store as store
-    real_row = store.article_row
+    real_rows = store.child_rows
     calls = {"n": 0}
 
-    def failing_row(record, bulletin):
+    def failing_rows(record, article_id):  # the third article's rows cannot be written
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_row(record, bulletin)
+        return real_rows(record, article_id)
 
-    monkeypatch.setattr(store, "article_row", failing_row)
+    monkeypatch.setattr(store, "child_rows", failing_rows)
     with pytest.raises(RuntimeError):
         ingest_paths(engine, [path])
     assert stats(engine) == before

@@ -1,0 +1,276 @@
+"""`python -m etl bench`: ETL and query speed side by side on this machine.
+
+Everything runs in a temporary folder on a SYNTHETIC corpus (etl/synth.py); nothing
+touches data/. Figures printed as a table; with --json the last line is one JSON object.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import jieba
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import Engine
+
+from .formats import to_text
+from .ingest import ingest_paths
+from .lexicon import load_lexicons
+from .split import split
+from .store import Article, Bulletin, CountRow, Label, Place, make_engine
+from .synth import write_corpus
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def article_texts(paths: list[Path]) -> list[str]:
+    lex = load_lexicons()
+    return [a.text for p in paths for a in split(to_text(p.name, p.read_bytes()), lex)]
+
+
+def jieba_only_seconds(texts: list[str]) -> float:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()  # dictionary loading is start-up, not per-article work
+    return _timed(lambda: [tokenizer.lcut(t) for t in texts])[0]
+
+
+def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engine]:
+    engine = make_engine(url)
+    seconds, report = _timed(lambda: ingest_paths(engine, paths, workers=workers, synthetic=True))
+    assert not report.refused, report.summary()
+    return seconds, engine
+
+
+# ---- query benchmark on a bulk-loaded store -------------------------------------------------
+
+def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -> None:
+    """Copy the ingested synthetic articles (without evidence rows) until the target holds
+    n_articles, each copy on a new date and in other official places."""
+    lex = load_lexicons()
+    rng = random.Random(seed)
+    streets = [s.name for s in lex.gazetteer.streets]
+    with source.connect() as conn:
+        articles = conn.execute(select(Article.__table__)).mappings().all()
+        by_article: dict[int, dict[str, list]] = {a["id"]: {"places": [], "labels": [], "counts": []}
+                                                  for a in articles}
+        for table, slot in ((Place.__table__, "places"), (Label.__table__, "labels"), (CountRow.__table__, "counts")):
+            for row in conn.execute(select(table)).mappings():
+                by_article[row["article_id"]][slot].append(dict(row))
+    batch: dict[str, list[dict]] = {"bulletins": [], "articles": [], "places": [], "labels": [], "counts": []}
+
+    def flush():
+        with target.begin() as conn:
+            for name, model in (("bulletins", Bulletin), ("articles", Article), ("places", Place),
+                                ("labels", Label), ("counts", CountRow)):
+                if batch[name]:
+                    conn.execute(insert(model.__table__), batch[name])
+                    batch[name].clear()
+
+    ids = {"place": 0, "label": 0, "count": 0}
+    start = date(2016, 1, 1)
+    for i in range(n_articles):
+        base = articles[i % len(articles)]
+        article_id, bulletin_id = i + 1, i // 10 + 1
+        if i % 10 == 0:
+            issue = start + timedelta(days=rng.randrange(3650))
+            batch["bulletins"].append(dict(id=bulletin_id, name=f"{issue}_synthetic_bulk_{bulletin_id:07d}.txt",
+                                           content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
+                                           issue_precision="day", issue_source="filename", synthetic=True,
+                                           ingested_at=_now(), text=""))
+        row = dict(base, id=article_id, bulletin_id=bulletin_id, text="",
+                   activity_date=None if base["activity_date"] is None else issue - timedelta(days=rng.randrange(20)))
+        batch["articles"].append(row)
+        street_map: dict[str, str] = {}
+        for p in by_article[base["id"]]["places"]:
+            ids["place"] += 1
+            new = dict(p, id=ids["place"], article_id=article_id)
+            if p["street"]:
+                new_street = street_map.setdefault(p["street"], rng.choice(streets))
+                new["street"] = new_street
+                if p["level"] == "street":
+                    new["name"] = new_street
+                elif p["status"] == "ours":
+                    units = lex.gazetteer.units_of(new_street)
+                    new["name"] = rng.choice(units).name if units else p["name"]
+            batch["places"].append(new)
+        for slot, key in (("labels", "label"), ("counts", "count")):
+            for r in by_article[base["id"]][slot]:
+                ids[key] += 1
+                batch[slot].append(dict(r, id=ids[key], article_id=article_id))
+        if len(batch["places"]) > 20000:
+            flush()
+    flush()
+    if target.dialect.name == "postgresql":  # later inserts must not collide with the copied ids
+        with target.begin() as conn:
+            for table in ("bulletins", "articles", "places", "labels", "counts"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+    if target.dialect.name == "sqlite":
+        with target.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    else:
+        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def _now():
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)
+
+
+def filter_sets() -> list:
+    from analytics.filters import Filters
+    lex = load_lexicons()
+    streets = [s.name for s in lex.gazetteer.streets]
+    return [
+        Filters(),
+        Filters(streets=(streets[8],)),
+        Filters(themes=("elderly",)),
+        Filters(services=("free_clinic", "lecture")),
+        Filters(date_from=date(2020, 1, 1), date_to=date(2021, 12, 31)),
+        Filters(streets=(streets[3], streets[12]), themes=("safety",), date_from=date(2018, 1, 1)),
+        Filters(q="义诊"),
+    ]
+
+
+def query_latencies_ms(engine: Engine) -> list[float]:
+    from analytics import queries
+    gaz = load_lexicons().gazetteer
+    calls = [
+        lambda f: queries.overview(engine, f),
+        lambda f: queries.coverage(engine, f, gaz),
+        lambda f: queries.label_counts(engine, f, "theme"),
+        lambda f: queries.theme_street_matrix(engine, f),
+        lambda f: queries.timeline(engine, f, "month", "theme"),
+    ]
+    latencies = []
+    for f in filter_sets():
+        for call in calls:
+            seconds, _ = _timed(lambda: call(f))
+            latencies.append(seconds * 1000)
+    return latencies
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def overview_rerun_seconds(url: str) -> float:
+    """The overview page in Streamlit's AppTest: a rerun after a filter change (not cached)."""
+    from streamlit.testing.v1 import AppTest
+    os.environ["DATABASE_URL"] = url
+    app = Path(__file__).resolve().parent.parent / "dashboard.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.run()
+    streets = [s.name for s in load_lexicons().gazetteer.streets]
+    seconds = []
+    for street in streets[:3]:
+        at.sidebar.multiselect(key="f_streets").set_value([street])
+        seconds.append(_timed(at.run)[0])
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+    return max(seconds)
+
+
+def postgres_database(server_url: str):
+    """A fresh database on the server for the benchmark, dropped afterwards."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"pingcheng_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server_url.rsplit("/", 1)[0] + "/" + name
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return url, drop
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run(n_articles: int, query_articles: int, pg_url: str | None, say=print) -> dict:
+    figures: dict[str, float | int | None] = {"articles": n_articles, "query_articles": query_articles,
+                                              "cores": os.cpu_count()}
+    load_lexicons()
+    with tempfile.TemporaryDirectory(prefix="pingcheng-bench-") as tmp:
+        tmp = Path(tmp)
+        say(f"writing a synthetic corpus of {n_articles} articles…")
+        paths = write_corpus(tmp / "corpus", n_articles)
+        texts = article_texts(paths)
+        figures["articles"] = len(texts)
+
+        say("jieba alone…")
+        jieba_s = jieba_only_seconds(texts)
+        say("ETL, 1 worker…")
+        etl1_s, engine1 = etl_seconds(paths, f"sqlite:///{tmp / 'one.db'}", 1)
+        say("re-ingest of the unchanged corpus…")
+        reingest_s, _ = _timed(lambda: ingest_paths(engine1, paths))
+        say("ETL, 2 workers…")
+        etl2_s, engine2 = etl_seconds(paths, f"sqlite:///{tmp / 'two.db'}", 2)
+        engine2.dispose()
+        figures.update(
+            etl_articles_per_s=len(texts) / etl1_s, jieba_only_articles_per_s=len(texts) / jieba_s,
+            etl_vs_jieba_time_ratio=etl1_s / jieba_s, parallel_speedup_2=etl1_s / etl2_s,
+            reingest_ratio=reingest_s / etl1_s, etl_seconds_1_worker=etl1_s, etl_seconds_2_workers=etl2_s)
+
+        say(f"bulk-loading {query_articles} articles for the query benchmark…")
+        query_url = f"sqlite:///{tmp / 'query.db'}"
+        query_engine = make_engine(query_url)
+        bulk_load(engine1, query_engine, query_articles)
+        query_latencies_ms(query_engine)  # first pass warms the file cache
+        latencies = query_latencies_ms(query_engine)
+        figures["query_p95_ms"] = p95(latencies)
+        figures["query_max_ms"] = max(latencies)
+        say("overview page rerun in AppTest…")
+        figures["overview_rerun_s"] = overview_rerun_seconds(query_url)
+        if pg_url:
+            say("PostgreSQL…")
+            url, drop = postgres_database(pg_url)
+            try:
+                pg_engine = make_engine(url)
+                bulk_load(engine1, pg_engine, query_articles)
+                query_latencies_ms(pg_engine)
+                figures["query_p95_ms_postgres"] = p95(query_latencies_ms(pg_engine))
+                figures["overview_rerun_s_postgres"] = overview_rerun_seconds(url)
+                pg_engine.dispose()
+            finally:
+                drop()
+        engine1.dispose()
+        query_engine.dispose()
+    figures["peak_rss_mb"] = peak_rss_mb()
+    return figures
+
+
+def format_table(figures: dict) -> str:
+    rows = [f"{'measure':28s} {'value':>12s}"]
+    for key, value in figures.items():
+        shown = "—" if value is None else (f"{value:12.3f}" if isinstance(value, float) else f"{value:12d}")
+        rows.append(f"{key:28s} {shown:>12s}")
+    return "\n".join(rows)
+
+
+def main(args) -> int:
+    def say(message):
+        print(message, file=sys.stderr, flush=True)
+    figures = run(args.articles, args.query_articles, args.pg_url, say)
+    print(format_table(figures))
+    if args.json:
+        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()}))
+    return 0
