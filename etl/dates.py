@@ -89,11 +89,15 @@ def issue_date(path: Path | str | None, text: str, option: str | None = None) ->
             value = "-".join(g for g in m.groups() if g)
             return IssueDate(value, _precision_of(value), "filename")
     full = []
-    for sentence in re.split(r"(?<=[。！？\n])", text):
-        year = YEAR.search(sentence)
-        for d in find_dates(sentence):
-            if d.year or year:
-                full.append(FoundDate(d.year or int(year.group(1)), d.month, d.day, d.start, d.end))
+    for d in find_dates(text):
+        if d.year is None:  # a year stated in the same sentence completes it
+            start = max(text.rfind(c, 0, d.start) for c in "。！？\n") + 1
+            ends = [i for i in (text.find(c, d.end) for c in "。！？\n") if i >= 0]
+            year = YEAR.search(text, start, min(ends) if ends else len(text))
+            if year is None:
+                continue
+            d = FoundDate(int(year.group(1)), d.month, d.day, d.start, d.end)
+        full.append(d)
     if full:
         latest = max(full, key=lambda d: (d.year, d.month, d.day))
         return IssueDate(latest.iso(), "inferred", "text")

@@ -12,6 +12,7 @@ from .lexicon import Lexicons, load_lexicons
 from .places import PlaceMention, find_places, streets_of, units_of
 from .quantities import Quantity, find_quantities
 from .read import normalise
+from .segment import Segmentation
 from .split import LEAD, ArticleDraft, split
 from .text import Evidence, Sentences
 
@@ -137,11 +138,6 @@ def is_district_wide(norm: str, places: list[PlaceMention], lex: Lexicons) -> bo
     return bool(actor.search(norm))
 
 
-def tokens_of(text: str, lex: Lexicons) -> list[tuple[str, int, int]]:
-    # No HMM: new-word guessing adds nothing to matching dictionary words and place names.
-    return list(lex.tokenizer.tokenize(text, HMM=False))
-
-
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:
     text = draft.text
     norm = normalise(text)
@@ -155,16 +151,14 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     reporters = reporters_of(norm, body_offset)
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
-    tokens = tokens_of(norm, lex)
-    boundaries = {start for _, start, _ in tokens}
-    places = find_places(norm, lex, boundaries)
+    seg = Segmentation(norm, lex.tokenizer)
+    places = find_places(norm, lex, seg)
     for p in places:
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
 
-    in_place = {i for p in places for i in range(p.start, p.end)}
-    label_tokens = [t for t in tokens if t[1] not in in_place]
-    themes, services, theme_hits, service_hits = labels(label_tokens, lex, title_end, lead_end)
+    themes, services, theme_hits, service_hits = labels(norm, seg, lex, title_end, lead_end,
+                                                        [(p.start, p.end) for p in places])
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
 

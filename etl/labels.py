@@ -1,7 +1,7 @@
 """Themes and service types from keyword lexicons (data/lexicons/themes.csv, services.csv).
 
-Keywords are matched on jieba tokens of the article (the user dictionary keeps
-keywords and place names whole), so 文化西街社区 never counts as 文化. A label's
+A keyword counts where jieba (its user dictionary keeps keywords and place names
+whole) makes it a word, so 文化西街社区 never counts as 文化. A label's
 score adds its keyword weights, more for the headline and the lead; labels
 close enough to the best one are kept, the best first.
 """
@@ -11,17 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .lexicon import Keyword, Lexicons
+from .segment import Segmentation, occurrences
 
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
-REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence (nor ten evidence rows)
+REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence
 MIN_SCORE = 3.0
 RELATIVE_TO_BEST = 0.3
 
-Token = tuple  # (word, start, end) as jieba.tokenize yields them
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LabelHit:
     key: str
     keyword: str
@@ -46,20 +44,25 @@ def _choose(scores: dict[str, float]) -> list[str]:
                   key=lambda key: -scores[key])
 
 
-def labels(tokens: list[Token], lex: Lexicons, title_end: int, lead_end: int):
-    """(themes, services, theme hits, service hits): labels best first, hits of kept labels."""
+def labels(text: str, seg: Segmentation, lex: Lexicons, title_end: int, lead_end: int,
+           masked: list[tuple[int, int]] = ()):
+    """(themes, services, theme hits, service hits): labels best first, hits of kept labels.
+    A keyword counts where jieba makes it a whole word, and not inside a place name
+    (`masked` spans: 文化西街社区 is no 文化)."""
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
-    index = lex.keyword_index
-    for word, start, end in tokens:
-        for kind, k in index.get(word, ()):
+    for start, end, word in occurrences(lex.keyword_automaton, text):
+        if any(s <= start < e for s, e in masked) or not seg.is_token(start, end):
+            continue
+        for kind, k in lex.keyword_index[word]:
             seen[(k.key, word)] += 1
             if seen[(k.key, word)] > REPEAT_CAP:
                 continue
             place = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else 1.0
             scores[kind][k.key] += k.weight * place
-            hits.append((kind, LabelHit(k.key, word, start, end)))
+            if seen[(k.key, word)] == 1:  # evidence: where each keyword is first found
+                hits.append((kind, LabelHit(k.key, word, start, end)))
     themes, services = _choose(scores["theme"]), _choose(scores["service"])
     return (themes, services, [h for kind, h in hits if kind == "theme" and h.key in themes],
             [h for kind, h in hits if kind == "service" and h.key in services])

@@ -17,6 +17,7 @@ from pathlib import Path
 import jieba
 
 from .gazetteer import Gazetteer, load_gazetteer
+from .segment import automaton
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -57,6 +58,8 @@ class Lexicons:
     bulletins_dir: Path
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
     keyword_index: dict = field(repr=False, default=None)
+    keyword_automaton: object = field(repr=False, default=None)
+    alias_automaton: object = field(repr=False, default=None)
 
 
 def _read_rules(path: Path) -> list[tuple[str, str]]:
@@ -122,6 +125,8 @@ def _load(root: Path) -> Lexicons:
     lex.tokenizer = _build_tokenizer(lex)
     from .labels import keyword_index
     lex.keyword_index = keyword_index(lex.themes, lex.services)
+    lex.keyword_automaton = automaton(lex.keyword_index)
+    lex.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
     return lex
 
 

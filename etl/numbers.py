@@ -30,7 +30,7 @@ NUMERAL = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Count:
     value: float | None  # best single value (None when only a vague magnitude is known)
     low: float | None
@@ -148,13 +148,24 @@ def _upper_for(value: float, prefix: str) -> float:
     return value + max(min(step, v // 10), 1) - 1
 
 
+# Every counted form starts with one of these: runs of them are where NUMERAL is tried.
+CANDIDATE_RUN = re.compile(r"[近约超逾达共累上数几.\d" + CN + r"]+")
+
+
 def find_counts(text: str) -> list[Count]:
     """Every counted numeral in text with its span (unit and context are the caller's job)."""
     counts = []
-    for m in NUMERAL.finditer(text):
-        if not (m.group("arabic") or m.group("teens") or m.group("vague") or m.group("cn")):
-            continue
-        count = parse_count(m)
-        if count is not None:
-            counts.append(count)
+    pos = 0
+    for run in CANDIDATE_RUN.finditer(text):
+        pos = max(pos, run.start())  # a match may run past its run: 超过2000
+        while pos < run.end():
+            m = NUMERAL.match(text, pos)
+            if m is None or m.end() == pos:
+                pos += 1
+                continue
+            pos = m.end()
+            if m.group("arabic") or m.group("teens") or m.group("vague") or m.group("cn"):
+                count = parse_count(m)
+                if count is not None:
+                    counts.append(count)
     return counts

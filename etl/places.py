@@ -5,16 +5,19 @@ community-shaped name that the gazetteer does not know is kept with a flag.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from .gazetteer import Alias
 from .lexicon import Lexicons
+from .segment import Segmentation, occurrences
 
 CJK = r"\u4e00-\u9fff"
-# 锦祥、柳航里等社区 / （民谐、民德、民懋社区）: names printed once with a shared suffix.
-GROUP_LIST = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,6}}?)等?(?:[0-9一二两三四五六七八九十]+个)?(社区|村)")
+# 锦祥、柳航里等社区 / （民谐、民德、民懋社区）: names printed once with a shared suffix. The
+# pattern starts at the 、 (a fast literal scan); the earlier names are read back from there.
+GROUP_TAIL = re.compile(rf"、([{CJK}]{{2,6}}?)等?(?:[0-9一二两三四五六七八九十]+个)?(社区|村)")
+GROUP_ITEM_BEFORE = re.compile(rf"([{CJK}]{{2,8}})$")
+OTHER_DISTRICT_BEFORE = re.compile(rf"([{CJK}]{{1,4}}?(?:区|县))$")
 UNKNOWN_UNIT = re.compile(rf"([{CJK}]{{2,5}}?)(社区|村)(?![{CJK}]{{0,2}}(?:服务中心|卫生|小区|居委会|委会))")
 
 # Words that make "X社区" a phrase (各个社区, 辖区社区), not a name.
@@ -34,15 +37,19 @@ class PlaceMention:
     note: str = ""
 
 
-@functools.lru_cache(maxsize=8)
-def _alias_pattern(lex: Lexicons) -> re.Pattern:
-    names = sorted((a for a in lex.gazetteer.aliases if len(a) >= 2), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
+def alias_spans(text: str, lex: Lexicons) -> list[tuple[int, int]]:
+    """Leftmost-longest, non-overlapping matches of the gazetteer's spellings."""
+    spans, taken_until = [], -1
+    for start, end, _ in sorted(occurrences(lex.alias_automaton, text), key=lambda o: (o[0], o[0] - o[1])):
+        if start >= taken_until:
+            spans.append((start, end))
+            taken_until = end
+    return spans
 
 
 def _other_district_before(text: str, start: int, lex: Lexicons) -> str | None:
     """The name of another district printed right before a place: 云冈区平盛街道."""
-    m = re.search(rf"([{CJK}]{{1,4}}?(?:区|县))$", text[max(0, start - 6):start])
+    m = OTHER_DISTRICT_BEFORE.search(text, max(0, start - 6), start)
     if not m:
         return None
     word = m.group(1)
@@ -62,28 +69,24 @@ def _mention(alias: Alias, surface: str, start: int, end: int, other: str | None
                         "" if alias.status in ("official", "short_form") else alias.status)
 
 
-def find_places(text: str, lex: Lexicons, boundaries: set[int] | None = None) -> list[PlaceMention]:
-    """All place mentions in reading order. `boundaries`: jieba token starts, to reject
-    village names inside longer words."""
+def find_places(text: str, lex: Lexicons, seg: Segmentation | None = None) -> list[PlaceMention]:
+    """All place mentions in reading order. With `seg` (jieba's words), a village name must
+    start a word: 田村 in 农田村 is not the village."""
     gaz = lex.gazetteer
     mentions: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
-    for m in _alias_pattern(lex).finditer(text):
-        alias = gaz.aliases[m.group(0)]
+    for start, end in alias_spans(text, lex):
+        surface = text[start:end]
+        alias = gaz.aliases[surface]
         if alias.status == "area_not_division":
             continue
-        if alias.level == "village" and boundaries is not None and m.start() not in boundaries:
+        if alias.level == "village" and seg is not None and not seg.starts_token(start):
             continue
-        mentions.append(_mention(alias, m.group(0), m.start(), m.end(),
-                                 _other_district_before(text, m.start(), lex)))
-        taken.append((m.start(), m.end()))
+        mentions.append(_mention(alias, surface, start, end, _other_district_before(text, start, lex)))
+        taken.append((start, end))
 
-    for m in GROUP_LIST.finditer(text):
-        suffix = m.group(2)
-        pos = m.start(1)
-        for item in m.group(1).split("、"):
-            item_start = pos
-            pos += len(item) + 1
+    for suffix, items in _group_lists(text):
+        for item_start, item in items:
             resolved = _longest_known_tail(item, suffix, lex)
             if resolved is None:
                 continue
@@ -103,6 +106,23 @@ def find_places(text: str, lex: Lexicons, boundaries: set[int] | None = None) ->
                                          "unknown", street.street, None,
                                          "not in the official list; printed after " + street.name))
     return sorted(mentions, key=lambda p: p.start)
+
+
+def _group_lists(text: str):
+    """(suffix, [(start, item)…]) for each list of names sharing one suffix."""
+    for m in GROUP_TAIL.finditer(text):
+        items = [(m.start(1), m.group(1))]
+        pos = m.start()  # the 、 before the last item
+        while True:
+            before = GROUP_ITEM_BEFORE.search(text, max(0, pos - 8), pos)
+            if before is None:
+                break
+            items.insert(0, (before.start(1), before.group(1)))
+            prev = before.start(1) - 1
+            if prev < 0 or text[prev] != "、":
+                break
+            pos = prev
+        yield m.group(2), items
 
 
 def _longest_known_tail(item: str, suffix: str, lex: Lexicons) -> tuple[Alias, str] | None:

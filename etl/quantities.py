@@ -56,19 +56,16 @@ def _unit_at(text: str, pos: int, lex: Lexicons) -> tuple[str, int] | None:
 
 
 def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
-    before, after = text[:count.start], text[count.end:]
-    if any(before.endswith(w) for w in lex.skip_before):
-        return True
-    if any(after.startswith(w) for w in lex.skip_after):
-        return True
-    # Letters around digits: 5G, PCBA2, model numbers.
-    if count.start and text[count.start - 1].isascii() and text[count.start - 1].isalnum():
-        return True
-    if after[:1].isascii() and after[:1].isalpha():
-        return True
     # 一 before a classifier is an article (一场活动, 一个环节); a lone 二 is an ordinal
     # (二次分配, 二大队): counts say 两.
-    return count.numeral in ("一", "二")
+    if count.numeral in ("一", "二"):
+        return True
+    if text.endswith(lex.skip_before, 0, count.start) or text.startswith(lex.skip_after, count.end):
+        return True
+    # Letters around digits: 5G, PCBA2, model numbers.
+    before = text[count.start - 1] if count.start else ""
+    after = text[count.end:count.end + 1]
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha())
 
 
 def _what(text: str, pos: int) -> str:

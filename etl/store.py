@@ -198,28 +198,44 @@ def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id:
     )
 
 
-def child_rows(record: ArticleRecord, article_id: int) -> dict[str, list[dict]]:
-    """Places, labels, counts and evidence of one article, as rows for executemany."""
-    places = [dict(article_id=article_id, name=p.name, level=p.level, status=p.status, street=p.street,
-                   code=p.code, surface=p.surface, start=p.start, end=p.end) for p in record.places]
+CHILD_COLUMNS = {
+    "places": ("article_id", "name", "level", "status", "street", "code", "surface", "start", "end"),
+    "labels": ("article_id", "kind", "key", "rank"),
+    "counts": ("article_id", "participant", "value", "low", "high", "approx", "unit", "what", "raw", "start", "end"),
+    "evidence": ("article_id", "field", "value", "start", "end", "sentence_start", "sentence_end"),
+}
+CHILD_TABLES = {"places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
+                "evidence": EvidenceRow.__table__}
+
+
+def child_rows(record: ArticleRecord, article_id: int) -> dict[str, list[tuple]]:
+    """Places, labels, counts and evidence of one article, as tuples in CHILD_COLUMNS order."""
+    places = [(article_id, p.name, p.level, p.status, p.street, p.code, p.surface, p.start, p.end)
+              for p in record.places]
     named = {(p.name, p.status) for p in record.places}
     # A street implied by a community gets a row too, so coverage counts it.
-    places += [dict(article_id=article_id, name=street, level="street", status="implied", street=street,
-                    code=None, surface="", start=None, end=None)
+    places += [(article_id, street, "street", "implied", street, None, "", None, None)
                for street in record.streets if (street, "ours") not in named]
-    labels = [dict(article_id=article_id, kind=kind, key=key, rank=rank)
+    labels = [(article_id, kind, key, rank)
               for kind, keys in (("theme", record.themes), ("service", record.services))
               for rank, key in enumerate(keys)]
-    counts = [dict(article_id=article_id, participant=q.participant, value=q.value, low=q.low, high=q.high,
-                   approx=q.approx, unit=q.unit, what=q.what, raw=q.raw, start=q.start, end=q.end)
+    counts = [(article_id, q.participant, q.value, q.low, q.high, q.approx, q.unit, q.what, q.raw, q.start, q.end)
               for q in record.participants + record.quantities]
-    evidence = [dict(article_id=article_id, field=e.field, value=e.value, start=e.start, end=e.end,
-                     sentence_start=e.sentence_start, sentence_end=e.sentence_end) for e in record.evidence]
+    evidence = [(article_id, e.field, e.value, e.start, e.end, e.sentence_start, e.sentence_end)
+                for e in record.evidence]
     return {"places": places, "labels": labels, "counts": counts, "evidence": evidence}
 
 
-CHILD_TABLES = {"places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
-                "evidence": EvidenceRow.__table__}
+def _insert_many(conn, name: str, rows: list[tuple]) -> None:
+    """executemany straight through the driver: a bulletin has hundreds of child rows, and
+    SQLAlchemy's per-row parameter processing would cost more than the inserts. The values
+    are plain str/int/float/bool/None, which both drivers take as they are."""
+    columns = CHILD_COLUMNS[name]
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(CHILD_TABLES[name].name)} ({', '.join(map(quote, columns))}) "
+           f"VALUES ({', '.join([marker] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
 
 
 def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False) -> str:
@@ -238,13 +254,13 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
         if record.articles:
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
                                [article_values(a, record, bulletin_id) for a in record.articles]).scalars().all()
-            children: dict[str, list[dict]] = {name: [] for name in CHILD_TABLES}
+            children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
             for article_id, article in zip(ids, record.articles):
                 for name, rows in child_rows(article, article_id).items():
                     children[name] += rows
             for name, rows in children.items():
                 if rows:
-                    conn.execute(insert(CHILD_TABLES[name]), rows)
+                    _insert_many(conn, name, rows)
     return "stored" if old is None else "replaced"
 
 

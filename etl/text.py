@@ -9,7 +9,7 @@ SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n+")
 CLAUSE_BREAK = "，,；;。！？!?：:\n（）()"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
     """Where a value came from: character offsets into the article text and its sentence."""
     field: str

@@ -117,3 +117,22 @@ def test_district_wide(lex):
     round_up = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区各街道在文兴社区等地开展活动。\n", "c.txt", lex=lex)
     assert wide.articles[0].district_wide and not local.articles[0].district_wide
     assert round_up.articles[0].district_wide
+
+
+def test_block_segmentation_equals_whole_text_segmentation(lex):
+    """jieba segments each block on its own, so segmenting only the blocks that hold a keyword
+    gives the same words as segmenting the article."""
+    from etl.formats import to_text
+    from etl.read import normalise
+    from etl.segment import HAN_BLOCK, Segmentation
+    from etl.split import split
+    from conftest import SAMPLES
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for article in split(to_text(path.name, path.read_bytes()), lex):
+            text = normalise(article.text)
+            whole, pos = [], 0
+            for word in lex.tokenizer.lcut(text, HMM=False):
+                if HAN_BLOCK.fullmatch(word):
+                    whole.append((word, pos, pos + len(word)))
+                pos += len(word)
+            assert Segmentation(text, lex.tokenizer).tokens() == whole

@@ -37,3 +37,7 @@ def test_chinese_numerals():
 def test_magnitude_inside_a_word_is_not_a_count():
     assert find_counts("万达广场") == []
     assert find_counts("亿方园小区") == []
+
+
+def test_a_count_is_found_once():
+    assert [c.raw for c in find_counts("超过2000人，达到1.7万人，共计两三个")] == ["超过2000", "达到1.7万", "共计两三"]
