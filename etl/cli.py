@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query-articles", type=int, default=10000, help="articles in the bulk-loaded query store")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL"),
                    help="PostgreSQL server URL; the benchmark creates and drops its own database there")
+    p.add_argument("--repeat", type=int, default=2, help="best of N runs for jieba alone and the 1-worker ETL")
     p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     p.set_defaults(func=lambda args: __import__("etl.bench", fromlist=["main"]).main(args))
 

@@ -67,4 +67,5 @@ class Segmentation:
 
     def tokens(self) -> list[tuple[str, int, int]]:
         """Every token of the text (for tests and tools): all blocks segmented."""
-        return sorted((self.text[s:e], s, e) for i in range(len(self.blocks)) for s, e in self._spans(i))
+        spans = sorted(span for i in range(len(self.blocks)) for span in self._spans(i))
+        return [(self.text[s:e], s, e) for s, e in spans]
