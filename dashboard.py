@@ -48,6 +48,7 @@ def overview() -> None:
                  .rename(columns={"activity_date": "日期", "date_precision": "日期精度", "title": "标题",
                                   "streets": "街道", "communities": "社区/村"}),
                  hide_index=True, width="stretch")
+    common.link_to_articles()
     common.bundle_download({"最新文章": latest})
 
 

@@ -46,12 +46,14 @@ def coverage_treemap(coverage: pd.DataFrame, district: str) -> go.Figure:
     parents = [""] + [district] * len(streets) + [f"{district}/{u.street}" for u in units.itertuples()]
     street_sizes = units.groupby("street").size()
     values = [len(units)] + [int(street_sizes.get(s, 1)) for s in streets["name"]] + [1] * len(units)
-    colors = [int(streets["articles"].sum())] + list(streets["articles"]) + list(units["articles"])
+    counts = [int(streets["articles"].sum())] + list(streets["articles"]) + list(units["articles"])
+    top = max(counts[1:], default=0) or 1
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        marker=dict(colors=colors, colorscale="Blues", cmin=0, showscale=True,
+        # The district's own total would dwarf every street on the scale: it is drawn at the top colour.
+        marker=dict(colors=[top] + counts[1:], colorscale="Blues", cmin=0, cmax=top, showscale=True,
                     colorbar=dict(title="文章数")),
-        customdata=colors, hovertemplate="%{label}<br>文章数 %{customdata}<extra></extra>",
+        customdata=counts, hovertemplate="%{label}<br>文章数 %{customdata}<extra></extra>",
         maxdepth=2))
     return _style(fig, "覆盖层级：点击街道下钻到社区和村")
 

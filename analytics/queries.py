@@ -10,21 +10,37 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, exists, func, literal, or_, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import functions
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
-from etl.store import Article, Bulletin, Label, Place
+from etl.store import Article, ArticleText, Bulletin, Dimension, Label, Place
 
 from .filters import Filters
 
 OUR_PLACE = Place.status.in_(("ours", "implied"))
 UNIT_LEVELS = ("community", "village")
+BIT_COLUMNS = {"theme": Article.theme_bits, "service": Article.service_bits, "street": Article.street_bits}
 
 
-def article_filter(f: Filters):
-    """WHERE clause selecting the articles a filter set keeps."""
+def dimensions(conn) -> dict[str, dict[str, int]]:
+    """kind -> key -> bit, as the store assigned them."""
+    dims: dict[str, dict[str, int]] = {"theme": {}, "service": {}, "street": {}}
+    for kind, key, bit in conn.execute(select(Dimension.kind, Dimension.key, Dimension.bit)):
+        dims.setdefault(kind, {})[key] = bit
+    return dims
+
+
+def _mask(keys, bits: dict[str, int]) -> int:
+    return sum(1 << bits[k] for k in keys if k in bits)
+
+
+def article_filter(f: Filters, dims: dict[str, dict[str, int]], text_hits=None):
+    """WHERE clause selecting the articles a filter set keeps (bound parameters only).
+    `text_hits`: a selectable of the article ids whose text holds the keyword, if made already."""
     conditions = []
     if f.date_from or f.date_to:
         dated = []
@@ -36,21 +52,67 @@ def article_filter(f: Filters):
         conditions.append(or_(in_range, Article.activity_date.is_(None)) if f.include_undated else in_range)
     elif not f.include_undated:
         conditions.append(Article.activity_date.is_not(None))
-    if f.streets:
-        conditions.append(exists().where(Place.article_id == Article.id, OUR_PLACE, Place.street.in_(f.streets)))
+    for kind, keys in (("street", f.streets), ("theme", f.themes), ("service", f.services)):
+        if keys:  # any of the chosen keys; a key never stored gives no bit, so no match
+            conditions.append(BIT_COLUMNS[kind].op("&")(_mask(keys, dims[kind])) != 0)
     if f.communities:
-        conditions.append(exists().where(Place.article_id == Article.id, OUR_PLACE, Place.name.in_(f.communities)))
-    for kind, keys in (("theme", f.themes), ("service", f.services)):
-        if keys:
-            conditions.append(exists().where(Label.article_id == Article.id, Label.kind == kind, Label.key.in_(keys)))
-    if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Article.title.like(pattern, escape="\\"), Article.text.like(pattern, escape="\\")))
+        conditions.append(exists().where(Place.article_id == Article.id, Place.status == "ours",
+                                         Place.name.in_(f.communities)))
+    if f.q:  # the text holds the headline too
+        conditions.append(Article.id.in_(text_hits) if text_hits is not None else
+                          exists().where(ArticleText.article_id == Article.id, contains(ArticleText.text, f.q)))
     return and_(literal(True), *conditions)
 
 
-def filtered_ids(f: Filters):
-    return select(Article.id).where(article_filter(f))
+class position_of(functions.FunctionElement):
+    """Where needle starts in text (1-based, 0 if absent): instr() on SQLite, strpos() on
+    PostgreSQL. A plain substring test: no case folding, no LIKE wildcards to escape."""
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(position_of, "sqlite")
+def _instr(element, compiler, **kw):
+    return "instr(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(position_of)
+def _strpos(element, compiler, **kw):
+    return "strpos(%s)" % compiler.process(element.clauses, **kw)
+
+
+def contains(column, needle: str):
+    return position_of(column, needle) > 0
+
+
+def _where(conn, f: Filters):
+    """(WHERE clause, dimensions) for one connection. A keyword is looked for once per figure:
+    the matching ids go to a temporary table of this connection, which every statement of
+    the figure then reads, instead of scanning all texts again."""
+    dims = dimensions(conn)
+    if not f.q:
+        return article_filter(f, dims), dims
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
+    conn.execute(keyword_hits.delete())
+    conn.execute(keyword_hits.insert().from_select(
+        ["article_id"], select(ArticleText.article_id).where(contains(ArticleText.text, f.q))))
+    return article_filter(f, dims, select(keyword_hits.c.article_id)), dims
+
+
+keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, primary_key=True),
+                     prefixes=["TEMPORARY"])
+
+
+def _by_bits(rows, bits: dict[str, int]) -> dict[str, list]:
+    """Rows (bit set, *values) -> key -> summed values over the rows whose set holds the key."""
+    totals: dict[str, list] = {}
+    for bitset, *values in rows:
+        for key, bit in bits.items():
+            if bitset >> bit & 1:
+                acc = totals.setdefault(key, [0] * len(values))
+                for i, v in enumerate(values):
+                    acc[i] += v or 0
+    return totals
 
 
 @dataclass
@@ -68,70 +130,99 @@ class Overview:
 
 
 def overview(engine: Engine, f: Filters) -> Overview:
-    ids = filtered_ids(f)
     with engine.connect() as conn:
-        a = conn.execute(select(
-            func.count(Article.id), func.coalesce(func.sum(Article.participants_low), 0),
-            func.coalesce(func.max(case((Article.participants_approx, 1), else_=0)), 0),
-            func.coalesce(func.sum(Article.participants_vague), 0),
-            func.min(Article.activity_date), func.max(Article.activity_date),
-            func.count(Article.activity_date),
-        ).where(Article.id.in_(ids))).one()
-        streets = conn.scalar(select(func.count(distinct(Place.street)))
-                              .where(Place.article_id.in_(ids), OUR_PLACE, Place.street.is_not(None)))
-        units = conn.scalar(select(func.count(distinct(Place.name)))
-                            .where(Place.article_id.in_(ids), Place.status == "ours", Place.level.in_(UNIT_LEVELS)))
-    return Overview(a[0], float(a[1]), bool(a[2]), int(a[3]), streets or 0, units or 0,
-                    a[4], a[5], a[6], a[0] - a[6])
+        where, dims = _where(conn, f)
+        # One scan: the figures per set of streets, added up here (a few hundred groups at most).
+        groups = conn.execute(select(
+            Article.street_bits, func.count(Article.id), func.sum(Article.participants_low),
+            func.max(case((Article.participants_approx, 1), else_=0)), func.sum(Article.participants_vague),
+            func.min(Article.activity_date), func.max(Article.activity_date), func.count(Article.activity_date),
+        ).where(where).group_by(Article.street_bits)).all()
+        units = conn.scalar(_unit_query(f, where, func.count(distinct(Place.name))))
+    covered = 0
+    for g in groups:
+        covered |= g[0] or 0
+    dates_min = [g[5] for g in groups if g[5] is not None]
+    dates_max = [g[6] for g in groups if g[6] is not None]
+    articles, dated = sum(g[1] for g in groups), sum(g[7] for g in groups)
+    return Overview(articles, float(sum(g[2] or 0 for g in groups)), any(g[3] for g in groups),
+                    int(sum(g[4] or 0 for g in groups)), bin(covered).count("1"), units or 0,
+                    min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated)
+
+
+def _unit_query(f: Filters, where, *columns):
+    """Places of communities and villages of ours, in the articles the filters keep."""
+    q = select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS))
+    if not f.is_empty():
+        q = q.where(Place.article_id.in_(select(Article.id).where(where)))
+    return q
 
 
 def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
-    """Articles and people per theme or service type."""
-    q = (select(Label.key, func.count(distinct(Label.article_id)).label("articles"),
-                func.coalesce(func.sum(Article.participants_low), 0).label("participants"))
-         .join(Article, Article.id == Label.article_id)
-         .where(Label.kind == kind, Label.article_id.in_(filtered_ids(f)))
-         .group_by(Label.key).order_by(func.count(distinct(Label.article_id)).desc()))
+    """Articles and people (sum of lower bounds) per theme or service type."""
+    column = BIT_COLUMNS[kind]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["key", "articles", "participants"])
+        where, dims = _where(conn, f)
+        rows = conn.execute(select(column, func.count(), func.sum(Article.participants_low))
+                            .where(where).group_by(column)).all()
+    totals = _by_bits(rows, dims[kind])
+    frame = pd.DataFrame([(k, int(v[0]), float(v[1])) for k, v in totals.items()],
+                         columns=["key", "articles", "participants"])
+    return frame.sort_values(["articles", "key"], ascending=[False, True], ignore_index=True)
+
+
+def _street_counts(conn, where, dims) -> dict[str, int]:
+    rows = conn.execute(select(Article.street_bits, func.count()).where(where).group_by(Article.street_bits)).all()
+    return {k: int(v[0]) for k, v in _by_bits(rows, dims["street"]).items()}
+
+
+def _unit_counts(conn, f: Filters, where) -> dict[str, int]:
+    rows = conn.execute(_unit_query(f, where, Place.name, func.count(distinct(Place.article_id)))
+                        .group_by(Place.name)).all()
+    return dict(rows)
 
 
 def street_counts(engine: Engine, f: Filters) -> pd.DataFrame:
-    q = (select(Place.street, func.count(distinct(Place.article_id)).label("articles"))
-         .where(Place.article_id.in_(filtered_ids(f)), OUR_PLACE, Place.street.is_not(None))
-         .group_by(Place.street))
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["street", "articles"])
+        where, dims = _where(conn, f)
+        return pd.DataFrame(list(_street_counts(conn, where, dims).items()), columns=["street", "articles"])
 
 
 def unit_counts(engine: Engine, f: Filters) -> pd.DataFrame:
-    q = (select(Place.name, func.count(distinct(Place.article_id)).label("articles"))
-         .where(Place.article_id.in_(filtered_ids(f)), Place.status == "ours", Place.level.in_(UNIT_LEVELS))
-         .group_by(Place.name))
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["name", "articles"])
+        where, _ = _where(conn, f)
+        return pd.DataFrame(list(_unit_counts(conn, f, where).items()), columns=["name", "articles"])
 
 
 def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer) -> pd.DataFrame:
     """Every street and every community/village of the official list, with its article count
     (zero included: the gaps are the point)."""
-    streets = dict(street_counts(engine, f).itertuples(index=False))
-    units = dict(unit_counts(engine, f).itertuples(index=False))
+    with engine.connect() as conn:
+        where, dims = _where(conn, f)
+        streets, units = _street_counts(conn, where, dims), _unit_counts(conn, f, where)
     rows = [{"level": "street", "name": s.name, "street": s.name, "code": s.code,
-             "articles": int(streets.get(s.name, 0))} for s in gazetteer.streets]
+             "articles": streets.get(s.name, 0)} for s in gazetteer.streets]
     rows += [{"level": u.level, "name": u.name, "street": u.street, "code": u.code,
-              "articles": int(units.get(u.name, 0))} for u in gazetteer.units]
+              "articles": units.get(u.name, 0)} for u in gazetteer.units]
     return pd.DataFrame(rows)
 
 
 def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
-    q = (select(Label.key, Place.street, func.count(distinct(Label.article_id)).label("articles"))
-         .join(Place, Place.article_id == Label.article_id)
-         .where(Label.kind == "theme", Label.article_id.in_(filtered_ids(f)), OUR_PLACE,
-                Place.street.is_not(None))
-         .group_by(Label.key, Place.street))
+    """Articles per (theme, street): grouped by the two bit sets in SQL, the few distinct
+    combinations expanded here."""
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["theme", "street", "articles"])
+        where, dims = _where(conn, f)
+        rows = conn.execute(select(Article.theme_bits, Article.street_bits, func.count())
+                            .where(where)
+                            .group_by(Article.theme_bits, Article.street_bits)).all()
+    cells: dict[tuple[str, str], int] = {}
+    for theme_set, street_set, n in rows:
+        for theme, tb in dims["theme"].items():
+            if theme_set >> tb & 1:
+                for street, sb in dims["street"].items():
+                    if street_set >> sb & 1:
+                        cells[(theme, street)] = cells.get((theme, street), 0) + n
+    return pd.DataFrame([(t, s, n) for (t, s), n in cells.items()], columns=["theme", "street", "articles"])
 
 
 def _bucket(engine: Engine, period: str):
@@ -142,20 +233,20 @@ def _bucket(engine: Engine, period: str):
 
 
 def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "theme") -> pd.DataFrame:
-    """Articles per period and theme (or street), split by how sure the date is."""
+    """Articles per period and main theme (or street), split by how sure the date is."""
     bucket = _bucket(engine, period).label("period")
-    if by == "street":
-        group = Place.street.label("group")
-        q = select(bucket, group, Article.date_precision, func.count(distinct(Article.id))) \
-            .join(Place, Place.article_id == Article.id).where(OUR_PLACE, Place.street.is_not(None))
-    else:
-        group = Label.key.label("group")
-        q = select(bucket, group, Article.date_precision, func.count(distinct(Article.id))) \
-            .join(Label, Label.article_id == Article.id).where(Label.kind == "theme", Label.rank == 0)
-    q = q.where(Article.id.in_(filtered_ids(f)), Article.activity_date.is_not(None)) \
-        .group_by(bucket, group, Article.date_precision).order_by(bucket)
+    group = Article.primary_theme if by == "theme" else Article.street_bits
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["period", "group", "precision", "articles"])
+        where, dims = _where(conn, f)
+        rows = conn.execute(select(bucket, group, Article.date_precision, func.count())
+                            .where(where, Article.activity_date.is_not(None))
+                            .group_by(bucket, group, Article.date_precision).order_by(bucket)).all()
+    if by == "theme":
+        out = [(p, g, prec, n) for p, g, prec, n in rows if g]
+    else:
+        out = [(p, street, prec, n) for p, bitset, prec, n in rows
+               for street, bit in dims["street"].items() if bitset >> bit & 1]
+    return pd.DataFrame(out, columns=["period", "group", "precision", "articles"])
 
 
 def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFrame:
@@ -164,9 +255,9 @@ def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFram
                 Article.place_precision, Article.participants_low, Article.participants_approx,
                 Article.participants_vague, Article.reporters, Article.first_sentence)
          .join(Bulletin, Bulletin.id == Article.bulletin_id)
-         .where(article_filter(f))
          .order_by(Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq).limit(limit))
     with engine.connect() as conn:
+        q = q.where(_where(conn, f)[0])
         rows = pd.DataFrame(conn.execute(q).mappings().all())
         if rows.empty:
             return rows
@@ -197,7 +288,7 @@ def article_detail(engine: Engine, article_id: int) -> dict | None:
             return None
         return {
             "id": article.id, "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
-            "seq": article.seq, "title": article.title, "text": article.text,
+            "seq": article.seq, "title": article.title, "text": article.full_text.text,
             "activity_date": article.activity_date, "date_precision": article.date_precision,
             "event_date": article.event_date, "reporters": json.loads(article.reporters),
             "flags": json.loads(article.flags),
@@ -211,11 +302,12 @@ def article_detail(engine: Engine, article_id: int) -> dict | None:
 
 
 def unknown_and_other_places(engine: Engine, f: Filters) -> pd.DataFrame:
-    q = (select(Place.surface, Place.status, func.count(distinct(Place.article_id)).label("articles"))
-         .where(Place.article_id.in_(filtered_ids(f)), Place.status.in_(("unknown", "other_district")))
-         .group_by(Place.surface, Place.status))
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).all(), columns=["name", "status", "articles"])
+        ids = select(Article.id).where(_where(conn, f)[0])
+        rows = conn.execute(select(Place.surface, Place.status, func.count(distinct(Place.article_id)))
+                            .where(Place.article_id.in_(ids), Place.status.in_(("unknown", "other_district")))
+                            .group_by(Place.surface, Place.status)).all()
+    return pd.DataFrame(rows, columns=["name", "status", "articles"])
 
 
 def store_version(engine: Engine) -> tuple:

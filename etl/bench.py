@@ -25,7 +25,7 @@ from .formats import to_text
 from .ingest import ingest_paths
 from .lexicon import load_lexicons
 from .split import split
-from .store import Article, Bulletin, CountRow, Label, Place, make_engine
+from .store import Article, ArticleText, Bulletin, CountRow, Dimension, Label, Place, make_engine
 from .synth import write_corpus
 
 
@@ -62,22 +62,32 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
     rng = random.Random(seed)
     streets = [s.name for s in lex.gazetteer.streets]
     with source.connect() as conn:
+        dimension_rows = [dict(r) for r in conn.execute(select(Dimension.__table__)).mappings()]
         articles = conn.execute(select(Article.__table__)).mappings().all()
+        texts = dict(conn.execute(select(ArticleText.article_id, ArticleText.text)).all())
         by_article: dict[int, dict[str, list]] = {a["id"]: {"places": [], "labels": [], "counts": []}
                                                   for a in articles}
         for table, slot in ((Place.__table__, "places"), (Label.__table__, "labels"), (CountRow.__table__, "counts")):
             for row in conn.execute(select(table)).mappings():
                 by_article[row["article_id"]][slot].append(dict(row))
-    batch: dict[str, list[dict]] = {"bulletins": [], "articles": [], "places": [], "labels": [], "counts": []}
+    batch: dict[str, list[dict]] = {"bulletins": [], "articles": [], "article_texts": [], "places": [],
+                                    "labels": [], "counts": []}
 
     def flush():
         with target.begin() as conn:
-            for name, model in (("bulletins", Bulletin), ("articles", Article), ("places", Place),
-                                ("labels", Label), ("counts", CountRow)):
+            for name, model in (("bulletins", Bulletin), ("articles", Article), ("article_texts", ArticleText),
+                                ("places", Place), ("labels", Label), ("counts", CountRow)):
                 if batch[name]:
                     conn.execute(insert(model.__table__), batch[name])
                     batch[name].clear()
 
+    with target.begin() as conn:  # the same bits for the same keys
+        conn.execute(insert(Dimension.__table__), dimension_rows)
+        street_bit = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == "street")).all())
+        for street in streets:  # every street can be drawn, not only those the sample named
+            if street not in street_bit:
+                street_bit[street] = max(street_bit.values(), default=-1) + 1
+                conn.execute(insert(Dimension.__table__), dict(kind="street", key=street, bit=street_bit[street]))
     ids = {"place": 0, "label": 0, "count": 0}
     start = date(2016, 1, 1)
     for i in range(n_articles):
@@ -89,9 +99,10 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
                                            content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
                                            issue_precision="day", issue_source="filename", synthetic=True,
                                            ingested_at=_now(), text=""))
-        row = dict(base, id=article_id, bulletin_id=bulletin_id, text="",
+        row = dict(base, id=article_id, bulletin_id=bulletin_id,
                    activity_date=None if base["activity_date"] is None else issue - timedelta(days=rng.randrange(20)))
         batch["articles"].append(row)
+        batch["article_texts"].append(dict(article_id=article_id, text=texts[base["id"]]))
         street_map: dict[str, str] = {}
         for p in by_article[base["id"]]["places"]:
             ids["place"] += 1
@@ -105,6 +116,7 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
                     units = lex.gazetteer.units_of(new_street)
                     new["name"] = rng.choice(units).name if units else p["name"]
             batch["places"].append(new)
+        row["street_bits"] = sum(1 << street_bit[s] for s in set(street_map.values()))
         for slot, key in (("labels", "label"), ("counts", "count")):
             for r in by_article[base["id"]][slot]:
                 ids[key] += 1
@@ -114,7 +126,7 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
     flush()
     if target.dialect.name == "postgresql":  # later inserts must not collide with the copied ids
         with target.begin() as conn:
-            for table in ("bulletins", "articles", "places", "labels", "counts"):
+            for table in ("bulletins", "articles", "places", "labels", "counts"):  # article_texts: keyed by article
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
     if target.dialect.name == "sqlite":

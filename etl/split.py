@@ -31,15 +31,12 @@ HEADLINE_MAX = 36
 class Block:
     text: str
     norm: str  # the same line normalised for matching (read.normalise)
-    start: int  # offset in the bulletin text
     gap_before: int  # blank lines before it
-    line_no: int
 
 
 @dataclass
 class Paragraph:
     text: str
-    start_line: int
     truncated: bool = False  # ends mid-sentence with no continuation
 
 
@@ -50,7 +47,6 @@ class ArticleDraft:
     section: str = ""
     series: str = ""
     flags: list[str] = field(default_factory=list)
-    start_line: int = 0
 
     @property
     def title(self) -> str:
@@ -73,11 +69,11 @@ class ArticleDraft:
 def blocks_of(text: str) -> list[Block]:
     blocks, offset, blank = [], 0, 0
     norm = normalise(text)
-    for line_no, line in enumerate(text.splitlines(keepends=True), 1):
+    for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped:
             start = offset + len(line) - len(line.lstrip())
-            blocks.append(Block(stripped, norm[start:start + len(stripped)], start, blank, line_no))
+            blocks.append(Block(stripped, norm[start:start + len(stripped)], blank))
             blank = 0
         else:
             blank += 1
@@ -157,15 +153,13 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
     kinds = classify(blocks, lex)
     articles: list[ArticleDraft] = []
     pending: list[str] = []  # headline lines waiting for their body
-    pending_line = 0
     section = series = ""
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
 
-    def start_article(first_line: int) -> ArticleDraft:
+    def start_article() -> ArticleDraft:
         nonlocal pending, section, series, current
-        article = ArticleDraft(title_lines=pending, section=section, series=series,
-                               start_line=pending_line or first_line)
+        article = ArticleDraft(title_lines=pending, section=section, series=series)
         if not pending:
             article.flags.append("no_headline")
         pending, section, series = [], "", ""
@@ -186,7 +180,7 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
             last.text += text  # a paragraph broken by a column or page end
             last.truncated = truncated
         else:
-            article.paragraphs.append(Paragraph(text, block.line_no, truncated))
+            article.paragraphs.append(Paragraph(text, truncated))
 
     for i, (block, kind) in enumerate(zip(blocks, kinds)):
         text = block.text
@@ -203,7 +197,7 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
             continue
         if kind == LineKind.BYLINE:
             if current is not None:  # a feature's closing 本报记者 X: kept as the body's last line
-                current.paragraphs.append(Paragraph(text, block.line_no))
+                current.paragraphs.append(Paragraph(text))
             continue
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
@@ -215,19 +209,15 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         if kind == LineKind.SHORT and pending and block.gap_before >= 2:
             continue  # picture space inside a headline group: an uncredited caption
         if kind == LineKind.SHORT:
-            if not pending:
-                pending_line = block.line_no
             pending.append(text)
             continue
         if kind == LineKind.LEAD:
-            article = start_article(block.line_no)
-            add_body(article, block, text)
+            add_body(start_article(), block, text)
             continue
         # BODY
         if pending or current is None:
-            article = start_article(block.line_no)
-            if not LEAD.match(text) and articles and len(articles) > 1:
-                article.flags.append("no_lead")
+            article = start_article()
+            article.flags.append("no_lead")  # a feature, or a fragment whose opening is lost
             add_body(article, block, text)
         else:
             add_body(current, block, text)

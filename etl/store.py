@@ -10,8 +10,8 @@ import os
 import time
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        create_engine, delete, event, func, insert, select)
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, create_engine, delete, event, func, insert, inspect, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -52,7 +52,6 @@ class Article(Base):
     seq: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     first_sentence: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
     body_offset: Mapped[int] = mapped_column(Integer)
     reporters: Mapped[str] = mapped_column(Text)  # JSON list
     district_wide: Mapped[bool] = mapped_column(Boolean, index=True)
@@ -65,25 +64,56 @@ class Article(Base):
     participants_approx: Mapped[bool] = mapped_column(Boolean, default=False)
     flags: Mapped[str] = mapped_column(Text)  # JSON list
     section: Mapped[str] = mapped_column(String(64))
+    # Themes, service types and streets as bit sets (bits from the dimensions table): the
+    # dashboard filters and aggregates a hundred thousand articles without joins.
+    theme_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    service_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    street_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    primary_theme: Mapped[str | None] = mapped_column(String(32))
     bulletin: Mapped[Bulletin] = relationship(back_populates="articles")
+    full_text: Mapped[ArticleText] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     labels: Mapped[list[Label]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     counts: Mapped[list[CountRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
+class ArticleText(Base):
+    """An article's text, apart from its facts: scans of a hundred thousand articles for the
+    dashboard's figures read narrow rows."""
+    __tablename__ = "article_texts"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Dimension(Base):
+    """The bit each theme, service type and street has in the articles' bit sets. Bits are
+    handed out as keys first appear and never change, so stored bit sets stay valid when
+    the lexicons or the gazetteer grow."""
+    __tablename__ = "dimensions"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # theme | service | street
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bit: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("kind", "bit"),)
+
+
+MAX_BITS = 62  # signed 64-bit integers in both databases
+
+
 class Place(Base):
     __tablename__ = "places"
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), index=True)  # ours | other_district | unknown | implied
-    street: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # ours | other_district | unknown | implied
+    street: Mapped[str | None] = mapped_column(String(64))
     code: Mapped[str | None] = mapped_column(String(16))
     surface: Mapped[str] = mapped_column(String(64))
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
+    # Coverage of communities and villages is counted from this index alone, in name order.
+    __table_args__ = (Index("ix_places_name_unit", "name", "status", "level", "article_id"),)
 
 
 class Label(Base):
@@ -145,16 +175,35 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 def create_schema(engine: Engine, attempts: int = 5) -> None:
-    """Create missing tables and indexes. Two processes starting on a new store race to
-    create them; the loser sees 'already exists' and tries again, finding them made."""
+    """Create missing tables and indexes, then add columns a store made by an older version
+    lacks. Two processes starting on a new store race to create it; the loser sees
+    'already exists' and tries again, finding it made."""
     for attempt in range(attempts):
         try:
             Base.metadata.create_all(engine)
+            add_missing_columns(engine)
             return
         except (OperationalError, ProgrammingError, IntegrityError):
             if attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Additive migration: every model column missing from its table is added (nullable, no
+    default), so an older store opens without manual steps. Returns what was added."""
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    quote = engine.dialect.identifier_preparer.quote
+                    conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+                    added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:
@@ -183,28 +232,49 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id: int) -> dict:
+def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
+    """key -> bit for this kind, handing out the next free bits to keys not seen before."""
+    known = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == kind)).all())
+    for key in keys:
+        if key not in known:
+            bit = max(known.values(), default=-1) + 1
+            if bit > MAX_BITS:
+                raise ValueError(f"more than {MAX_BITS + 1} {kind} keys: widen the bit sets")
+            conn.execute(insert(Dimension.__table__), dict(kind=kind, key=key, bit=bit))
+            known[key] = bit
+    return known
+
+
+def bits_of(keys, bits: dict[str, int]) -> int:
+    return sum(1 << bits[k] for k in set(keys))
+
+
+def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id: int,
+                   dims: dict[str, dict[str, int]]) -> dict:
     activity, precision = _activity_date(record, bulletin)
     people = record.participants
     return dict(
         bulletin_id=bulletin_id, seq=record.seq, title=record.title, first_sentence=record.first_sentence,
-        text=record.text, body_offset=record.body_offset, reporters=json.dumps(record.reporters, ensure_ascii=False),
+        body_offset=record.body_offset, reporters=json.dumps(record.reporters, ensure_ascii=False),
         district_wide=record.district_wide, place_precision=record.precision,
         event_date=record.event_date, activity_date=activity, date_precision=precision,
         participants_low=sum(q.low for q in people if q.low is not None),
         participants_vague=sum(1 for q in people if q.value is None),
         participants_approx=any(q.approx for q in people),
         flags=json.dumps(record.flags, ensure_ascii=False), section=record.section,
+        theme_bits=bits_of(record.themes, dims["theme"]), service_bits=bits_of(record.services, dims["service"]),
+        street_bits=bits_of(record.streets, dims["street"]), primary_theme=(record.themes or [None])[0],
     )
 
 
 CHILD_COLUMNS = {
+    "article_texts": ("article_id", "text"),
     "places": ("article_id", "name", "level", "status", "street", "code", "surface", "start", "end"),
     "labels": ("article_id", "kind", "key", "rank"),
     "counts": ("article_id", "participant", "value", "low", "high", "approx", "unit", "what", "raw", "start", "end"),
     "evidence": ("article_id", "field", "value", "start", "end", "sentence_start", "sentence_end"),
 }
-CHILD_TABLES = {"places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
+CHILD_TABLES = {"article_texts": ArticleText.__table__, "places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
                 "evidence": EvidenceRow.__table__}
 
 
@@ -223,7 +293,8 @@ def child_rows(record: ArticleRecord, article_id: int) -> dict[str, list[tuple]]
               for q in record.participants + record.quantities]
     evidence = [(article_id, e.field, e.value, e.start, e.end, e.sentence_start, e.sentence_end)
                 for e in record.evidence]
-    return {"places": places, "labels": labels, "counts": counts, "evidence": evidence}
+    return {"article_texts": [(article_id, record.text)], "places": places, "labels": labels, "counts": counts,
+            "evidence": evidence}
 
 
 def _insert_many(conn, name: str, rows: list[tuple]) -> None:
@@ -252,8 +323,11 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
             ingested_at=datetime.now(timezone.utc), text=record.text)).scalar_one()
         if record.articles:
+            dims = {kind: dimension_bits(conn, kind, {k for a in record.articles for k in getattr(a, attr)})
+                    for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
-                               [article_values(a, record, bulletin_id) for a in record.articles]).scalars().all()
+                               [article_values(a, record, bulletin_id, dims) for a in record.articles]
+                               ).scalars().all()
             children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
             for article_id, article in zip(ids, record.articles):
                 for name, rows in child_rows(article, article_id).items():

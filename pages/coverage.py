@@ -34,7 +34,12 @@ if not common.empty_store_guidance():
     st.subheader("地图")
     boundaries_path = common.lex().outline_path.parent / "boundaries.geojson"
     boundaries = json.loads(boundaries_path.read_text(encoding="utf-8")) if boundaries_path.exists() else None
-    common.chart(common.figures.district_map(common.lex().outline_path, cov, boundaries), "地图", "cov_map")
+    points = common.chart(common.figures.district_map(common.lex().outline_path, cov, boundaries), "地图", "cov_map")
+    clicked = [p.get("location") for p in points if p.get("location") in set(cov["name"])]
+    if clicked:  # a street or community shape of the deployer's boundaries
+        level = cov.set_index("name").loc[clicked[0], "level"]
+        common.request_filters(**({"streets": (clicked[0],), "communities": ()} if level == "street"
+                                  else {"communities": (clicked[0],)}))
     if boundaries is None:
         st.caption("公开数据中没有平城区街道边界。部署方可将街道或社区边界放在 "
                    "data/gazetteer/boundaries.geojson（每个要素的 name 属性为官方名称，见 README），地图即按活动数着色。")
@@ -45,4 +50,5 @@ if not common.empty_store_guidance():
         st.dataframe(odd.replace({"status": {"unknown": "未识别（不在官方名单）", "other_district": "外区"}})
                      .rename(columns={"name": "地名", "status": "类别", "articles": "文章数"}),
                      hide_index=True, width="stretch")
+    common.link_to_articles()
     common.bundle_download({"覆盖": cov})

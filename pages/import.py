@@ -1,4 +1,5 @@
-"""导入: upload bulletins; the ETL stores them and reports per file."""
+"""导入: upload bulletins; the ETL stores them and reports per file what it did and why."""
+import hmac
 import os
 import tempfile
 from pathlib import Path
@@ -6,41 +7,48 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from etl.formats import SUFFIXES, max_bytes
 from etl.ingest import ingest_paths
 from ui import common
 
-MAX_MB = float(os.environ.get("PINGCHENG_MAX_UPLOAD_MB", "20"))
+STATUS_ZH = {"stored": "已导入", "replaced": "已更新（替换旧记录）", "unchanged": "已存在，跳过", "refused": "拒绝"}
 
 st.title("导入公报")
 allowed = True
 if common.import_page_mode() == "password":
     secret = os.environ.get("PINGCHENG_IMPORT_PASSWORD", "")
     given = st.text_input("导入密码", type="password")
-    allowed = bool(secret) and given == secret
+    allowed = bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
     if given and not allowed:
         st.error("密码不正确。")
+    elif not secret:
+        st.warning("管理员尚未设置导入密码（PINGCHENG_IMPORT_PASSWORD），导入已关闭。")
 if allowed:
-    files = st.file_uploader("选择公报文件（.txt）", type=["txt"], accept_multiple_files=True)
+    limit = max_bytes()
+    st.caption(f"接受 {'、'.join(SUFFIXES)}；单个文件不超过 {limit / 1048576:g} MB。已导入过的文件按内容识别并跳过。")
+    files = st.file_uploader("选择公报文件", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True)
     if files and st.button("开始导入", type="primary"):
-        outcomes = []
+        rows = []
         bar = st.progress(0.0, text="正在导入…")
         with tempfile.TemporaryDirectory() as tmp:
             paths = []
             for upload in files:
-                if upload.size > MAX_MB * 1024 * 1024:
-                    outcomes.append({"文件": upload.name, "结果": "拒绝",
-                                     "说明": f"文件超过 {MAX_MB:g} MB 上限"})
+                if upload.size > limit:  # refused before anything is written or parsed
+                    rows.append({"文件": upload.name, "结果": STATUS_ZH["refused"], "文章数": 0,
+                                 "说明": f"{upload.name}: {upload.size:,} bytes is over the limit of {limit:,} bytes "
+                                       "(文件超过大小上限)"})
                     continue
                 path = Path(tmp) / Path(upload.name).name
                 path.write_bytes(upload.getvalue())
                 paths.append(path)
-            report = ingest_paths(common.engine(), paths,
-                                  progress=lambda o: bar.progress(
-                                      min(1.0, (len(outcomes) + 1) / max(len(files), 1)), text=f"已处理 {Path(o.path).name}"))
+            done = []
+            report = ingest_paths(common.engine(), paths, progress=lambda o: (
+                done.append(o), bar.progress(len(done) / max(len(paths), 1), text=f"已处理 {Path(o.path).name}")))
         bar.empty()
-        zh = {"stored": "已导入", "replaced": "已更新（替换旧记录）", "unchanged": "已存在，跳过", "refused": "拒绝"}
-        outcomes += [{"文件": Path(o.path).name, "结果": zh[o.status], "文章数": o.articles, "说明": o.reason}
-                     for o in report.outcomes]
+        rows += [{"文件": Path(o.path).name, "结果": STATUS_ZH[o.status], "文章数": o.articles, "说明": o.reason}
+                 for o in report.outcomes]
         st.cache_data.clear()
-        st.dataframe(pd.DataFrame(outcomes), hide_index=True, width="stretch")
-        st.success("完成。新数据已在各页面生效。")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        refused = sum(1 for r in rows if r["结果"] == STATUS_ZH["refused"])
+        (st.warning if refused else st.success)(
+            f"完成：{len(rows) - refused} 个文件已处理，{refused} 个被拒绝（原因见上表）。新数据已在各页面生效。")

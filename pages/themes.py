@@ -31,4 +31,5 @@ if not common.empty_store_guidance():
         if points:
             common.request_filters(themes=(points[0]["customdata"][0],))
     st.caption("参与人数由“余、多”等下限相加，是“至少”的人数；一篇文章可属多个主题。")
+    common.link_to_articles()
     common.bundle_download({"主题": themes, "服务类型": services, "主题街道": matrix})

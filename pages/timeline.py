@@ -22,4 +22,5 @@ if not common.empty_store_guidance():
             common.request_filters(**({"themes": (key,)} if by == "theme" else {"streets": (key,)}))
     st.info(f"{o.dated} 篇文章有日期：确切日期来自正文，见报日期来自公报，斜线为推断日期（年份或日期由文中推断）。"
             f"{o.undated} 篇日期不明，未放到任何日期上。")
+    common.link_to_articles()
     common.bundle_download({"趋势": frame})

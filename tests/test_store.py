@@ -57,3 +57,17 @@ def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypa
     with pytest.raises(RuntimeError):
         ingest_paths(engine, [path])
     assert stats(engine) == before
+
+
+def test_an_older_store_gains_new_columns_without_manual_steps(db_url):
+    from sqlalchemy import create_engine, inspect, text
+    old = create_engine(db_url)
+    with old.begin() as conn:  # the articles table as an older version made it: no section column
+        conn.execute(text("CREATE TABLE bulletins (id INTEGER PRIMARY KEY, name VARCHAR(255))"))
+        conn.execute(text("CREATE TABLE articles (id INTEGER PRIMARY KEY, bulletin_id INTEGER, title TEXT)"))
+    old.dispose()
+    from etl.store import make_engine
+    engine = make_engine(db_url)
+    columns = {c["name"] for c in inspect(engine).get_columns("articles")}
+    assert {"section", "activity_date", "date_precision"} <= columns
+    engine.dispose()

@@ -142,8 +142,10 @@ def chart(fig, name: str, key: str):
                             config=exports.chart_config(exports.safe_name("平城区", name, f.describe())),
                             width="stretch")
     st.session_state.setdefault("_view_figures", {})[name] = fig
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    return points
+    with st.popover("导出图表", icon=":material/download:"):
+        st.caption("工具栏相机按钮直接保存 2 倍 PNG；这里由服务器生成 PNG 或 SVG。")
+        image_downloads(fig, name, key)
+    return (event or {}).get("selection", {}).get("points", []) if event else []
 
 
 def image_downloads(fig, name: str, key: str) -> None:
@@ -192,6 +194,10 @@ def people_text(total_low: float, approx: bool, vague: int) -> str:
     if vague:
         text += f"（另有 {vague} 处模糊人数，如“数百名”）"
     return text
+
+
+def link_to_articles() -> None:
+    st.page_link("pages/articles.py", label="查看当前筛选下的文章及其原文依据", icon=":material/article:")
 
 
 def empty_store_guidance() -> bool:
