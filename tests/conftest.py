@@ -32,6 +32,13 @@ def _postgres_or_skip():
 
 
 @pytest.fixture
+def postgres_server():
+    """The server's admin URL, once it answers (a failure in CI, a skip elsewhere)."""
+    _postgres_or_skip().dispose()
+    return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture
 def postgres_url():
     """A fresh database on the PostgreSQL server, dropped afterwards."""
     admin = _postgres_or_skip()

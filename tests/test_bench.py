@@ -1,0 +1,21 @@
+"""The benchmark command runs end to end (on a tiny corpus; its figures are not judged here)."""
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
+        "reingest_ratio", "query_p95_ms", "query_p95_ms_postgres", "peak_rss_mb", "overview_rerun_s"}
+
+
+def test_bench_prints_a_table_and_a_json_line(postgres_server):
+    run = subprocess.run([sys.executable, "-m", "etl", "bench", "--articles", "40", "--query-articles", "300",
+                          "--repeat", "1", "--pg-url", postgres_server, "--json"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert KEYS <= set(figures)
+    assert all(figures[k] > 0 for k in KEYS - {"reingest_ratio"})
+    assert "etl_vs_jieba_time_ratio" in run.stdout.split(lines[-1])[0]  # the table came first
