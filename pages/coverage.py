@@ -23,6 +23,15 @@ if not common.empty_store_guidance():
     st.caption("点击柱子即按该街道筛选全部页面；树图中点击街道可下钻到其社区和村。")
     common.chart(common.figures.coverage_treemap(cov, gaz.district), "覆盖层级", "cov_tree")
 
+    st.subheader("有活动的社区和村")
+    active = units[units["articles"] > 0].sort_values("articles", ascending=False)[["street", "name", "articles"]]
+    event = st.dataframe(active.rename(columns={"street": "街道", "name": "名称", "articles": "文章数"}),
+                         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="cov_active")
+    if event and event.selection.rows:  # a row filters every page to that community or village
+        common.request_filters(communities=(active.iloc[event.selection.rows[0]]["name"],))
+    st.caption("点击一行：按该社区或村筛选全部页面。")
+
     st.subheader("筛选期内无活动的社区和村")
     scope = units if not f.streets else units[units["street"].isin(f.streets)]
     gaps = scope[scope["articles"] == 0][["street", "name", "level", "code"]].rename(

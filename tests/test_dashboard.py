@@ -54,7 +54,9 @@ def test_coverage_counts_gaps_against_the_store(app, store_url, lex):
     units = cov[cov["level"] != "street"]
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["无活动的社区和村"] == str(int((units["articles"] == 0).sum()))
-    assert len(app.dataframe[0].value) == int((units["articles"] == 0).sum())
+    active, gaps = app.dataframe[0].value, app.dataframe[1].value
+    assert len(active) == int((units["articles"] > 0).sum()) and len(gaps) == int((units["articles"] == 0).sum())
+    assert set(gaps["名称"]) == set(units[units["articles"] == 0]["name"])
 
 
 def test_street_filter_narrows_the_community_list_and_the_url(app):
