@@ -116,8 +116,10 @@ def test_filter_survives_a_reload_from_its_url(server, page):
     page.goto(f"{server.url}/")
     _loaded(page, "总览")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
-    page.get_by_role("option", name="开源街道").click()
+    box = sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input")
+    box.click()
+    box.press_sequentially("开源街道")  # the option list is virtualised: narrow it, then pick
+    page.get_by_role("option", name="开源街道").first.click()
     page.wait_for_url("**streets=*", timeout=60_000)
     url = page.url
     assert "%E5%BC%80%E6%BA%90%E8%A1%97%E9%81%93" in url or "开源街道" in url
