@@ -156,3 +156,11 @@ def test_article_view_from_its_url_highlights_evidence(store_url, monkeypatch):
     html = "".join(m.value for m in at.markdown)
     assert "先锋村170余位老人" in html
     assert 'title="地点: 先锋村"' in html and 'title="参与人数: 170"' in html
+
+
+def test_first_start_builds_the_store_from_the_sample_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["文章（活动报道）"] == "46"
