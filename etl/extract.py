@@ -2,6 +2,7 @@
 each value with its evidence (offsets into the article text and its sentence)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from .split import LEAD, ArticleDraft, split
 from .text import Evidence, Sentences
 
 REPORTER_ROLE = re.compile(r"(?:本报)?记者")
-OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道")
+OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道|本报讯")
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 BYLINE_TAIL = re.compile(r"本报记者\s*((?:[\u4e00-\u9fff]{2,4}[ \u3000、，,]*){1,4})\s*$")
 
@@ -109,7 +110,7 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
                 if re.search(r"[\u4e00-\u9fff]", chunk):
                     break
                 continue
-            if OTHER_ROLE.search(chunk) or chunk in ("本报讯",):
+            if OTHER_ROLE.search(chunk):
                 break
             name_start = start + pos + m.start()
             if chunk not in (n for n, _ in found):
@@ -125,7 +126,16 @@ def first_sentence_of(body: str, norm_body: str) -> str:
     return rest[:cut + 1] if cut >= 0 else rest[:200]
 
 
+@functools.lru_cache(maxsize=8)
+def _district_actor(lex: Lexicons) -> re.Pattern:
+    """平城区 + up to 12 characters + a body's ending (局, 中心, 区委…): 平城区医保局."""
+    endings = "|".join(map(re.escape, lex.district_actors))
+    return re.compile(re.escape(lex.district) + r"[\u4e00-\u9fff]{0,12}?(?:" + endings + ")")
+
+
 def is_district_wide(norm: str, places: list[PlaceMention], lex: Lexicons) -> bool:
+    """Whole-district work: said so (各街道, 全区), or a district body's work at no named
+    street, community or single site (a school) of ours."""
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
@@ -133,9 +143,7 @@ def is_district_wide(norm: str, places: list[PlaceMention], lex: Lexicons) -> bo
         return True
     if ours or lex.single_site.search(norm):
         return False
-    actor = re.compile(re.escape(lex.district) + r"[\u4e00-\u9fff]{0,12}?(?:" +
-                       "|".join(map(re.escape, lex.district_actors)) + r")")
-    return bool(actor.search(norm))
+    return bool(_district_actor(lex).search(norm))
 
 
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -18,8 +19,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from .extract import BulletinRecord, extract_bulletin
-from .lexicon import load_lexicons
 from .formats import check_size, max_bytes, to_text
+from .lexicon import load_lexicons
 from .read import ReadError
 from .store import Bulletin, store_bulletin
 
@@ -87,23 +88,25 @@ def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_
 
     with Session(engine) as session:
         known = dict(session.execute(select(Bulletin.name, Bulletin.content_hash)).all())
-    jobs: list[Job] = []
-    for path in paths:
-        path = Path(path)
-        try:
-            check_size(path.name, path.stat().st_size, limit)  # before reading a huge file into memory
-            data = path.read_bytes()
-        except ReadError as e:
-            done(FileOutcome(str(path), "refused", reason=str(e)))
-            continue
-        except OSError as e:
-            done(FileOutcome(str(path), "refused", reason=f"{path.name}: cannot read: {e.strerror or e} (无法读取文件)"))
-            continue
-        digest = content_hash(data)
-        if known.get(path.name) == digest:
-            done(FileOutcome(str(path), "unchanged"))
-            continue
-        jobs.append(Job(str(path), path.name, data, digest, issue_date, limit))
+
+    def jobs() -> Iterator[Job]:
+        """Files that need parsing, read one at a time; the unchanged ones are skipped by hash."""
+        for path in map(Path, paths):
+            try:
+                check_size(path.name, path.stat().st_size, limit)  # before reading a huge file into memory
+                data = path.read_bytes()
+            except ReadError as e:
+                done(FileOutcome(str(path), "refused", reason=str(e)))
+                continue
+            except OSError as e:
+                done(FileOutcome(str(path), "refused",
+                                 reason=f"{path.name}: cannot read: {e.strerror or e} (无法读取文件)"))
+                continue
+            digest = content_hash(data)
+            if known.get(path.name) == digest:
+                done(FileOutcome(str(path), "unchanged"))
+                continue
+            yield Job(str(path), path.name, data, digest, issue_date, limit)
 
     def write(job: Job, record: BulletinRecord) -> None:
         for attempt in range(ATTEMPTS):
@@ -117,22 +120,27 @@ def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_
                 time.sleep(0.05 * (attempt + 1))
         done(FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0))
 
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [(job, pool.submit(parse_job, job)) for job in jobs]
-            for job, future in futures:
-                try:
-                    record = future.result()
-                except ReadError as e:
-                    done(FileOutcome(job.path, "refused", reason=str(e)))
-                    continue
-                write(job, record)
-    else:
-        for job in jobs:
-            try:
-                record = parse_job(job)
-            except ReadError as e:
-                done(FileOutcome(job.path, "refused", reason=str(e)))
-                continue
-            write(job, record)
+    def finish(job: Job, parse: Callable[[], BulletinRecord]) -> None:
+        try:
+            record = parse()
+        except ReadError as e:
+            done(FileOutcome(job.path, "refused", reason=str(e)))
+            return
+        write(job, record)
+
+    if workers <= 1:
+        for job in jobs():
+            finish(job, lambda: parse_job(job))
+        return report
+    # Workers parse while this process writes; a bounded window keeps memory flat for any batch.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: deque = deque()
+        for job in jobs():
+            window.append((job, pool.submit(parse_job, job)))
+            if len(window) >= 4 * workers:
+                job_done, future = window.popleft()
+                finish(job_done, future.result)
+        while window:
+            job_done, future = window.popleft()
+            finish(job_done, future.result)
     return report
