@@ -133,13 +133,16 @@ def _district_actor(lex: Lexicons) -> re.Pattern:
     return re.compile(re.escape(lex.district) + r"[\u4e00-\u9fff]{0,12}?(?:" + endings + ")")
 
 
-def is_district_wide(norm: str, places: list[PlaceMention], lex: Lexicons) -> bool:
-    """Whole-district work: said so (各街道, 全区), or a district body's work at no named
-    street, community or single site (a school) of ours."""
+def is_district_wide(norm: str, lead: str, places: list[PlaceMention], lex: Lexicons) -> bool:
+    """Whole-district work: said so (各街道, 全区), the district acting in the lead sentence
+    (平城区以…), or a district body's work at no named street, community or single site
+    (a school) of ours."""
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
     if any(marker in norm for marker in lex.district_markers):
+        return True
+    if any(lex.district + word in lead for word in lex.district_subject):
         return True
     if ours or lex.single_site.search(norm):
         return False
@@ -174,6 +177,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
+    first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:])
     counted = _dedupe_title_counts(find_quantities(norm, lex), title_end)
     participants = [q for q in counted if q.participant]
     quantities = [q for q in counted if not q.participant]
@@ -183,10 +187,10 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
 
     return ArticleRecord(
         bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
-        first_sentence=first_sentence_of(text[body_offset:], norm[body_offset:]),
+        first_sentence=first_sentence,
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
-        district_wide=is_district_wide(norm, places, lex), event_date=event,
+        district_wide=is_district_wide(norm, normalise(first_sentence), places, lex), event_date=event,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,

@@ -22,7 +22,7 @@ from .extract import BulletinRecord, extract_bulletin
 from .formats import check_size, max_bytes, to_text
 from .lexicon import load_lexicons
 from .read import ReadError
-from .store import Bulletin, store_bulletin
+from .store import Bulletin, make_engine, store_bulletin
 
 
 ATTEMPTS = 6
@@ -74,10 +74,41 @@ def parse_job(job: Job) -> BulletinRecord:
     return extract_bulletin(text, job.name, job.path, job.issue_date, load_lexicons())
 
 
+def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
+    """Parse one file and store it; what happened, as an outcome."""
+    try:
+        record = parse_job(job)
+    except ReadError as e:
+        return FileOutcome(job.path, "refused", reason=str(e))
+    for attempt in range(ATTEMPTS):
+        try:
+            status = store_bulletin(engine, record, job.digest, synthetic)
+            break
+        except (IntegrityError, OperationalError):
+            # Another ingest wrote the same bulletin, or held the SQLite write lock: try again.
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0)
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(url: str) -> None:
+    global _worker_engine
+    _worker_engine = make_engine(url)
+
+
+def _worker_job(job: Job, synthetic: bool) -> FileOutcome:
+    return process_job(_worker_engine, job, synthetic)
+
+
 def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_date: str | None = None,
                  progress: Callable[[FileOutcome], None] | None = None, synthetic: bool = False,
                  max_mb: float | None = None) -> IngestReport:
-    """A refused file never stops the others; each bulletin is stored in its own transaction."""
+    """A refused file never stops the others; each bulletin is stored in its own transaction.
+    With workers > 1, N processes parse and store in parallel."""
     report = IngestReport()
     limit = max_bytes(max_mb)
 
@@ -108,39 +139,19 @@ def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_
                 continue
             yield Job(str(path), path.name, data, digest, issue_date, limit)
 
-    def write(job: Job, record: BulletinRecord) -> None:
-        for attempt in range(ATTEMPTS):
-            try:
-                status = store_bulletin(engine, record, job.digest, synthetic)
-                break
-            except (IntegrityError, OperationalError):
-                # Another ingest wrote the same bulletin, or held the SQLite write lock: try again.
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-        done(FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0))
-
-    def finish(job: Job, parse: Callable[[], BulletinRecord]) -> None:
-        try:
-            record = parse()
-        except ReadError as e:
-            done(FileOutcome(job.path, "refused", reason=str(e)))
-            return
-        write(job, record)
-
-    if workers <= 1:
+    if workers <= 1 or engine.url.database in (None, "", ":memory:"):  # a memory store lives in one process
         for job in jobs():
-            finish(job, lambda: parse_job(job))
+            done(process_job(engine, job, synthetic))
         return report
-    # Workers parse while this process writes; a bounded window keeps memory flat for any batch.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Each worker parses and writes its own bulletins (one transaction each) while this process
+    # reads and hashes; a bounded window keeps memory flat for any batch.
+    url = engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(url,)) as pool:
         window: deque = deque()
         for job in jobs():
-            window.append((job, pool.submit(parse_job, job)))
+            window.append(pool.submit(_worker_job, job, synthetic))
             if len(window) >= 4 * workers:
-                job_done, future = window.popleft()
-                finish(job_done, future.result)
+                done(window.popleft().result())
         while window:
-            job_done, future = window.popleft()
-            finish(job_done, future.result)
+            done(window.popleft().result())
     return report

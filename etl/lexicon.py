@@ -50,6 +50,7 @@ class Lexicons:
     participation: list[tuple[str, str, str]]  # cue, before|after, participant|count
     district_markers: tuple[str, ...]
     district_actors: tuple[str, ...]
+    district_subject: tuple[str, ...]
     single_site: re.Pattern
     not_district: frozenset[str]
     section_labels: frozenset[str]
@@ -115,6 +116,7 @@ def _load(root: Path) -> Lexicons:
         participation=[(r["cue"], r["where"], r["means"]) for r in _read_csv(lex_dir / "participation.csv")],
         district_markers=pick(scope_rules, "marker"),
         district_actors=pick(scope_rules, "actor"),
+        district_subject=pick(scope_rules, "subject"),
         single_site=re.compile("|".join(pick(scope_rules, "single_site")) or r"(?!)"),
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section")),

@@ -115,8 +115,11 @@ def test_district_wide(lex):
     wide = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区医保局推出新模式。\n", "a.txt", lex=lex)
     local = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区17校开展开放日。\n", "b.txt", lex=lex)
     round_up = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区各街道在文兴社区等地开展活动。\n", "c.txt", lex=lex)
+    subject = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区以党建为轴心，在民和社区试点。\n", "d.txt", lex=lex)
+    generic_schools = extract_bulletin("标题\n\n本报讯（记者 甲乙）平城区科协深入中小学校开展科普。\n", "e.txt", lex=lex)
     assert wide.articles[0].district_wide and not local.articles[0].district_wide
-    assert round_up.articles[0].district_wide
+    assert round_up.articles[0].district_wide and subject.articles[0].district_wide
+    assert generic_schools.articles[0].district_wide  # 中小学校 names no single school
 
 
 def test_block_segmentation_equals_whole_text_segmentation(lex):
