@@ -19,7 +19,7 @@ def overview() -> None:
     total_streets = len(common.lex().gazetteer.streets)
     c = st.columns(5)
     c[0].metric("文章（活动报道）", f"{o.articles}")
-    c[1].metric("参与人数", common.people_text(o.participants_low, o.participants_approx, 0),
+    c[1].metric("参与人数", common.people_text(o.participants_low, o.participants_approx),
                 help="由“余、多”等下限相加，故为“≥”；模糊人数单列")
     c[2].metric("覆盖街道", f"{o.streets_covered} / {total_streets}")
     c[3].metric("覆盖社区和村", f"{o.units_covered} / {total_units}")

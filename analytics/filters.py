@@ -1,7 +1,7 @@
 """The filters every page shares, and their form in a URL (so a view can be bookmarked and sent)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 LIST_FIELDS = ("streets", "communities", "themes", "services")
@@ -77,6 +77,3 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
-
-def field_names() -> list[str]:
-    return [f.name for f in fields(Filters)]

@@ -182,18 +182,6 @@ def _unit_counts(conn, f: Filters, where) -> dict[str, int]:
     return dict(rows)
 
 
-def street_counts(engine: Engine, f: Filters) -> pd.DataFrame:
-    with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        return pd.DataFrame(list(_street_counts(conn, where, dims).items()), columns=["street", "articles"])
-
-
-def unit_counts(engine: Engine, f: Filters) -> pd.DataFrame:
-    with engine.connect() as conn:
-        where, _ = _where(conn, f)
-        return pd.DataFrame(list(_unit_counts(conn, f, where).items()), columns=["name", "articles"])
-
-
 def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer) -> pd.DataFrame:
     """Every street and every community/village of the official list, with its article count
     (zero included: the gaps are the point)."""

@@ -164,3 +164,12 @@ def test_first_start_builds_the_store_from_the_sample_data(tmp_path, monkeypatch
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["文章（活动报道）"] == "46"
+
+
+def test_a_stale_or_edited_url_shows_the_page_not_a_traceback(store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"themes": "no_such_theme", "streets": "北关街道", "from": "2025-13-45", "q": "<b>"})
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_themes").value == []

@@ -109,6 +109,8 @@ def sidebar_filters() -> Filters:
         st.session_state["f_communities"] = [c for c in st.session_state.get("f_communities", []) if c in units]
         st.multiselect("社区 / 村", units, key="f_communities", placeholder="全部社区和村",
                        help="选择街道后，这里只列出该街道的社区和村")
+        for key, names in (("f_themes", theme_names()), ("f_services", service_names())):
+            st.session_state[key] = [k for k in st.session_state.get(key, []) if k in names]  # URLs can be stale
         st.multiselect("主题", list(theme_names()), key="f_themes", format_func=lambda k: theme_names()[k],
                        placeholder="全部主题")
         st.multiselect("服务类型", list(service_names()), key="f_services",
@@ -188,12 +190,9 @@ def bundle_download(tables: dict[str, pd.DataFrame] | None = None) -> None:
                                file_name=exports.file_name("图表包", current_filters().describe(), "zip"))
 
 
-def people_text(total_low: float, approx: bool, vague: int) -> str:
-    """Honest head counts: ≥ when built from 余/多 lower bounds; vague counts said apart."""
-    text = f"{'≥ ' if approx else ''}{int(total_low):,} 人"
-    if vague:
-        text += f"（另有 {vague} 处模糊人数，如“数百名”）"
-    return text
+def people_text(total_low: float, approx: bool) -> str:
+    """Honest head counts: ≥ when built from 余/多 lower bounds."""
+    return f"{'≥ ' if approx else ''}{int(total_low):,} 人"
 
 
 def link_to_articles() -> None:
