@@ -13,9 +13,7 @@ from .lexicon import Lexicons
 from .numbers import Count, find_counts
 from .text import clause_after, clause_before
 
-PERSON_UNITS = ("person",)
-# People nouns that may follow 1.7万 / 4万 with no classifier.
-BARE_COUNT = re.compile(r"[\u4e00-\u9fff]")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 WHAT_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]|(?:参加|参与|实现|入驻|注册|使用|齐聚|走进|共赴|获得|得到|进行|开展|提供|投入|覆盖|受益|在|的)")
 
 
@@ -46,7 +44,7 @@ class Quantity:
 
 def _unit_at(text: str, pos: int, lex: Lexicons) -> tuple[str, int] | None:
     """The unit printed at pos (longest first); N大X counts X with unit 个."""
-    if text.startswith("大", pos) and pos + 1 < len(text) and BARE_COUNT.match(text[pos + 1]):
+    if text.startswith("大", pos) and pos + 1 < len(text) and CJK_CHAR.match(text[pos + 1]):
         return "个", pos + 1
     for size in (3, 2, 1):
         unit = text[pos:pos + size]
@@ -96,7 +94,7 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
         if unit_at is None:
             # 1.7万居民: a large count may stand with no classifier before its noun.
             if count.value and count.value >= 10_000 and count.raw[-1:] in "万亿" and \
-                    count.end < len(text) and BARE_COUNT.match(text[count.end]):
+                    count.end < len(text) and CJK_CHAR.match(text[count.end]):
                 unit, end = "", count.end
             else:
                 continue
@@ -107,7 +105,7 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
             continue
         kind = lex.units.get(unit, "")
         participant = False
-        if kind in PERSON_UNITS:
+        if kind == "person":
             verdict = _is_participant(text, count.start, end, lex)
             # With no cue, parallel clauses decide: 61名在职党员积极参与…；11名在职党员充分发挥…
             participant = verdict is True or verdict is None and any(
