@@ -21,7 +21,6 @@ from etl.store import Article, ArticleText, Bulletin, Dimension, Label, Place
 
 from .filters import Filters
 
-OUR_PLACE = Place.status.in_(("ours", "implied"))
 UNIT_LEVELS = ("community", "village")
 BIT_COLUMNS = {"theme": Article.theme_bits, "service": Article.service_bits, "street": Article.street_bits}
 
