@@ -10,7 +10,7 @@ from pathlib import Path
 from . import dates
 from .labels import labels
 from .lexicon import Lexicons, load_lexicons
-from .places import PlaceMention, find_places, streets_of, units_of
+from .places import PlaceMention, district_named_in, find_places, relocate, streets_of, units_of
 from .quantities import Quantity, find_quantities
 from .read import normalise
 from .segment import Segmentation
@@ -20,6 +20,8 @@ from .text import Evidence, Sentences
 REPORTER_ROLE = re.compile(r"(?:本报)?记者")
 OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道|本报讯")
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+LOOSE_REPORTER = re.compile(r"(?:本报)?记者[\u4e00-\u9fff 、]{2,20}")
+NAME_THEN_ROLE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:报道|摄影|摄)")
 BYLINE_TAIL = re.compile(r"本报记者\s*((?:[\u4e00-\u9fff]{2,4}[ \u3000、，,]*){1,4})\s*$")
 
 
@@ -93,7 +95,9 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
     lead = LEAD.match(body)
     spans = []
     if lead:
-        spans.append((body_offset, body_offset + lead.end()))
+        # 本报讯（记者 X）, or unbracketed: 本报讯 记者X报道：
+        loose = LOOSE_REPORTER.match(body, lead.end())
+        spans.append((body_offset, body_offset + (loose.end() if loose else lead.end())))
     tail = BYLINE_TAIL.search(body[-40:])
     if tail:
         offset = body_offset + max(len(body) - 40, 0)
@@ -106,6 +110,10 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
         pos = role.end()
         for m in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", segment[pos:]):
             chunk = m.group(0)
+            tail = NAME_THEN_ROLE.fullmatch(chunk)  # 记者张三报道: the name, then nothing more
+            if tail:
+                found.append((tail.group(1), start + pos + m.start()))
+                break
             if not NAME.fullmatch(chunk):
                 if re.search(r"[\u4e00-\u9fff]", chunk):
                     break
@@ -118,9 +126,17 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
     return found
 
 
+REPORTER_COLON = re.compile(r"(?:本报)?记者[^：:，,。]{2,12}[：:]\s*")
+
+
 def first_sentence_of(body: str, norm_body: str) -> str:
+    """The body's first sentence, after 本报讯（记者 X） or 本报讯 记者X报道：."""
     lead = LEAD.match(norm_body)
-    rest = body[lead.end():] if lead else body
+    start = lead.end() if lead else 0
+    if lead:
+        credit = REPORTER_COLON.match(norm_body, start)
+        start = credit.end() if credit else start
+    rest = body[start:]
     rest = rest.replace("\n", "")
     cut = rest.find("。")
     return rest[:cut + 1] if cut >= 0 else rest[:200]
@@ -164,6 +180,10 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
 
     seg = Segmentation(norm, lex.tokenizer)
     places = find_places(norm, lex, seg)
+    first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:])
+    elsewhere = district_named_in(normalise(first_sentence), norm, lex)
+    if elsewhere:
+        places = relocate(places, elsewhere)
     for p in places:
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
@@ -177,7 +197,6 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
-    first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:])
     counted = _dedupe_title_counts(find_quantities(norm, lex), title_end)
     participants = [q for q in counted if q.participant]
     quantities = [q for q in counted if not q.participant]

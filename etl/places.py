@@ -58,6 +58,28 @@ def _other_district_before(text: str, start: int, lex: Lexicons) -> str | None:
     return word
 
 
+LEAD_DISTRICT = re.compile(rf"(?:^|(?<=[，,。；;：:、\s（(市]))([{CJK}]{{2,3}}(?:区|县))")
+
+
+def district_named_in(lead: str, text: str, lex: Lexicons) -> str | None:
+    """Another district or county the lead sentence places the article in (云冈区…), when the
+    article never names ours: then same-named streets and communities are not ours."""
+    if lex.district in text:
+        return None
+    for m in LEAD_DISTRICT.finditer(lead):
+        word = m.group(1)
+        if word != lex.district and not any(word.endswith(w) for w in lex.not_district):
+            return word
+    return None
+
+
+def relocate(mentions: list[PlaceMention], district: str) -> list[PlaceMention]:
+    """The article's places belong to another district: none of them counts as ours."""
+    return [m if m.status == "other_district" else
+            PlaceMention(m.surface, m.start, m.end, m.surface, m.level, "other_district", None, None,
+                         f"article located in {district}") for m in mentions]
+
+
 def _mention(alias: Alias, surface: str, start: int, end: int, other: str | None) -> PlaceMention:
     d = alias.division
     if alias.status == "other_district" or other:

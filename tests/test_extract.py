@@ -92,6 +92,8 @@ def test_reporters_not_photographers():
     assert [n for n, _ in reporters_of(text, 4)] == ["尚丽", "孙露"]
     byline = "标题\n\n正文开始。本报记者 郑林"
     assert [n for n, _ in reporters_of(byline, 4)] == ["郑林"]
+    reported = "标题\n\n本报讯 记者王小明报道：近日，活动开展。"
+    assert [n for n, _ in reporters_of(reported, 4)] == ["王小明"]
 
 
 def test_every_value_carries_evidence_inside_the_article(lex):
@@ -139,3 +141,19 @@ def test_block_segmentation_equals_whole_text_segmentation(lex):
                     whole.append((word, pos, pos + len(word)))
                 pos += len(word)
             assert Segmentation(text, lex.tokenizer).tokens() == whole
+
+
+def test_an_article_placed_in_another_district_claims_none_of_our_places(lex):
+    text = "标题\n\n本报讯（记者 甲乙）近日，云冈区新华街道联合民和社区开展义诊活动。\n"
+    article = extract_bulletin(text, "x.txt", lex=lex).articles[0]
+    assert article.streets == [] and article.communities == []
+    assert set(article.other_district_places) == {"新华街道", "民和社区"}
+    ours = extract_bulletin(text.replace("云冈区", "").replace("。", "，示范区建设。"), "y.txt", lex=lex)
+    assert ours.articles[0].communities == ["民和社区"]
+
+
+def test_first_sentence_follows_the_lead_credit():
+    from etl.extract import first_sentence_of
+    from etl.read import normalise
+    for body in ("本报讯（记者 尚丽）近日，社区开展活动。后来。", "本报讯 记者王小明报道：近日，社区开展活动。后来。"):
+        assert first_sentence_of(body, normalise(body)) == "近日，社区开展活动。"
