@@ -166,8 +166,7 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], lex: Lexi
 
 
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:
-    text = draft.text
-    norm = normalise(text)
+    text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
     title_end = body_offset - 2

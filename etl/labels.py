@@ -52,7 +52,7 @@ def labels(text: str, seg: Segmentation, lex: Lexicons, title_end: int, lead_end
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
-    for start, end, word in occurrences(lex.keyword_automaton, text):
+    for start, end, word in occurrences(lex.keyword_automaton, text, ordered=False):
         if any(s <= start < e for s, e in masked) or not seg.is_token(start, end):
             continue
         for kind, k in lex.keyword_index[word]:

@@ -25,11 +25,13 @@ def automaton(words) -> ahocorasick.Automaton:
     return a
 
 
-def occurrences(a: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of every occurrence, overlapping ones included, by start."""
+def occurrences(a: ahocorasick.Automaton, text: str, ordered: bool = True) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every occurrence, overlapping ones included: by start, or (not
+    `ordered`) by end, which is still left to right for each word."""
     if len(a) == 0:
         return []
-    return sorted((end + 1 - len(word), end + 1, word) for end, word in a.iter(text))
+    found = [(end + 1 - len(word), end + 1, word) for end, word in a.iter(text)]
+    return sorted(found) if ordered else found
 
 
 class Segmentation:

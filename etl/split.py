@@ -37,12 +37,14 @@ class Block:
 @dataclass
 class Paragraph:
     text: str
+    norm: str  # the same, normalised for matching
     truncated: bool = False  # ends mid-sentence with no continuation
 
 
 @dataclass
 class ArticleDraft:
     title_lines: list[str] = field(default_factory=list)
+    title_norms: list[str] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     section: str = ""
     series: str = ""
@@ -60,6 +62,11 @@ class ArticleDraft:
     def text(self) -> str:
         """Title lines, a blank line, then the body: the text evidence offsets point into."""
         return "\n".join(self.title_lines) + "\n\n" + self.body
+
+    @property
+    def norm_text(self) -> str:
+        """`text` normalised (read.normalise), made from the lines already normalised."""
+        return "\n".join(self.title_norms) + "\n\n" + "\n".join(p.norm for p in self.paragraphs)
 
     @property
     def body_offset(self) -> int:
@@ -152,14 +159,15 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
     blocks = blocks_of(text)
     kinds = classify(blocks, lex)
     articles: list[ArticleDraft] = []
-    pending: list[str] = []  # headline lines waiting for their body
+    pending: list[Block] = []  # headline lines waiting for their body
     section = series = ""
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
 
     def start_article() -> ArticleDraft:
         nonlocal pending, section, series, current
-        article = ArticleDraft(title_lines=pending, section=section, series=series)
+        article = ArticleDraft(title_lines=[b.text for b in pending], title_norms=[b.norm for b in pending],
+                               section=section, series=series)
         if not pending:
             article.flags.append("no_headline")
         pending, section, series = [], "", ""
@@ -174,13 +182,14 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
             return
         seen_paragraphs.add(key)
         truncated = text.endswith(REPLACEMENT)
-        text = text.rstrip(REPLACEMENT)
+        text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)
         last = article.paragraphs[-1] if article.paragraphs else None
         if last and not last.truncated and not is_terminated(last.text):
             last.text += text  # a paragraph broken by a column or page end
+            last.norm += norm
             last.truncated = truncated
         else:
-            article.paragraphs.append(Paragraph(text, truncated))
+            article.paragraphs.append(Paragraph(text, norm, truncated))
 
     for i, (block, kind) in enumerate(zip(blocks, kinds)):
         text = block.text
@@ -197,7 +206,7 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
             continue
         if kind == LineKind.BYLINE:
             if current is not None:  # a feature's closing 本报记者 X: kept as the body's last line
-                current.paragraphs.append(Paragraph(text))
+                current.paragraphs.append(Paragraph(text, block.norm))
             continue
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
@@ -209,7 +218,7 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         if kind == LineKind.SHORT and pending and block.gap_before >= 2:
             continue  # picture space inside a headline group: an uncredited caption
         if kind == LineKind.SHORT:
-            pending.append(text)
+            pending.append(block)
             continue
         if kind == LineKind.LEAD:
             add_body(start_article(), block, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import weakref
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
@@ -232,8 +233,15 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+# Bits never change once handed out, so each engine remembers the ones it has seen.
+_known_bits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
     """key -> bit for this kind, handing out the next free bits to keys not seen before."""
+    cache = _known_bits.setdefault(conn.engine, {}).setdefault(kind, {})
+    if all(key in cache for key in keys):
+        return cache
     known = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == kind)).all())
     for key in keys:
         if key not in known:
@@ -242,6 +250,8 @@ def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
                 raise ValueError(f"more than {MAX_BITS + 1} {kind} keys: widen the bit sets")
             conn.execute(insert(Dimension.__table__), dict(kind=kind, key=key, bit=bit))
             known[key] = bit
+    # Remembered only once this transaction commits: a rolled-back bit must not be reused.
+    event.listen(conn, "commit", lambda _conn: cache.update(known), once=True)
     return known
 
 

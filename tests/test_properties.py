@@ -25,6 +25,7 @@ def test_splitter_never_raises_and_keeps_text(text):
     for article in split(text):
         assert article.paragraphs
         assert article.text.endswith(article.body)
+        assert article.norm_text == _norm(article.text)
 
 
 @SETTINGS
