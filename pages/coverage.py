@@ -31,6 +31,8 @@ if not common.empty_store_guidance():
     if event and event.selection.rows:  # a row filters every page to that community or village
         common.request_filters(communities=(active.iloc[event.selection.rows[0]]["name"],))
     st.caption("点击一行：按该社区或村筛选全部页面。")
+    common.table_downloads(active.rename(columns={"street": "街道", "name": "名称", "articles": "文章数"}),
+                           "有活动社区和村", "active")
 
     st.subheader("筛选期内无活动的社区和村")
     scope = units if not f.streets else units[units["street"].isin(f.streets)]

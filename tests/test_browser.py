@@ -180,3 +180,20 @@ def test_markup_in_a_bulletin_is_shown_as_text(server, page):
     assert body.locator("img, script, b").count() == 0
     assert "社区讲座<b>加粗</b>" in page.locator("h3").first.inner_text()
     assert page.evaluate("window.__pwned") is None
+
+
+def test_import_page_reports_each_file(server, page, tmp_path):
+    good = tmp_path / "2024-11-02_good.txt"
+    good.write_text("社区义诊送健康\n\n本报讯（记者 郑林）近日，崇仁社区开展义诊活动，20余名居民参加。\n", encoding="gb18030")
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    page.goto(f"{server.url}/import")
+    _loaded(page, "导入公报")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(good), str(photo)])
+    page.get_by_text("photo.txt").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("完成：").wait_for(timeout=60_000)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=30_000)
+    summary = page.locator('[data-testid="stAlert"]').last.inner_text()
+    assert "1 个文件已处理" in summary and "1 个被拒绝" in summary
