@@ -14,7 +14,7 @@ from .places import PlaceMention, district_named_in, find_places, relocate, stre
 from .quantities import Quantity, find_quantities
 from .read import normalise
 from .segment import Segmentation
-from .split import LEAD, ArticleDraft, split
+from .split import BYLINE, LEAD, ArticleDraft, split
 from .text import Evidence, Sentences
 
 REPORTER_ROLE = re.compile(r"(?:本报)?记者")
@@ -22,7 +22,6 @@ OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 LOOSE_REPORTER = re.compile(r"(?:本报)?记者[\u4e00-\u9fff 、]{2,20}")
 NAME_THEN_ROLE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:报道|摄影|摄)")
-BYLINE_TAIL = re.compile(r"本报记者\s*((?:[\u4e00-\u9fff]{2,4}[ \u3000、，,]*){1,4})\s*$")
 
 
 @dataclass
@@ -98,7 +97,7 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
         # 本报讯（记者 X）, or unbracketed: 本报讯 记者X报道：
         loose = LOOSE_REPORTER.match(body, lead.end())
         spans.append((body_offset, body_offset + (loose.end() if loose else lead.end())))
-    tail = BYLINE_TAIL.search(body[-40:])
+    tail = BYLINE.search(body[-40:])
     if tail:
         offset = body_offset + max(len(body) - 40, 0)
         spans.append((offset + tail.start(), offset + tail.end()))
