@@ -14,7 +14,7 @@ from .numbers import Count, find_counts
 from .text import clause_after, clause_before
 
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-WHAT_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]|(?:参加|参与|实现|入驻|注册|使用|齐聚|走进|共赴|获得|得到|进行|开展|提供|投入|覆盖|受益|在|的)")
+WHAT_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]|(?:参加|参与|实现|入驻|注册|使用|齐聚|走进|共赴|获得|得到|进行|开展|提供|投入|覆盖|受益|的)")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,22 @@ def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
     return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha())
 
 
-def _what(text: str, pos: int) -> str:
+# Verbs and particles that stand between a counted noun and its number: 发放健康手册300余份.
+LEADING_VERB = re.compile(r"^.*(?:发放|分发|印发|赠送|送出|发出|收集|收到|征集|开展|举办|组织|新增|建成|打造|配备|"
+                          r"凝聚|服务|惠及|帮助|接待|覆盖|吸引|培训|培育|共计|累计|共有|达到|达|共)")
+
+
+def _what(text: str, pos: int, number_start: int) -> str:
+    """What was counted: the words after the unit, or, when the clause ends there, the noun
+    before the number (发放健康手册300余份 -> 健康手册)."""
+    after = _what_after(text, pos)
+    if after:
+        return after
+    before = re.split(r"[、0-9]", clause_before(text, number_start, 12))[-1]  # the last item of a list
+    return LEADING_VERB.sub("", before).strip("“”\"' ")
+
+
+def _what_after(text: str, pos: int) -> str:
     m = WHAT_STOP.search(text, pos, min(len(text), pos + 16))
     end = m.start() if m else min(len(text), pos + 12)
     return text[pos:end].strip("“”\"' ")
@@ -85,6 +100,11 @@ def _is_participant(text: str, q_start: int, q_end: int, lex: Lexicons) -> bool 
     return verdict
 
 
+def _same_head(a: str, b: str) -> bool:
+    """Counted things that begin alike (在职党员积极… / 在职党员充分…): parallel clauses."""
+    return a[:2] == b[:2] if a and b else a == b
+
+
 def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
     found: list[Quantity] = []
     for count in find_counts(text):
@@ -100,7 +120,7 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
                 continue
         else:
             unit, end = unit_at
-        what = _what(text, end)
+        what = _what(text, end, count.start)
         if any(what.startswith(w) or unit == w for w in lex.structure_nouns):
             continue
         kind = lex.units.get(unit, "")
@@ -109,7 +129,7 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
             verdict = _is_participant(text, count.start, end, lex)
             # With no cue, parallel clauses decide: 61名在职党员积极参与…；11名在职党员充分发挥…
             participant = verdict is True or verdict is None and any(
-                p.participant and p.what == what and "。" not in text[p.end:count.start] for p in found)
+                p.participant and _same_head(p.what, what) and "。" not in text[p.end:count.start] for p in found)
         found.append(Quantity(count.value, count.low, count.high, count.approx, unit, what,
                               text[count.start:end], count.start, end, participant))
     return found

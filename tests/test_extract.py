@@ -157,3 +157,9 @@ def test_first_sentence_follows_the_lead_credit():
     from etl.read import normalise
     for body in ("本报讯（记者 尚丽）近日，社区开展活动。后来。", "本报讯 记者王小明报道：近日，社区开展活动。后来。"):
         assert first_sentence_of(body, normalise(body)) == "近日，社区开展活动。"
+
+
+def test_what_was_counted_is_read_after_the_unit_or_before_the_number(lex):
+    found = find_quantities("建成20个暖蜂驿站，活动共发放宣传资料1000余份、叶酸200余盒，年均服务青少年万余人次。", lex)
+    assert [(q.value, q.what) for q in found] == [(20, "暖蜂驿站"), (1000, "宣传资料"), (200, "叶酸"),
+                                                (10000, "青少年")]
