@@ -71,14 +71,16 @@ LEADING_VERB = re.compile(r"^.*(?:发放|分发|印发|赠送|送出|发出|收�
                           r"凝聚|服务|惠及|帮助|接待|覆盖|吸引|培训|培育|共计|累计|共有|达到|达|共)")
 
 
-def _what(text: str, pos: int, number_start: int) -> str:
+def _what(text: str, pos: int, number_start: int, lex: Lexicons) -> str:
     """What was counted: the words after the unit, or, when the clause ends there, the noun
     before the number (发放健康手册300余份 -> 健康手册)."""
     after = _what_after(text, pos)
     if after:
         return after
     before = re.split(r"[、0-9]", clause_before(text, number_start, 12))[-1]  # the last item of a list
-    return LEADING_VERB.sub("", before).strip("“”\"' ")
+    # A classifier left over from a number before: 18个街道的工作人员 -> 街道的工作人员.
+    size = next((k for k in (3, 2, 1) if before[:k] in lex.units and len(before) > k), 0)
+    return LEADING_VERB.sub("", before[size:]).strip("“”\"' ")
 
 
 def _what_after(text: str, pos: int) -> str:
@@ -120,7 +122,7 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
                 continue
         else:
             unit, end = unit_at
-        what = _what(text, end, count.start)
+        what = _what(text, end, count.start, lex)
         if any(what.startswith(w) or unit == w for w in lex.structure_nouns):
             continue
         kind = lex.units.get(unit, "")
