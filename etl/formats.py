@@ -104,12 +104,27 @@ def _pdf_text(name: str, data: bytes) -> str:
     except (PdfReadError, ValueError, KeyError) as e:
         raise refuse(name, f"unreadable PDF ({e})", "PDF 无法读取") from e
     # Each page's text layer in content order; pages separated by a blank line.
-    return "\n\n".join(_blank_lines_between(p) for p in pages)
+    return "\n\n".join(reflow(p) for p in pages)
 
 
-def _blank_lines_between(text: str) -> str:
-    """PDF text layers put one line per printed line; a paragraph break is a blank line here."""
-    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+def reflow(page: str) -> str:
+    """A text layer has one line per printed line. Full-width lines that do not end a sentence
+    run on into the next; a short line (a headline, a paragraph's last line) or a sentence end
+    closes a paragraph. Paragraphs are separated by blank lines, as in text bulletins."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    lengths = sorted(len(line) for line in lines)
+    full_width = lengths[int(0.9 * (len(lengths) - 1))]
+    paragraphs, current = [], ""
+    for line in lines:
+        current += line
+        if len(line) < 0.8 * full_width or line.rstrip("”’」』）)").endswith(("。", "！", "？", "!", "?")):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
 
 
 def _docx_text(name: str, data: bytes) -> str:

@@ -112,3 +112,14 @@ def test_missing_path_is_refused_not_fatal(tmp_path):
     report = ingest_paths(engine, [tmp_path / "nope.txt", SAMPLES / "000_8acc8cdd8bbd3a19.txt"])
     assert [o.status for o in report.outcomes] == ["refused", "stored"]
     assert "nope.txt" in report.refused[0].reason
+
+
+def test_pdf_lines_wrapped_at_the_column_width_are_joined_into_paragraphs():
+    body = ("本报讯（记者 郑林）近日，平城区鹿苑街道崇仁社区开展义诊活动，二十余名居民参加，医护人员为居民测量血压血糖，"
+            "并讲解慢性病预防知识，受到居民欢迎。")
+    wrapped = [body[i:i + 20] for i in range(0, len(body), 20)]
+    text = to_text("page.pdf", _pdf_bytes(["社区义诊送健康"] + wrapped + ["活动持续到中午。"]))
+    assert "\n\n" + body + "\n\n" in text  # one paragraph again, headline and next paragraph apart
+    from etl.extract import extract_bulletin
+    article = extract_bulletin(text, "page.pdf").articles[0]
+    assert article.title == "社区义诊送健康" and article.communities == ["崇仁社区"]
