@@ -173,3 +173,12 @@ def test_a_stale_or_edited_url_shows_the_page_not_a_traceback(store_url, monkeyp
     at.run()
     assert not at.exception
     assert at.sidebar.multiselect(key="f_themes").value == []
+
+
+def test_bundle_of_the_page_is_made_for_the_current_filters(app):
+    app.button(key="bundle_make").click().run()
+    assert not app.exception and not app.error
+    assert len(app.get("download_button")) >= 1
+    app.sidebar.multiselect(key="f_themes").select("safety").run()  # another view: the old bundle is not offered
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "下载压缩包" not in labels

@@ -151,18 +151,21 @@ def chart(fig, name: str, key: str):
 
 
 def image_downloads(fig, name: str, key: str) -> None:
-    """Server-side PNG/SVG (kaleido + system Chromium), or why it cannot be done."""
+    """Server-side PNG/SVG (kaleido + system Chromium), or why it cannot be done. An image made
+    for other filters is never offered: it is kept with the filters it was made for."""
     f = current_filters()
     cols = st.columns(2)
     for col, fmt in zip(cols, ("png", "svg")):
+        slot = f"_image_{key}_{fmt}"
         with col:
             if st.button(f"生成 {fmt.upper()}", key=f"{key}_{fmt}_make"):
                 try:
-                    st.session_state[f"{key}_{fmt}"] = exports.image_bytes(fig, fmt)
+                    st.session_state[slot] = (f, exports.image_bytes(fig, fmt))
                 except exports.ImageExportUnavailable as e:
                     st.error(str(e))
-            if f"{key}_{fmt}" in st.session_state:
-                st.download_button(f"下载 {fmt.upper()}", st.session_state[f"{key}_{fmt}"],
+            made = st.session_state.get(slot)
+            if made and made[0] == f:
+                st.download_button(f"下载 {fmt.upper()}", made[1],
                                    file_name=exports.file_name(name, f.describe(), fmt),
                                    mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{key}_{fmt}_dl")
 
@@ -178,15 +181,18 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def bundle_download(tables: dict[str, pd.DataFrame] | None = None) -> None:
+    """Every chart of this page as PNG and SVG, and its tables as CSV, for the current filters."""
     figures = st.session_state.get("_view_figures", {})
+    view = (tuple(figures), current_filters())  # a bundle belongs to one page and one filter set
     with st.expander("导出本页全部图表（PNG + SVG + CSV 压缩包）"):
         if st.button("生成压缩包", key="bundle_make"):
             try:
-                st.session_state["_bundle"] = exports.bundle_zip(figures, tables or {})
+                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, tables or {}))
             except exports.ImageExportUnavailable as e:
                 st.error(str(e))
-        if "_bundle" in st.session_state:
-            st.download_button("下载压缩包", st.session_state["_bundle"], mime="application/zip",
+        made = st.session_state.get("_bundle")
+        if made and made[0] == view:
+            st.download_button("下载压缩包", made[1], mime="application/zip",
                                file_name=exports.file_name("图表包", current_filters().describe(), "zip"))
 
 
