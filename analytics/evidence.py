@@ -41,7 +41,8 @@ def legend_html() -> str:
 def article_header_html(detail: dict) -> str:
     """Headline and facts of one article; every printed string escaped."""
     facts = [f"{detail['bulletin']} 第 {detail['seq']} 篇",
-             f"日期 {detail['activity_date'] or '不明'}（{PRECISION_ZH.get(detail['date_precision'], '')}）",
+             (f"日期 {detail['activity_date']}（{PRECISION_ZH.get(detail['date_precision'], '')}）"
+              if detail["activity_date"] else "日期不明"),
              "记者 " + ("、".join(detail["reporters"]) or "—")]
     if detail["flags"]:
         facts.append("标记 " + ", ".join(detail["flags"]))

@@ -110,6 +110,15 @@ def test_screenshots_of_every_page(server, page):
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from etl.store import Article
+    with Session(make_engine(server.db)) as s:  # one article with its evidence highlighted
+        article_id = s.scalar(select(Article.id).where(Article.title.like("先锋村%")))
+    page.goto(f"{server.url}/articles?article={article_id}")
+    _loaded(page, "文章")
+    page.locator(".article-text").scroll_into_view_if_needed(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "article.png"))
 
 
 def test_filter_survives_a_reload_from_its_url(server, page):
