@@ -128,7 +128,19 @@ def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
             kinds.append(LineKind.CAPTION if picture_gap and i > 0 else LineKind.SHORT)
         else:
             kinds.append(LineKind.BODY)
+    # A short line with a comma is a headline when a 本报讯 lead, or another headline line
+    # and then the lead, follows it: 筑牢安全防线，守护万家灯火.
+    for i in range(len(blocks) - 2, -1, -1):
+        if kinds[i] == LineKind.BODY and _headline_with_commas(blocks[i].norm) and \
+                (kinds[i + 1] == LineKind.LEAD or kinds[i + 1] == LineKind.SHORT and i + 2 < len(blocks)
+                 and kinds[i + 2] == LineKind.LEAD):
+            kinds[i] = LineKind.SHORT
     return kinds
+
+
+def _headline_with_commas(text: str) -> bool:
+    return (len(text) <= 24 and not is_terminated(text) and not SUBHEAD.match(text)
+            and not text.endswith((REPLACEMENT, "，", "、", "；", "：", "“", "（")))
 
 
 def _headline_shaped(text: str) -> bool:

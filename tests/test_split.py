@@ -83,3 +83,11 @@ def test_short_line_that_breaks_a_word_continues_the_paragraph():
     articles = split(text)
     assert len(articles) == 1
     assert "惠民服务：辖区内" in articles[0].body
+
+
+def test_a_headline_may_hold_a_comma_when_a_lead_follows():
+    text = ("筑牢安全防线，守护万家灯火\n\n本报讯（记者 甲乙）近日，永泰街道开展安全排查。\n\n"
+            "街道工作人员逐户走访，\n\n检查燃气设施。\n")
+    articles = split(text)
+    assert [a.title for a in articles] == ["筑牢安全防线，守护万家灯火"]
+    assert "逐户走访，检查燃气设施。" in articles[0].body
