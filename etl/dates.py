@@ -12,6 +12,7 @@ from .numbers import chinese_to_int
 NUM = r"(\d{1,4}|[零〇一二两三四五六七八九十]{1,4})"
 DATE = re.compile(rf"(?:{NUM}年)?{NUM}月{NUM}[日号]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|以前|前|起|度)")
+PUBLISHED = re.compile(r"(?:发布|发稿|出版)(?:时间|日期)[：:]\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?([0-3]\d))?(?!\d)")
 
 
@@ -88,6 +89,10 @@ def issue_date(path: Path | str | None, text: str, option: str | None = None) ->
         if m:
             value = "-".join(g for g in m.groups() if g)
             return IssueDate(value, _precision_of(value), "filename")
+    published = PUBLISHED.search(text)  # a web page's 发布时间：2025-06-03
+    if published:
+        value = "-".join(f"{int(g):02d}" if i else g for i, g in enumerate(published.groups()))
+        return IssueDate(value, "day", "text")
     full = []
     for d in find_dates(text):
         if d.year is None:  # a year stated in the same sentence completes it

@@ -55,6 +55,7 @@ class Lexicons:
     not_district: frozenset[str]
     section_labels: frozenset[str]
     series_pattern: re.Pattern
+    meta_pattern: re.Pattern
     outline_path: Path
     bulletins_dir: Path
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
@@ -121,6 +122,7 @@ def _load(root: Path) -> Lexicons:
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section")),
         series_pattern=re.compile("|".join(pick(layout_rules, "series")) or r"(?!)"),
+        meta_pattern=re.compile("|".join(pick(layout_rules, "meta")) or r"(?!)"),
         outline_path=root / config["outline"],
         bulletins_dir=root / config.get("bulletins", "bulletins"),
     )

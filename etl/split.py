@@ -112,6 +112,8 @@ def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
         after_gap = nxt.gap_before if nxt else 9
         if text in lex.section_labels:
             kinds.append(LineKind.LABEL)
+        elif lex.meta_pattern.search(text):
+            kinds.append(LineKind.CAPTION)  # 来源：… 发布时间：… of a web page: furniture, not text
         elif lex.series_pattern.search(text) and len(text) <= 40:
             kinds.append(LineKind.SERIES)
         elif CREDIT_ONLY.match(text) or CAPTION_WITH_CREDIT.match(text) and len(text) <= 60:

@@ -123,3 +123,14 @@ def test_pdf_lines_wrapped_at_the_column_width_are_joined_into_paragraphs():
     from etl.extract import extract_bulletin
     article = extract_bulletin(text, "page.pdf").articles[0]
     assert article.title == "社区义诊送健康" and article.communities == ["崇仁社区"]
+
+
+def test_a_news_web_page_becomes_one_article_with_its_publication_date():
+    from etl.extract import extract_bulletin
+    html = ("<html><body><nav>首页 新闻</nav><div class='article'><h1>社区义诊送健康</h1>"
+            "<p class='info'>来源：平城区融媒体中心 发布时间：2025-06-03 09:30</p>"
+            "<p>本报讯（记者 郑林）近日，崇仁社区开展义诊活动，20余名居民参加。</p><p>医生为居民测量血压。</p>"
+            "</div><footer>版权所有</footer></body></html>")
+    record = extract_bulletin(to_text("page.html", html.encode()), "page.html")
+    assert [a.title for a in record.articles] == ["社区义诊送健康"]
+    assert record.articles[0].reporters == ["郑林"] and record.issue.value == "2025-06-03"
