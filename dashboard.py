@@ -43,7 +43,7 @@ def overview() -> None:
             common.request_filters(services=(points[0]["customdata"][0],))
 
     st.subheader("最新文章")
-    latest = common.query("articles_table", f)
+    latest = common.in_chinese(common.query("articles_table", f))
     st.dataframe(latest.head(10)[["activity_date", "date_precision", "title", "streets", "communities"]]
                  .rename(columns={"activity_date": "日期", "date_precision": "日期精度", "title": "标题",
                                   "streets": "街道", "communities": "社区/村"}),

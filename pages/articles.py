@@ -11,6 +11,7 @@ if not common.empty_store_guidance():
     if table.empty:
         st.warning("没有符合筛选条件的文章。请修改侧栏筛选或关键词。")
     else:
+        table = common.in_chinese(table)
         shown = table[["id", "activity_date", "date_precision", "bulletin", "seq", "title", "streets",
                        "communities", "themes", "services", "participants_low", "reporters"]]
         event = st.dataframe(shown.rename(columns={

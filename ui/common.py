@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import exports, figures, queries
+from analytics.vocabulary import PRECISION_ZH
 from analytics.filters import Filters
 from etl.lexicon import load_lexicons
 from etl.store import database_url, make_engine, stats
@@ -194,6 +195,16 @@ def bundle_download(tables: dict[str, pd.DataFrame] | None = None) -> None:
         if made and made[0] == view:
             st.download_button("下载压缩包", made[1], mime="application/zip",
                                file_name=exports.file_name("图表包", current_filters().describe(), "zip"))
+
+
+def in_chinese(articles: pd.DataFrame) -> pd.DataFrame:
+    """Theme and service keys and date precision in the words of the UI."""
+    if articles.empty:
+        return articles
+    return articles.assign(
+        themes=articles["themes"].map(lambda keys: [theme_names().get(k, k) for k in keys]),
+        services=articles["services"].map(lambda keys: [service_names().get(k, k) for k in keys]),
+        date_precision=articles["date_precision"].map(lambda p: PRECISION_ZH.get(p, p)))
 
 
 def people_text(total_low: float, approx: bool) -> str:
