@@ -60,7 +60,7 @@ def coverage_treemap(coverage: pd.DataFrame, district: str) -> go.Figure:
 
 def theme_heatmap(matrix: pd.DataFrame, theme_names: dict[str, str], streets: list[str]) -> go.Figure:
     pivot = matrix.pivot_table(index="theme", columns="street", values="articles", fill_value=0)
-    pivot = pivot.reindex(columns=[s for s in streets if s in pivot.columns])
+    pivot = pivot.reindex(columns=streets, fill_value=0)  # every street, the empty ones too
     fig = go.Figure(go.Heatmap(
         z=pivot.values, x=list(pivot.columns), y=[theme_names.get(k, k) for k in pivot.index],
         customdata=[[k] * len(pivot.columns) for k in pivot.index], colorscale="Blues",
