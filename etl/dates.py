@@ -51,18 +51,26 @@ def find_dates(text: str) -> list[FoundDate]:
     return out
 
 
-def event_date(lead: str, lead_offset: int, sentence_of) -> tuple[str | None, FoundDate | None]:
-    """The first explicit date in the lead paragraph; its year from the date or its sentence."""
+SENTENCE_ENDS = "。！？\n"
+
+
+def with_stated_year(text: str, d: FoundDate) -> FoundDate:
+    """A date with no year takes a year stated in its sentence (5月24日，2025年…), if any."""
+    if d.year is not None:
+        return d
+    start = max(text.rfind(c, 0, d.start) for c in SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(c, d.end) for c in SENTENCE_ENDS) if i >= 0]
+    year = YEAR.search(text, start, min(ends) if ends else len(text))
+    return FoundDate(int(year.group(1)), d.month, d.day, d.start, d.end) if year else d
+
+
+def event_date(lead: str, lead_offset: int) -> tuple[str | None, FoundDate | None]:
+    """The first explicit date in the lead paragraph (offsets shifted by lead_offset)."""
     dates = find_dates(lead)
     if not dates:
         return None, None
-    d = dates[0]
-    year = d.year
-    if year is None:
-        s, e = sentence_of(d.start + lead_offset)
-        m = YEAR.search(lead, max(0, s - lead_offset), e - lead_offset)
-        year = int(m.group(1)) if m else None
-    return d.iso(year), FoundDate(year, d.month, d.day, d.start + lead_offset, d.end + lead_offset)
+    d = with_stated_year(lead, dates[0])
+    return d.iso(), FoundDate(d.year, d.month, d.day, d.start + lead_offset, d.end + lead_offset)
 
 
 @dataclass(frozen=True)
@@ -93,16 +101,7 @@ def issue_date(path: Path | str | None, text: str, option: str | None = None) ->
     if published:
         value = "-".join(f"{int(g):02d}" if i else g for i, g in enumerate(published.groups()))
         return IssueDate(value, "day", "text")
-    full = []
-    for d in find_dates(text):
-        if d.year is None:  # a year stated in the same sentence completes it
-            start = max(text.rfind(c, 0, d.start) for c in "。！？\n") + 1
-            ends = [i for i in (text.find(c, d.end) for c in "。！？\n") if i >= 0]
-            year = YEAR.search(text, start, min(ends) if ends else len(text))
-            if year is None:
-                continue
-            d = FoundDate(int(year.group(1)), d.month, d.day, d.start, d.end)
-        full.append(d)
+    full = [d for d in (with_stated_year(text, d) for d in find_dates(text)) if d.year]
     if full:
         latest = max(full, key=lambda d: (d.year, d.month, d.day))
         return IssueDate(latest.iso(), "inferred", "text")

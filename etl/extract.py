@@ -191,7 +191,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
 
-    event, found = dates.event_date(norm[body_offset:lead_end], body_offset, sentences.around)
+    event, found = dates.event_date(norm[body_offset:lead_end], body_offset)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
