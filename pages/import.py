@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from etl.formats import SUFFIXES, max_bytes
+from etl.formats import SUFFIXES, check_size, max_bytes
 from etl.ingest import ingest_paths
+from etl.read import ReadError
 from ui import common
 
 STATUS_ZH = {"stored": "已导入", "replaced": "已更新（替换旧记录）", "unchanged": "已存在，跳过", "refused": "拒绝"}
@@ -33,10 +34,10 @@ if allowed:
         with tempfile.TemporaryDirectory() as tmp:
             paths = []
             for upload in files:
-                if upload.size > limit:  # refused before anything is written or parsed
-                    rows.append({"文件": upload.name, "结果": STATUS_ZH["refused"], "文章数": 0,
-                                 "说明": f"{upload.name}: {upload.size:,} bytes is over the limit of {limit:,} bytes "
-                                       "(文件超过大小上限)"})
+                try:  # refused before anything is written or parsed
+                    check_size(upload.name, upload.size, limit)
+                except ReadError as e:
+                    rows.append({"文件": upload.name, "结果": STATUS_ZH["refused"], "文章数": 0, "说明": str(e)})
                     continue
                 path = Path(tmp) / Path(upload.name).name
                 path.write_bytes(upload.getvalue())
