@@ -72,6 +72,11 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import main as bench_main  # loads Streamlit and the synthetic corpus writer
+    return bench_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="平城区 bulletin ETL")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="PostgreSQL server URL; the benchmark creates and drops its own database there")
     p.add_argument("--repeat", type=int, default=2, help="best of N runs for jieba alone and the 1-worker ETL")
     p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
-    p.set_defaults(func=lambda args: __import__("etl.bench", fromlist=["main"]).main(args))
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
