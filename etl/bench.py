@@ -49,7 +49,8 @@ def jieba_only_seconds(texts: list[str]) -> float:
 def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engine]:
     engine = make_engine(url)
     seconds, report = _timed(lambda: ingest_paths(engine, paths, workers=workers, synthetic=True))
-    assert not report.refused, report.summary()
+    if report.refused:
+        raise RuntimeError("the synthetic corpus was refused: " + report.summary())
     return seconds, engine
 
 
@@ -236,7 +237,11 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
             say(f"ETL, 1 worker, run {i + 1} of {repeat}…")
             seconds, engine = etl_seconds(paths, f"sqlite:///{tmp / f'one{i}.db'}", 1)
             if seconds < etl1_s:
+                if engine1 is not None:
+                    engine1.dispose()
                 etl1_s, engine1 = seconds, engine
+            else:
+                engine.dispose()
         say("re-ingest of the unchanged corpus…")
         reingest_s, _ = _timed(lambda: ingest_paths(engine1, paths))
         say("ETL, 2 workers…")
