@@ -1,10 +1,20 @@
-"""The filters every page shares, and their form in a URL (so a view can be bookmarked and sent)."""
+"""The filters every page shares. Each filter is defined once (FILTERS): its field, its key in
+the URL, how it is read from a URL (hostile input is dropped, never raised), its SQL condition,
+its words, and a plain description of its widget that the dashboard draws."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Callable
 
-LIST_FIELDS = ("streets", "communities", "themes", "services")
+from sqlalchemy import and_, exists, literal, or_
+
+from etl.store import Article, ArticleText, Place, bits_of
+
+from .sql import contains
+
+KEYWORD_MAX = 100
+LIST_MAX = 50  # values of one list filter taken from a URL
 
 
 @dataclass(frozen=True)
@@ -18,62 +28,171 @@ class Filters:
     services: tuple[str, ...] = field(default_factory=tuple)
     q: str = ""
 
-    def to_params(self) -> dict[str, str | list[str]]:
-        """Query-string form; empty filters are left out so plain URLs stay plain."""
-        params: dict[str, str | list[str]] = {}
-        if self.date_from:
-            params["from"] = self.date_from.isoformat()
-        if self.date_to:
-            params["to"] = self.date_to.isoformat()
-        if not self.include_undated:
-            params["undated"] = "0"
-        for name in LIST_FIELDS:
-            values = getattr(self, name)
-            if values:
-                params[name] = list(values)
-        if self.q:
-            params["q"] = self.q
-        return params
+    def to_params(self) -> dict[str, list[str]]:
+        """Query-string form; filters at their default are left out so plain URLs stay plain."""
+        return {spec.url_key: spec.to_url(getattr(self, spec.field)) for spec in FILTERS
+                if getattr(self, spec.field) != spec.default}
 
     @classmethod
     def from_params(cls, params) -> Filters:
-        """From st.query_params (or any mapping with get_all/get); bad values are ignored."""
-        def get_all(key):
+        """From st.query_params (or any mapping of key -> value or list of values); what cannot
+        be read is left at its default."""
+        def get_all(key) -> list[str]:
             if hasattr(params, "get_all"):
-                return params.get_all(key)
+                return list(params.get_all(key))
             value = params.get(key, [])
-            return value if isinstance(value, list) else [value]
-
-        def one(key):
-            values = get_all(key)
-            return values[-1] if values else None
-
-        kwargs = {}
-        for key, name in (("from", "date_from"), ("to", "date_to")):
-            try:
-                kwargs[name] = date.fromisoformat(one(key)) if one(key) else None
-            except ValueError:
-                kwargs[name] = None
-        kwargs["include_undated"] = one("undated") != "0"
-        for name in LIST_FIELDS:
-            kwargs[name] = tuple(v for value in get_all(name) for v in value.split(",") if v)
-        kwargs["q"] = (one("q") or "")[:100]
-        return cls(**kwargs)
+            return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        return cls(**{spec.field: spec.from_url(get_all(spec.url_key)) for spec in FILTERS})
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
-    def describe(self) -> str:
-        """A short Chinese description, for file names and captions."""
-        parts = []
-        if self.date_from or self.date_to:
-            parts.append(f"{self.date_from or '…'}至{self.date_to or '…'}")
-        for name in LIST_FIELDS:
-            parts += list(getattr(self, name))
-        if self.q:
-            parts.append(f"含“{self.q}”")
-        return "、".join(parts) or "全部"
-
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def describe(self, names: dict[str, dict[str, str]] | None = None) -> str:
+        """The filters in words, for titles, captions and file names: 2025-05-01至2025-05-31 ·
+        为老服务 · 开源街道. `names` maps kind (theme, service) -> key -> words."""
+        parts = [spec.words(self, names or {}) for spec in FILTERS]
+        return " · ".join(p for p in parts if p) or "全部"
+
+    def condition(self, dims: dict[str, dict[str, int]], text_hits=None):
+        """WHERE clause selecting the articles these filters keep (bound parameters only).
+        `dims`: the store's bits; `text_hits`: a selectable of the article ids whose text holds
+        the keyword, if made already."""
+        conditions = [spec.sql(self, dims, text_hits) for spec in FILTERS if spec.sql is not None]
+        return and_(literal(True), *(c for c in conditions if c is not None))
+
+
+# ---- reading URL values (hostile input becomes the default) -------------------------------
+
+def _date(values: list[str]) -> date | None:
+    try:
+        return date.fromisoformat(values[-1]) if values and len(values[-1]) == 10 else None
+    except ValueError:
+        return None
+
+
+def _flag(values: list[str]) -> bool:
+    return not (values and values[-1] == "0")
+
+
+def _names(values: list[str]) -> tuple[str, ...]:
+    out = []
+    for value in values[:LIST_MAX]:
+        out += [v.strip() for v in value.split(",") if v.strip() and v.isprintable()]
+    return tuple(dict.fromkeys(out))[:LIST_MAX]
+
+
+def keyword(text: str) -> str:
+    """A keyword as searched: printable characters only (no NUL), trimmed, bounded."""
+    return "".join(c for c in (text or "") if c.isprintable()).strip()[:KEYWORD_MAX]
+
+
+def _keyword(values: list[str]) -> str:
+    return keyword(values[-1]) if values else ""
+
+
+# ---- SQL conditions --------------------------------------------------------------------------
+
+def _date_bound(compare: Callable, attr: str):
+    def sql(f: Filters, dims, hits):
+        bound = getattr(f, attr)
+        if bound is None:
+            return None
+        within = compare(Article.activity_date, bound)
+        return or_(within, Article.activity_date.is_(None)) if f.include_undated else within
+    return sql
+
+
+def _undated_sql(f: Filters, dims, hits):
+    return None if f.include_undated else Article.activity_date.is_not(None)
+
+
+def _bits_sql(kind: str, attr: str):
+    column = {"street": Article.street_bits, "theme": Article.theme_bits, "service": Article.service_bits}[kind]
+
+    def sql(f: Filters, dims, hits):
+        keys = getattr(f, attr)
+        # Any of the chosen keys; a key the store never saw has no bit, so nothing matches.
+        return column.op("&")(bits_of(keys, dims.get(kind, {}))) != 0 if keys else None
+    return sql
+
+
+def _communities_sql(f: Filters, dims, hits):
+    if not f.communities:
+        return None
+    return exists().where(Place.article_id == Article.id, Place.status == "ours", Place.name.in_(f.communities))
+
+
+def _keyword_sql(f: Filters, dims, hits):
+    if not f.q:
+        return None
+    return Article.id.in_(hits) if hits is not None else \
+        exists().where(ArticleText.article_id == Article.id, contains(ArticleText.text, f.q))
+
+
+# ---- words -----------------------------------------------------------------------------------
+
+def _period_words(f: Filters, names) -> str:
+    if not (f.date_from or f.date_to):
+        return ""
+    return f"{f.date_from or '…'}至{f.date_to or '…'}"
+
+
+def _list_words(attr: str, kind: str | None = None):
+    def words(f: Filters, names) -> str:
+        values = getattr(f, attr)
+        return "、".join(names.get(kind, {}).get(v, v) for v in values) if kind else "、".join(values)
+    return words
+
+
+@dataclass(frozen=True)
+class Widget:
+    """What the dashboard draws for a filter: a kind (date, checkbox, multiselect, text), its
+    label, and for lists which vocabulary gives the options."""
+    kind: str
+    label: str
+    options: str = ""  # streets | units | themes | services
+    placeholder: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    field: str
+    url_key: str
+    default: object
+    from_url: Callable[[list[str]], object]
+    to_url: Callable[[object], list[str]]
+    sql: Callable | None
+    words: Callable[[Filters, dict], str]
+    widget: Widget
+
+
+def _one(value) -> list[str]:
+    return [value.isoformat() if isinstance(value, date) else str(value)]
+
+
+FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("date_from", "from", None, _date, _one, _date_bound(lambda c, v: c >= v, "date_from"),
+               _period_words, Widget("date", "起始日期")),
+    FilterSpec("date_to", "to", None, _date, _one, _date_bound(lambda c, v: c <= v, "date_to"),
+               lambda f, names: "", Widget("date", "结束日期")),
+    FilterSpec("include_undated", "undated", True, _flag, lambda v: ["1" if v else "0"], _undated_sql,
+               lambda f, names: "" if f.include_undated else "仅有日期的文章",
+               Widget("checkbox", "包含日期不明的文章",
+                      help="不勾选则只看能确定日期的文章（确切、见报或推断日期）")),
+    FilterSpec("streets", "streets", (), _names, list, _bits_sql("street", "streets"), _list_words("streets"),
+               Widget("multiselect", "街道", "streets", "全部街道")),
+    FilterSpec("communities", "communities", (), _names, list, _communities_sql, _list_words("communities"),
+               Widget("multiselect", "社区 / 村", "units", "全部社区和村",
+                      help="选择街道后，这里只列出该街道的社区和村")),
+    FilterSpec("themes", "themes", (), _names, list, _bits_sql("theme", "themes"),
+               _list_words("themes", "theme"), Widget("multiselect", "主题", "themes", "全部主题")),
+    FilterSpec("services", "services", (), _names, list, _bits_sql("service", "services"),
+               _list_words("services", "service"), Widget("multiselect", "服务类型", "services", "全部服务类型")),
+    FilterSpec("q", "q", "", _keyword, _one, _keyword_sql, lambda f, names: f"含“{f.q}”" if f.q else "",
+               Widget("text", "关键词", placeholder="标题或正文中的词")),
+)
+URL_KEYS = frozenset(spec.url_key for spec in FILTERS)

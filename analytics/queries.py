@@ -10,67 +10,20 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import Column, Integer, MetaData, Table, case, distinct, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import functions
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
-from etl.store import (Article, ArticleText, Bulletin, Label, Place, bits_of, count_bits, keys_in, read_bits,
+from etl.knowledge import load_knowledge
+from etl.store import (Article, ArticleText, Bulletin, Label, Place, count_bits, keys_in, read_bits,
                        totals_by_key)
 
 from .filters import Filters
+from .sql import contains
 
 UNIT_LEVELS = ("community", "village")
 BIT_COLUMNS = {"theme": Article.theme_bits, "service": Article.service_bits, "street": Article.street_bits}
-
-
-def article_filter(f: Filters, dims: dict[str, dict[str, int]], text_hits=None):
-    """WHERE clause selecting the articles a filter set keeps (bound parameters only).
-    `text_hits`: a selectable of the article ids whose text holds the keyword, if made already."""
-    conditions = []
-    if f.date_from or f.date_to:
-        dated = []
-        if f.date_from:
-            dated.append(Article.activity_date >= f.date_from)
-        if f.date_to:
-            dated.append(Article.activity_date <= f.date_to)
-        in_range = and_(*dated)
-        conditions.append(or_(in_range, Article.activity_date.is_(None)) if f.include_undated else in_range)
-    elif not f.include_undated:
-        conditions.append(Article.activity_date.is_not(None))
-    for kind, keys in (("street", f.streets), ("theme", f.themes), ("service", f.services)):
-        if keys:  # any of the chosen keys; a key never stored gives no bit, so no match
-            conditions.append(BIT_COLUMNS[kind].op("&")(bits_of(keys, dims[kind])) != 0)
-    if f.communities:
-        conditions.append(exists().where(Place.article_id == Article.id, Place.status == "ours",
-                                         Place.name.in_(f.communities)))
-    if f.q:  # the text holds the headline too
-        conditions.append(Article.id.in_(text_hits) if text_hits is not None else
-                          exists().where(ArticleText.article_id == Article.id, contains(ArticleText.text, f.q)))
-    return and_(literal(True), *conditions)
-
-
-class position_of(functions.FunctionElement):
-    """Where needle starts in text (1-based, 0 if absent): instr() on SQLite, strpos() on
-    PostgreSQL. A plain substring test: no case folding, no LIKE wildcards to escape."""
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(position_of, "sqlite")
-def _instr(element, compiler, **kw):
-    return "instr(%s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(position_of)
-def _strpos(element, compiler, **kw):
-    return "strpos(%s)" % compiler.process(element.clauses, **kw)
-
-
-def contains(column, needle: str):
-    return position_of(column, needle) > 0
 
 
 def _where(conn, f: Filters):
@@ -79,12 +32,12 @@ def _where(conn, f: Filters):
     the figure then reads, instead of scanning all texts again."""
     dims = read_bits(conn)
     if not f.q:
-        return article_filter(f, dims), dims
+        return f.condition(dims), dims
     conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
     conn.execute(keyword_hits.delete())
     conn.execute(keyword_hits.insert().from_select(
         ["article_id"], select(ArticleText.article_id).where(contains(ArticleText.text, f.q))))
-    return article_filter(f, dims, select(keyword_hits.c.article_id)), dims
+    return f.condition(dims, select(keyword_hits.c.article_id)), dims
 
 
 keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, primary_key=True),
@@ -158,9 +111,10 @@ def _unit_counts(conn, f: Filters, where) -> dict[str, int]:
     return dict(rows)
 
 
-def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Every street and every community/village of the official list, with its article count
-    (zero included: the gaps are the point)."""
+def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+    """Every street and every community/village of the official list (the district's own by
+    default), with its article count (zero included: the gaps are the point)."""
+    gazetteer = gazetteer or load_knowledge().gazetteer
     with engine.connect() as conn:
         where, dims = _where(conn, f)
         streets, units = _street_counts(conn, where, dims), _unit_counts(conn, f, where)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from analytics import exports
+from dashboard import exports
 
 
 @pytest.fixture

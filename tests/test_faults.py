@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 

@@ -209,8 +209,9 @@ def overview_rerun_seconds(url: str) -> float:
         for street in streets[:3]:
             at.sidebar.multiselect(key="f_streets").set_value([street])
             seconds.append(_timed(at.run)[0])
-            if at.exception:
-                raise RuntimeError(at.exception[0].message)
+            failures = [e.message for e in at.exception] + [e.value for e in at.error]
+            if failures:
+                raise RuntimeError(failures[0])
     return max(seconds)
 
 

@@ -1,9 +1,6 @@
 """Plotly figure builders (Chinese labels). Pure functions of frames: tested without Streamlit."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -36,7 +33,7 @@ def street_bar(coverage: pd.DataFrame, title: str = "各街道活动文章数") 
 
 
 def coverage_treemap(coverage: pd.DataFrame, district: str) -> go.Figure:
-    """平城区 → streets → communities and villages; every unit has the same area, so the
+    """District → streets → communities and villages; every unit has the same area, so the
     ones with no activity show as plainly as the busy ones; colour is the article count."""
     units = coverage[coverage["level"] != "street"]
     streets = coverage[coverage["level"] == "street"]
@@ -78,11 +75,11 @@ def timeline_bars(frame: pd.DataFrame, names: dict[str, str], title: str) -> go.
     return _style(fig, title)
 
 
-def district_map(outline_path: Path, coverage: pd.DataFrame, boundaries: dict | None,
-                 level: str = "street") -> go.Figure:
+def district_map(outline: dict | None, coverage: pd.DataFrame, boundaries: dict | None, district: str
+                 ) -> go.Figure:
     """The district outline and, where a deployer supplied boundaries (GeoJSON features with a
     `name` property holding the official name), a choropleth of article counts. No tiles."""
-    outline = json.loads(Path(outline_path).read_text(encoding="utf-8"))
+    outline = outline or {"type": "FeatureCollection", "features": []}
     fig = go.Figure(go.Choropleth(
         geojson=outline, locations=[f["properties"].get("name", "") for f in outline["features"]],
         featureidkey="properties.name", z=[0] * len(outline["features"]), showscale=False,
@@ -96,4 +93,4 @@ def district_map(outline_path: Path, coverage: pd.DataFrame, boundaries: dict | 
             colorbar=dict(title="文章数"), customdata=names,
             hovertemplate="%{location}: %{z} 篇<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False)
-    return _style(fig, "平城区" + ("" if boundaries else "（未提供街道边界：仅显示区界）"))
+    return _style(fig, district + ("" if boundaries else "（未提供街道边界：仅显示区界）"))

@@ -11,6 +11,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from .vocabulary import district
+
 IMAGE_SCALE = 2
 
 
@@ -20,7 +22,8 @@ def safe_name(*parts: str) -> str:
 
 
 def file_name(kind: str, filters_text: str, ext: str) -> str:
-    return f"{safe_name('平城区', kind, filters_text, date.today().isoformat())}.{ext}"
+    """District_what_which view_date.ext: a file that says what it holds."""
+    return f"{safe_name(district(), kind, filters_text, date.today().isoformat())}.{ext}"
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,31 @@
+"""文章: searchable, sortable table; the article view with highlighted evidence."""
+import streamlit as st
+
+from analytics import queries
+from dashboard import data, downloads, page, state, tables
+from dashboard.evidence import article_header_html, highlight_html, legend_html
+
+st.title("文章")
+page.stop_if_empty()
+f = state.current()
+table = data.figure(queries.articles_table, f)
+if table.empty:
+    st.warning("没有符合筛选条件的文章。请修改侧栏筛选或关键词。")
+    st.stop()
+table = tables.articles_zh(table)
+shown = table[["id", *tables.ARTICLE_COLUMNS]].rename(columns=tables.ARTICLE_COLUMNS)
+event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                     key="art_table")
+downloads.table_downloads(table.drop(columns=["id"]), "文章", "articles")
+rows = event.selection.rows if event else []
+if rows:  # the open article lives in the URL too, so it can be sent as a link
+    st.query_params["article"] = str(int(table.iloc[rows[0]]["id"]))
+chosen = state.article_param()
+detail = data.article(chosen) if chosen is not None else None
+if detail is None:
+    st.caption("点击表格中的一行，查看文章全文及抽取依据。")
+else:
+    st.divider()
+    st.markdown(article_header_html(detail), unsafe_allow_html=True)
+    st.markdown(legend_html(), unsafe_allow_html=True)
+    st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)

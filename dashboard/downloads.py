@@ -1,0 +1,74 @@
+"""Download buttons: a chart as PNG/SVG made on the server, a table as CSV/XLSX, and every
+chart and table of the page in one zip. Anything made for one filter set is offered only
+while those filters hold."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import exports, state
+from .vocabulary import label_names
+
+
+def page_figures() -> dict[str, go.Figure]:
+    """The charts this page has drawn in this run (for its bundle)."""
+    return st.session_state.setdefault("_view_figures", {})
+
+
+def page_tables() -> dict[str, pd.DataFrame]:
+    """The tables this page has shown in this run (for its bundle)."""
+    return st.session_state.setdefault("_view_tables", {})
+
+
+def start_page() -> None:
+    st.session_state["_view_figures"], st.session_state["_view_tables"] = {}, {}
+
+
+def _view_words() -> str:
+    return state.current().describe(label_names())
+
+
+def image_downloads(fig: go.Figure, name: str, key: str) -> None:
+    """Server-side PNG/SVG (kaleido + system Chromium), or why it cannot be done."""
+    f = state.current()
+    for col, fmt in zip(st.columns(2), ("png", "svg")):
+        slot = f"_image_{key}_{fmt}"
+        with col:
+            if st.button(f"生成 {fmt.upper()}", key=f"{key}_{fmt}_make"):
+                try:
+                    st.session_state[slot] = (f, exports.image_bytes(fig, fmt))
+                except exports.ImageExportUnavailable as e:
+                    st.error(str(e))
+            made = st.session_state.get(slot)
+            if made and made[0] == f:
+                st.download_button(f"下载 {fmt.upper()}", made[1], file_name=exports.file_name(name, _view_words(), fmt),
+                                   mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{key}_{fmt}_dl")
+
+
+def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM) and XLSX of a table, named after the view; it joins the page's bundle."""
+    page_tables()[name] = frame
+    view = _view_words()
+    c1, c2 = st.columns(2)
+    c1.download_button("下载 CSV", exports.csv_bytes(frame), file_name=exports.file_name(name, view, "csv"),
+                       mime="text/csv", key=f"{key}_csv", width="stretch")
+    c2.download_button("下载 Excel", exports.xlsx_bytes(frame), key=f"{key}_xlsx", width="stretch",
+                       file_name=exports.file_name(name, view, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def bundle_download() -> None:
+    """Every chart of this page as PNG and SVG, and its tables as CSV, for the current filters."""
+    figures, tables = page_figures(), page_tables()
+    view = (tuple(figures), tuple(tables), state.current())  # a bundle belongs to one page and one view
+    with st.expander("导出本页全部图表（PNG + SVG + CSV 压缩包）"):
+        if st.button("生成压缩包", key="bundle_make"):
+            try:
+                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, tables))
+            except exports.ImageExportUnavailable as e:
+                st.error(str(e))
+        made = st.session_state.get("_bundle")
+        if made and made[0] == view:
+            st.download_button("下载压缩包", made[1], mime="application/zip",
+                               file_name=exports.file_name("图表包", _view_words(), "zip"))
