@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .credits import Credits
+from .facts import CountFact, Facts, PlaceFact
 from .knowledge import Knowledge
 from .labels import labels
 from .places import PlaceMention, district_named_in, find_places, relocate, streets_of, units_of
@@ -58,6 +59,17 @@ class ArticleRecord:
         if self.streets:
             return "street"
         return "district" if self.district_wide else "none"
+
+    def facts(self) -> Facts:
+        """What figures count, as the extractor found it (reviewers' corrections go over this)."""
+        def counts(found: list[Quantity]) -> tuple[CountFact, ...]:
+            return tuple(CountFact(q.value, q.low, q.high, q.approx, q.unit, q.what, q.raw, q.start, q.end)
+                         for q in found)
+        places = tuple(PlaceFact(p.name, p.level, p.status, p.street, p.code, p.surface, p.start, p.end)
+                       for p in self.places)
+        return Facts(places=places, themes=tuple(self.themes), services=tuple(self.services),
+                     participants=counts(self.participants), quantities=counts(self.quantities),
+                     event_date=self.event_date, district_wide=self.district_wide)
 
     def as_json(self) -> dict:
         return {
