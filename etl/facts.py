@@ -8,7 +8,7 @@ so every figure reads corrected facts without knowing corrections exist.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 UNIT_LEVELS = ("community", "village")
 

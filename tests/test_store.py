@@ -47,11 +47,11 @@ def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypa
     real_rows = store.child_rows
     calls = {"n": 0}
 
-    def failing_rows(record, article_id):  # the third article's rows cannot be written
+    def failing_rows(record, facts, article_id):  # the third article's rows cannot be written
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_rows(record, article_id)
+        return real_rows(record, facts, article_id)
 
     monkeypatch.setattr(store, "child_rows", failing_rows)
     with pytest.raises(RuntimeError):

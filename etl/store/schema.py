@@ -67,12 +67,39 @@ class Article(Base):
     service_bits: Mapped[int] = mapped_column(BigInteger, default=0)
     street_bits: Mapped[int] = mapped_column(BigInteger, default=0)
     primary_theme: Mapped[str | None] = mapped_column(String(32))
+    # What identifies the text across re-ingests (etl/fingerprint.py); corrections hang on it.
+    article_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    extracted: Mapped[str | None] = mapped_column(Text)  # the extractor's facts (JSON), before corrections
+    reviewed: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # 已核对
+    excluded: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # not an article
     bulletin: Mapped[Bulletin] = relationship(back_populates="articles")
     full_text: Mapped[ArticleText] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     labels: Mapped[list[Label]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     counts: Mapped[list[CountRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class CorrectionRow(Base):
+    """A reviewer's correction of one field of one article, kept for good: applied over the
+    extractor's facts wherever the article is written, listed as orphaned when no article has
+    its key any more, undone by a later row that names it."""
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_key: Mapped[str] = mapped_column(String(40), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # the article's version this correction made
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str | None] = mapped_column(Text)  # JSON, as shown to the reviewer
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+    undoes: Mapped[int | None] = mapped_column(Integer)  # the correction this one undoes
+    reviewer: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    bulletin: Mapped[str] = mapped_column(String(255), default="")  # for listing an orphaned correction
+    title: Mapped[str] = mapped_column(Text, default="")
+    anchor: Mapped[str] = mapped_column(Text, default="")  # the text's opening, to find it again
+    # Two reviewers saving the same version of an article: the second is refused.
+    __table_args__ = (UniqueConstraint("article_key", "seq"),)
 
 
 class ArticleText(Base):

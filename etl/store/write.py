@@ -1,25 +1,37 @@
-"""The writes of one bulletin, in one transaction."""
+"""The writes of one bulletin, in one transaction, and the rewrite of one article's facts.
+
+An article's rows (its facets on the article row; places, labels and counts) are always
+written from its effective facts: the extractor's facts with the reviewers' corrections laid
+over them (etl/corrections.py). Ingest and a reviewer's save go through the same function,
+so a correction holds after any re-ingest.
+"""
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 
+from .. import corrections as overlay
+from ..dates import IssueDate
 from ..extract import ArticleRecord, BulletinRecord
+from ..facts import Facts
+from ..fingerprint import anchor, article_key, similarity
+from ..knowledge import load_knowledge
 from .bits import bits_of, dimension_bits
-from .schema import Article, ArticleText, Bulletin, CountRow, EvidenceRow, Label, Place
+from .schema import Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow, Label, Place
+
+REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
 
-def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:
+def activity_date(event_date: str | None, issue: IssueDate) -> tuple[date | None, str]:
     """The date an activity is placed on, and how sure that is."""
-    issue = bulletin.issue
     issue_day = _parse_date(issue.value) if issue.value else None
-    if record.event_date and not record.event_date.startswith("--"):
-        return _parse_date(record.event_date), "day"
-    if record.event_date and issue_day:  # --10-26 in an issue of 2024-11-02
-        month, day = int(record.event_date[2:4]), int(record.event_date[5:7])
+    if event_date and not event_date.startswith("--"):
+        return _parse_date(event_date), "day"
+    if event_date and issue_day:  # --10-26 in an issue of 2024-11-02
+        month, day = int(event_date[2:4]), int(event_date[5:7])
         year = issue_day.year - (1 if (month, day) > (issue_day.month, issue_day.day) else 0)
         try:
             return date(year, month, day), "inferred"
@@ -38,21 +50,19 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id: int,
-                   dims: dict[str, dict[str, int]]) -> dict:
-    activity, precision = _activity_date(record, bulletin)
-    people = record.participants
+def fact_values(facts: Facts, issue: IssueDate, dims: dict[str, dict[str, int]]) -> dict:
+    """The article row's columns that come from its (effective) facts."""
+    activity, precision = activity_date(facts.event_date, issue)
+    people = facts.participants
     return dict(
-        bulletin_id=bulletin_id, seq=record.seq, title=record.title, first_sentence=record.first_sentence,
-        body_offset=record.body_offset, reporters=json.dumps(record.reporters, ensure_ascii=False),
-        district_wide=record.district_wide, place_precision=record.precision,
-        event_date=record.event_date, activity_date=activity, date_precision=precision,
+        district_wide=facts.district_wide, place_precision=facts.place_precision,
+        event_date=facts.event_date, activity_date=activity, date_precision=precision,
         participants_low=sum(q.low for q in people if q.low is not None),
         participants_vague=sum(1 for q in people if q.value is None),
         participants_approx=any(q.approx for q in people),
-        flags=json.dumps(record.flags, ensure_ascii=False), section=record.section,
-        theme_bits=bits_of(record.themes, dims["theme"]), service_bits=bits_of(record.services, dims["service"]),
-        street_bits=bits_of(record.streets, dims["street"]), primary_theme=(record.themes or [None])[0],
+        theme_bits=bits_of(facts.themes, dims["theme"]), service_bits=bits_of(facts.services, dims["service"]),
+        street_bits=bits_of(facts.streets, dims["street"]), primary_theme=(facts.themes or (None,))[0],
+        excluded=facts.excluded,
     )
 
 
@@ -63,27 +73,32 @@ CHILD_COLUMNS = {
     "counts": ("article_id", "participant", "value", "low", "high", "approx", "unit", "what", "raw", "start", "end"),
     "evidence": ("article_id", "field", "value", "start", "end", "sentence_start", "sentence_end"),
 }
-CHILD_TABLES = {"article_texts": ArticleText.__table__, "places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
-                "evidence": EvidenceRow.__table__}
+CHILD_TABLES = {"article_texts": ArticleText.__table__, "places": Place.__table__, "labels": Label.__table__,
+                "counts": CountRow.__table__, "evidence": EvidenceRow.__table__}
+FACT_TABLES = ("places", "labels", "counts")  # the child rows a correction rewrites
 
 
-def child_rows(record: ArticleRecord, article_id: int) -> dict[str, list[tuple]]:
-    """Places, labels, counts and evidence of one article, as tuples in CHILD_COLUMNS order."""
+def fact_rows(facts: Facts, article_id: int) -> dict[str, list[tuple]]:
+    """Places, labels and counts of one article, as tuples in CHILD_COLUMNS order."""
     places = [(article_id, p.name, p.level, p.status, p.street, p.code, p.surface, p.start, p.end)
-              for p in record.places]
-    named = {(p.name, p.status) for p in record.places}
+              for p in facts.places]
+    named = {(p.name, p.status) for p in facts.places}
     # A street implied by a community gets a row too, so coverage counts it.
     places += [(article_id, street, "street", "implied", street, None, "", None, None)
-               for street in record.streets if (street, "ours") not in named]
+               for street in facts.streets if (street, "ours") not in named]
     labels = [(article_id, kind, key, rank)
-              for kind, keys in (("theme", record.themes), ("service", record.services))
+              for kind, keys in (("theme", facts.themes), ("service", facts.services))
               for rank, key in enumerate(keys)]
-    counts = [(article_id, q.participant, q.value, q.low, q.high, q.approx, q.unit, q.what, q.raw, q.start, q.end)
-              for q in record.participants + record.quantities]
+    counts = [(article_id, participant, q.value, q.low, q.high, q.approx, q.unit, q.what, q.raw, q.start, q.end)
+              for participant, found in ((True, facts.participants), (False, facts.quantities)) for q in found]
+    return {"places": places, "labels": labels, "counts": counts}
+
+
+def child_rows(record: ArticleRecord, facts: Facts, article_id: int) -> dict[str, list[tuple]]:
+    """Every child row of a newly written article: its text, its facts, the extractor's evidence."""
     evidence = [(article_id, e.field, e.value, e.start, e.end, e.sentence_start, e.sentence_end)
                 for e in record.evidence]
-    return {"article_texts": [(article_id, record.text)], "places": places, "labels": labels, "counts": counts,
-            "evidence": evidence}
+    return {"article_texts": [(article_id, record.text)], **fact_rows(facts, article_id), "evidence": evidence}
 
 
 def _insert_many(conn, name: str, rows: list[tuple]) -> None:
@@ -98,9 +113,50 @@ def _insert_many(conn, name: str, rows: list[tuple]) -> None:
     conn.exec_driver_sql(sql, rows)
 
 
+# ---- corrections as the articles are written ------------------------------------------------
+
+def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
+    """key -> that article's corrections, oldest first."""
+    out: dict[str, list[overlay.Correction]] = {}
+    keys = list(set(keys))
+    if not keys:
+        return out
+    rows = conn.execute(select(CorrectionRow.id, CorrectionRow.article_key, CorrectionRow.field, CorrectionRow.after,
+                               CorrectionRow.undoes).where(CorrectionRow.article_key.in_(keys))
+                        .order_by(CorrectionRow.id)).all()
+    for cid, key, field, after, undoes in rows:
+        out.setdefault(key, []).append(overlay.Correction(cid, field, json.loads(after) if after else None, undoes))
+    return out
+
+
+def reattach_orphans(conn: Connection, bulletin: str, texts: dict[str, str]) -> int:
+    """Corrections of this bulletin whose article no longer exists (the bulletin was edited, or
+    the extractor cuts it differently) move to the most similar of its new articles (key ->
+    text), when one is similar enough; the others stay listed as orphaned."""
+    orphans = conn.execute(select(CorrectionRow.article_key, CorrectionRow.anchor)
+                           .where(CorrectionRow.bulletin == bulletin,
+                                  CorrectionRow.article_key.not_in(select(Article.article_key)
+                                                                   .where(Article.article_key.is_not(None))))
+                           .distinct()).all()
+    if not orphans:
+        return 0
+    anchors = {key: anchor(text) for key, text in texts.items()}
+    moved = 0
+    for old_key, old_anchor in orphans:
+        score, new_key = max(((similarity(old_anchor, a), k) for k, a in anchors.items()), default=(0.0, None))
+        if new_key is not None and score >= REATTACH_SIMILARITY:
+            conn.execute(update(CorrectionRow).where(CorrectionRow.article_key == old_key)
+                         .values(article_key=new_key))
+            moved += 1
+    return moved
+
+
+# ---- one bulletin -----------------------------------------------------------------------------
+
 def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False) -> str:
     """Write one bulletin in one transaction: 'stored', 'replaced' or 'unchanged'.
     Rows go in with executemany (SQLAlchemy Core): an article has some fifty child rows."""
+    gazetteer = load_knowledge().gazetteer
     with engine.begin() as conn:
         old = conn.execute(select(Bulletin.id, Bulletin.content_hash).where(Bulletin.name == record.name)).first()
         if old is not None and old.content_hash == content_hash:
@@ -112,16 +168,48 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
             ingested_at=datetime.now(timezone.utc), text=record.text)).scalar_one()
         if record.articles:
-            dims = {kind: dimension_bits(conn, kind, {k for a in record.articles for k in getattr(a, attr)})
+            keys = [article_key(a.text) for a in record.articles]
+            reattach_orphans(conn, record.name, dict(zip(keys, (a.text for a in record.articles))))
+            found = corrections_for(conn, keys)
+            extracted = [a.facts() for a in record.articles]
+            effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
+            dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
                     for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
+            rows = [dict(bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
+                         body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
+                         flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
+                         extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
+                         **fact_values(fixed, record.issue, dims))
+                    for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
-                               [article_values(a, record, bulletin_id, dims) for a in record.articles]
-                               ).scalars().all()
+                               rows).scalars().all()
             children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
-            for article_id, article in zip(ids, record.articles):
-                for name, rows in child_rows(article, article_id).items():
-                    children[name] += rows
-            for name, rows in children.items():
-                if rows:
-                    _insert_many(conn, name, rows)
+            for article_id, article, fixed in zip(ids, record.articles, effective):
+                for name, child in child_rows(article, fixed, article_id).items():
+                    children[name] += child
+            for name, child in children.items():
+                if child:
+                    _insert_many(conn, name, child)
     return "stored" if old is None else "replaced"
+
+
+def rewrite_facts(conn: Connection, article_id: int) -> Facts:
+    """Write one article's rows again from its extracted facts and its corrections (after a
+    reviewer's save or undo); returns the effective facts."""
+    row = conn.execute(select(Article.article_key, Article.extracted, Bulletin.issue_date, Bulletin.issue_precision,
+                              Bulletin.issue_source).join(Bulletin, Bulletin.id == Article.bulletin_id)
+                       .where(Article.id == article_id)).one()
+    found = corrections_for(conn, [row.article_key]).get(row.article_key, [])
+    fixed = overlay.apply(Facts.from_json(row.extracted), found, load_knowledge().gazetteer)
+    dims = {kind: dimension_bits(conn, kind, set(getattr(fixed, attr)))
+            for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
+    issue = IssueDate(row.issue_date, row.issue_precision, row.issue_source)
+    conn.execute(update(Article).where(Article.id == article_id)
+                 .values(reviewed=overlay.is_reviewed(found), **fact_values(fixed, issue, dims)))
+    for name in FACT_TABLES:
+        conn.execute(delete(CHILD_TABLES[name]).where(CHILD_TABLES[name].c.article_id == article_id))
+    for name, rows in fact_rows(fixed, article_id).items():
+        if rows:
+            _insert_many(conn, name, rows)
+    return fixed
+

@@ -1,0 +1,132 @@
+"""Reviewers' corrections in the store: save one (refused when the article changed since it was
+opened), undo one, read an article's history, list the corrections whose article is gone.
+Every save rewrites the article's rows from its facts, so every figure follows at once."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from .. import corrections as overlay
+from ..facts import Facts
+from ..fingerprint import anchor
+from ..knowledge import load_knowledge
+from .schema import Article, ArticleText, Bulletin, CorrectionRow
+from .write import corrections_for, rewrite_facts
+
+
+class StaleEdit(Exception):
+    """Someone saved this article after it was opened here."""
+
+
+class ArticleGone(LookupError):
+    """The article is no longer in the store."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An article as a reviewer opens it: its key and version, its facts before and after the
+    corrections in force, and its corrections."""
+    article_id: int
+    key: str
+    version: int
+    extracted: Facts
+    effective: Facts
+    corrections: list[overlay.Correction]
+
+
+def shown_value(facts: Facts, field: str):
+    """A field of the facts as a reviewer sees it (and as kept in a correction's `before`)."""
+    if field == "places":
+        return {"streets": facts.streets, "units": [u for u in facts.units if u not in facts.unknown_places],
+                "unknown": facts.unknown_places, "other_district": facts.other_district_places}
+    if field in ("participants", "quantities"):
+        label = "who" if field == "participants" else "what"
+        return [{"value": c.value, "approx": c.approx, label: c.what, "unit": c.unit} for c in getattr(facts, field)]
+    if field in ("themes", "services"):
+        return list(getattr(facts, field))
+    if field == "confirmed":
+        return None
+    return getattr(facts, field)
+
+
+def _version(conn, key: str) -> int:
+    return conn.scalar(select(func.coalesce(func.max(CorrectionRow.seq), 0)).where(CorrectionRow.article_key == key))
+
+
+def _opened(conn, article_id: int) -> Opened:
+    row = conn.execute(select(Article.article_key, Article.extracted).where(Article.id == article_id)).first()
+    if row is None:
+        raise ArticleGone(article_id)
+    found = corrections_for(conn, [row.article_key]).get(row.article_key, [])
+    extracted = Facts.from_json(row.extracted)
+    return Opened(article_id, row.article_key, _version(conn, row.article_key), extracted,
+                  overlay.apply(extracted, found, load_knowledge().gazetteer), found)
+
+
+def open_article(engine: Engine, article_id: int) -> Opened:
+    with engine.connect() as conn:
+        return _opened(conn, article_id)
+
+
+def save(engine: Engine, article_id: int, field: str, after, reviewer: str, note: str, version: int,
+         undoes: int | None = None) -> Facts:
+    """Keep one correction (or the undo of one) and rewrite the article; StaleEdit when the
+    article's version is no longer `version`; CorrectionError when the value is not valid."""
+    kb = load_knowledge()
+    reviewer = (reviewer or "").strip()[:64]
+    if not reviewer:
+        raise overlay.CorrectionError("请先填写审核人姓名")
+    value = overlay.validate(field, after, kb.gazetteer, kb.taxonomy) if undoes is None else None
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(select(Article.article_key, Article.title, Bulletin.name, ArticleText.text)
+                               .join(Bulletin, Bulletin.id == Article.bulletin_id)
+                               .join(ArticleText, ArticleText.article_id == Article.id)
+                               .where(Article.id == article_id)).first()
+            if row is None:
+                raise ArticleGone(article_id)
+            if _version(conn, row.article_key) != version:
+                raise StaleEdit(article_id)
+            current = _opened(conn, article_id).effective
+            conn.execute(CorrectionRow.__table__.insert().values(
+                article_key=row.article_key, seq=version + 1, field=field,
+                before=json.dumps(shown_value(current, field), ensure_ascii=False),
+                after=json.dumps(value, ensure_ascii=False), undoes=undoes, reviewer=reviewer,
+                note=(note or "")[:2000], created_at=datetime.now(timezone.utc), bulletin=row.name,
+                title=row.title, anchor=anchor(row.text)))
+            return rewrite_facts(conn, article_id)
+    except IntegrityError as e:  # a second reviewer saved the same version at the same moment
+        raise StaleEdit(article_id) from e
+
+
+def undo(engine: Engine, article_id: int, correction_id: int, reviewer: str, note: str, version: int) -> Facts:
+    with engine.connect() as conn:
+        field = conn.scalar(select(CorrectionRow.field).where(CorrectionRow.id == correction_id))
+    if field is None:
+        raise overlay.CorrectionError("要撤销的更正不存在")
+    return save(engine, article_id, field, None, reviewer, note, version, undoes=correction_id)
+
+
+def history(engine: Engine, key: str) -> list[dict]:
+    """Every correction of an article, oldest first, with who, when, what and why."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(CorrectionRow.__table__).where(CorrectionRow.article_key == key)
+                            .order_by(CorrectionRow.id)).mappings().all()
+    undone = {r["undoes"] for r in rows if r["undoes"] is not None}
+    return [dict(r, before=json.loads(r["before"]) if r["before"] else None,
+                 after=json.loads(r["after"]) if r["after"] else None, undone=r["id"] in undone) for r in rows]
+
+
+def orphans(engine: Engine) -> list[dict]:
+    """Corrections whose article no longer exists anywhere: listed, never dropped."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(CorrectionRow.__table__)
+                            .where(CorrectionRow.article_key.not_in(
+                                select(Article.article_key).where(Article.article_key.is_not(None))))
+                            .order_by(CorrectionRow.id)).mappings().all()
+    return [dict(r) for r in rows]
