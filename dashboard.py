@@ -15,8 +15,8 @@ def overview() -> None:
     if o.articles == 0:
         st.warning("当前筛选条件下没有文章。请放宽日期、地点或主题筛选，或点击侧栏“清除全部筛选”。")
         return
-    total_units = len(common.lex().gazetteer.units)
-    total_streets = len(common.lex().gazetteer.streets)
+    total_units = len(common.kb().gazetteer.units)
+    total_streets = len(common.kb().gazetteer.streets)
     c = st.columns(5)
     c[0].metric("文章（活动报道）", f"{o.articles}")
     c[1].metric("参与人数", common.people_text(o.participants_low, o.participants_approx),

@@ -17,24 +17,13 @@ from sqlalchemy.sql import functions
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
-from etl.store import Article, ArticleText, Bulletin, Dimension, Label, Place
+from etl.store import (Article, ArticleText, Bulletin, Label, Place, bits_of, count_bits, keys_in, read_bits,
+                       totals_by_key)
 
 from .filters import Filters
 
 UNIT_LEVELS = ("community", "village")
 BIT_COLUMNS = {"theme": Article.theme_bits, "service": Article.service_bits, "street": Article.street_bits}
-
-
-def dimensions(conn) -> dict[str, dict[str, int]]:
-    """kind -> key -> bit, as the store assigned them."""
-    dims: dict[str, dict[str, int]] = {"theme": {}, "service": {}, "street": {}}
-    for kind, key, bit in conn.execute(select(Dimension.kind, Dimension.key, Dimension.bit)):
-        dims.setdefault(kind, {})[key] = bit
-    return dims
-
-
-def _mask(keys, bits: dict[str, int]) -> int:
-    return sum(1 << bits[k] for k in keys if k in bits)
 
 
 def article_filter(f: Filters, dims: dict[str, dict[str, int]], text_hits=None):
@@ -53,7 +42,7 @@ def article_filter(f: Filters, dims: dict[str, dict[str, int]], text_hits=None):
         conditions.append(Article.activity_date.is_not(None))
     for kind, keys in (("street", f.streets), ("theme", f.themes), ("service", f.services)):
         if keys:  # any of the chosen keys; a key never stored gives no bit, so no match
-            conditions.append(BIT_COLUMNS[kind].op("&")(_mask(keys, dims[kind])) != 0)
+            conditions.append(BIT_COLUMNS[kind].op("&")(bits_of(keys, dims[kind])) != 0)
     if f.communities:
         conditions.append(exists().where(Place.article_id == Article.id, Place.status == "ours",
                                          Place.name.in_(f.communities)))
@@ -88,7 +77,7 @@ def _where(conn, f: Filters):
     """(WHERE clause, dimensions) for one connection. A keyword is looked for once per figure:
     the matching ids go to a temporary table of this connection, which every statement of
     the figure then reads, instead of scanning all texts again."""
-    dims = dimensions(conn)
+    dims = read_bits(conn)
     if not f.q:
         return article_filter(f, dims), dims
     conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
@@ -100,18 +89,6 @@ def _where(conn, f: Filters):
 
 keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, primary_key=True),
                      prefixes=["TEMPORARY"])
-
-
-def _by_bits(rows, bits: dict[str, int]) -> dict[str, list]:
-    """Rows (bit set, *values) -> key -> summed values over the rows whose set holds the key."""
-    totals: dict[str, list] = {}
-    for bitset, *values in rows:
-        for key, bit in bits.items():
-            if bitset >> bit & 1:
-                acc = totals.setdefault(key, [0] * len(values))
-                for i, v in enumerate(values):
-                    acc[i] += v or 0
-    return totals
 
 
 @dataclass
@@ -145,7 +122,7 @@ def overview(engine: Engine, f: Filters) -> Overview:
     dates_max = [g[6] for g in groups if g[6] is not None]
     articles, dated = sum(g[1] for g in groups), sum(g[7] for g in groups)
     return Overview(articles, float(sum(g[2] or 0 for g in groups)), any(g[3] for g in groups),
-                    int(sum(g[4] or 0 for g in groups)), bin(covered).count("1"), units or 0,
+                    int(sum(g[4] or 0 for g in groups)), count_bits(covered), units or 0,
                     min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated)
 
 
@@ -164,7 +141,7 @@ def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
         where, dims = _where(conn, f)
         rows = conn.execute(select(column, func.count(), func.sum(Article.participants_low))
                             .where(where).group_by(column)).all()
-    totals = _by_bits(rows, dims[kind])
+    totals = totals_by_key(rows, dims[kind])
     frame = pd.DataFrame([(k, int(v[0]), float(v[1])) for k, v in totals.items()],
                          columns=["key", "articles", "participants"])
     return frame.sort_values(["articles", "key"], ascending=[False, True], ignore_index=True)
@@ -172,7 +149,7 @@ def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
 
 def _street_counts(conn, where, dims) -> dict[str, int]:
     rows = conn.execute(select(Article.street_bits, func.count()).where(where).group_by(Article.street_bits)).all()
-    return {k: int(v[0]) for k, v in _by_bits(rows, dims["street"]).items()}
+    return {k: int(v[0]) for k, v in totals_by_key(rows, dims["street"]).items()}
 
 
 def _unit_counts(conn, f: Filters, where) -> dict[str, int]:
@@ -204,11 +181,9 @@ def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
                             .group_by(Article.theme_bits, Article.street_bits)).all()
     cells: dict[tuple[str, str], int] = {}
     for theme_set, street_set, n in rows:
-        for theme, tb in dims["theme"].items():
-            if theme_set >> tb & 1:
-                for street, sb in dims["street"].items():
-                    if street_set >> sb & 1:
-                        cells[(theme, street)] = cells.get((theme, street), 0) + n
+        for theme in keys_in(theme_set, dims["theme"]):
+            for street in keys_in(street_set, dims["street"]):
+                cells[(theme, street)] = cells.get((theme, street), 0) + n
     return pd.DataFrame([(t, s, n) for (t, s), n in cells.items()], columns=["theme", "street", "articles"])
 
 
@@ -231,8 +206,7 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "theme
     if by == "theme":
         out = [(p, g, prec, n) for p, g, prec, n in rows if g]
     else:
-        out = [(p, street, prec, n) for p, bitset, prec, n in rows
-               for street, bit in dims["street"].items() if bitset >> bit & 1]
+        out = [(p, street, prec, n) for p, bitset, prec, n in rows for street in keys_in(bitset, dims["street"])]
     return pd.DataFrame(out, columns=["period", "group", "precision", "articles"])
 
 

@@ -1,43 +1,41 @@
-"""python -m etl {ingest,extract,evaluate,stats}"""
+"""python -m etl {ingest,extract,evaluate,stats,bench}: a thin layer over the library.
+
+Each command calls one library function; what the library refuses becomes a message
+here, at the edge.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-from .extract import extract_bulletin
-from .lexicon import load_lexicons
-from .formats import to_text
-from .read import ReadError
-from .sources import bulletin_paths
+
+def issue_date_option(value: str) -> str:
+    from .dates import stated_issue
+    try:
+        return stated_issue(value, "option").value
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
 
 
 def cmd_extract(args) -> int:
-    lex = load_lexicons()
+    from .pipeline import ParseOptions, Refusal, parse_paths
     failed = 0
-    for path in bulletin_paths(args.paths):
-        try:
-            text = to_text(path.name, path.read_bytes())
-        except (OSError, ReadError) as e:
-            print(f"refused: {e}", file=sys.stderr)
+    for result in parse_paths(args.paths, ParseOptions(issue_date=args.issue_date)):
+        if isinstance(result, Refusal):
+            print(f"refused: {result.reason}", file=sys.stderr)
             failed += 1
             continue
-        record = extract_bulletin(text, path.name, path, args.issue_date, lex)
-        for article in record.articles:
-            row = article.as_json()
-            row["issue_date"] = record.issue.value
-            row["issue_date_precision"] = record.issue.precision
-            if not args.evidence:
-                row.pop("evidence")
+        for row in result.rows(evidence=args.evidence):
             print(json.dumps(row, ensure_ascii=False))
     return 1 if failed else 0
 
 
 def cmd_evaluate(args) -> int:
     from .evaluate import evaluate_paths, format_scorecard
-    card = evaluate_paths(Path(args.gold), args.paths or [load_lexicons().bulletins_dir])
+    from .knowledge import load_knowledge
+    card = evaluate_paths(args.gold, args.paths or [load_knowledge().bulletins_dir])
     print(json.dumps(card, ensure_ascii=False) if args.json else format_scorecard(card))
     return 0
 
@@ -46,16 +44,19 @@ def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
     from .ingest import ingest_paths
+    from .pipeline import ParseOptions
+    from .sources import bulletin_paths
     from .store import database_url, make_engine
     paths = bulletin_paths(args.paths)
     if not paths:
-        print("no bulletin files found in: " + " ".join(args.paths) + " (give .txt files or folders)",
-              file=sys.stderr)
+        print("没有找到公报文件 (no bulletin files found in: " + " ".join(args.paths)
+              + "; give .txt, .pdf, .docx or .html files or folders)", file=sys.stderr)
         return 2
     engine = make_engine(args.db)
     with tqdm(total=len(paths), unit="file", desc="ingest", disable=args.quiet, file=sys.stderr) as bar:
-        report = ingest_paths(engine, paths, workers=args.workers, issue_date=args.issue_date,
-                              progress=lambda _: bar.update(), max_mb=args.max_mb)
+        report = ingest_paths(engine, paths, workers=args.workers,
+                              options=ParseOptions(issue_date=args.issue_date, max_mb=args.max_mb),
+                              progress=lambda _: bar.update())
     print(report.summary())
     print(f"store: {database_url(args.db).split('@')[-1]}")
     return 1 if report.refused else 0
@@ -73,19 +74,19 @@ def cmd_stats(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import main as bench_main  # loads Streamlit and the synthetic corpus writer
+    from tools.bench import main as bench_main  # a tool on top of every layer
     return bench_main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="平城区 bulletin ETL")
+    parser = argparse.ArgumentParser(prog="python -m etl", description="bulletin ETL (公报数据处理)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="store bulletins in the database")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
-    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or sqlite:///data/pingcheng.db)")
+    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
     p.add_argument("--workers", type=int, default=1, help="parse in N processes")
-    p.add_argument("--issue-date", help="issue date of the bulletin(s), YYYY-MM-DD")
+    p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--max-mb", type=float, help="refuse files larger than this (default 20, or $ETL_MAX_FILE_MB)")
     p.set_defaults(func=cmd_ingest)
@@ -106,14 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
-    p.add_argument("--issue-date", help="issue date of the bulletin(s), YYYY-MM-DD")
+    p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--evidence", action=argparse.BooleanOptionalAction, default=True,
                    help="include the evidence list (default: yes)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score extraction against a gold JSONL")
     p.add_argument("--gold", required=True)
-    p.add_argument("paths", nargs="*", help="bulletins to extract (default: data/bulletins)")
+    p.add_argument("paths", nargs="*", help="bulletins to extract (default: the district's sample bulletins)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
     return parser

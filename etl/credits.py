@@ -1,20 +1,61 @@
-"""Reporter credits wherever they stand in an article.
+"""The grammar of credits and leads (本报讯（记者 X）, 本报记者 X, X摄), built from the words in
+data/lexicons/credits.txt: the shapes are the genre's, the words are the paper's.
 
-Chinese papers credit their reporters in a small set of places: in brackets after the
-lead (本报讯（记者 X 通讯员 Y）, 又讯（记者 X）, XX网…电（记者 X）), in brackets at the end
-of the last paragraph (…。（记者 X）, （XX融媒体中心记者 X）), on a line of their own
-(本报记者 X, 记者：X, 记者 X 通讯员 Y Z, 文/本报记者 X 图/Y, 文/图：XX融媒体中心记者 X),
-unbracketed after the lead (本报讯 记者X 通讯员Y 近日…, 记者 X 报道 …), or closing the
-last paragraph (…。本报记者 X). Only names after a reporter role count: 通讯员, 实习生,
-摄影, 摄, 图, 编辑 … never do. The role words are data (`Roles`); this module finds
-the places.
-"""
+Reporters wherever the credit stands (`reporters`): in brackets after the lead
+(本报讯（记者 X 通讯员 Y）, 又讯（记者 X）, XX网…电（记者 X）), in brackets at the end of the
+last paragraph (…。（记者 X）, （XX融媒体中心记者 X）), on a line of their own (本报记者 X,
+记者：X, 记者 X 通讯员 Y Z, 文/本报记者 X 图/Y, 文/图：XX融媒体中心记者 X), unbracketed after
+the lead (本报讯 记者X 通讯员Y 近日…, 记者 X 报道 …), or closing the last paragraph
+(…。本报记者 X). Only names after a reporter role count: 通讯员, 实习生, 摄影, 摄, 图, 编辑 …
+never do."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 CJK = r"\u4e00-\u9fff"
+
+
+@dataclass(frozen=True)
+class Credits:
+    lead: re.Pattern  # 本报讯（记者 X） or a bare 本报讯 opening the first paragraph
+    byline: re.Pattern  # a closing 本报记者 X line
+    credit_only: re.Pattern  # a picture credit alone: 邸东芳摄
+    caption_with_credit: re.Pattern  # a caption ending in its credit: 居民学习朗诵。邸东芳摄
+    reporter_role: re.Pattern  # 记者, 本报记者
+    other_role: re.Pattern  # 通讯员, 实习生…: ends a run of reporter names
+    loose_reporter: re.Pattern  # an unbracketed credit after the lead: 记者王小明报道
+    name_then_end: re.Pattern  # a name run into its closing word: 王小明报道
+    reporter_colon: re.Pattern  # 记者王小明报道：, skipped before the first sentence
+    roles: "Roles"  # the role words, for `reporters`
+
+
+def _any(words) -> str:
+    """An alternation of words, longest first, so 本报记者 wins over 记者."""
+    words = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(map(re.escape, words)) + ")" if words else "(?!)"
+
+
+def compile_credits(rules: list[tuple[str, str]]) -> Credits:
+    def words(kind: str) -> list[str]:
+        return [text for k, text in rules if k == kind]
+
+    lead, byline, reporter = _any(words("lead")), _any(words("byline")), _any(words("reporter"))
+    photo = _any(words("photo"))
+    return Credits(
+        lead=re.compile(rf"^\s*{lead}\s*[（(][^）)]{{0,40}}[）)]\s*|^\s*{lead}\s*"),
+        byline=re.compile(rf"(?:^|(?<=[。！？”\s]))\s*{byline}\s*((?:[{CJK}]{{2,4}}[\s、，,]*){{1,4}})$"),
+        credit_only=re.compile(rf"^\s*(?:图/)?[{CJK}]{{2,4}}(?:[\s、][{CJK}]{{2,4}})*\s*{photo}\s*$"),
+        caption_with_credit=re.compile(rf"^.{{2,60}}[。\s]\s*[{CJK}]{{2,4}}\s*{photo}\s*$"),
+        reporter_role=re.compile(reporter),
+        other_role=re.compile(_any(words("not_reporter"))),
+        loose_reporter=re.compile(rf"{reporter}[{CJK} 、]{{2,20}}"),
+        name_then_end=re.compile(rf"([{CJK}]{{2,4}}?){_any(words('name_end'))}"),
+        reporter_colon=re.compile(rf"{reporter}[^：:，,。]{{2,12}}[：:]\s*"),
+        roles=roles_of(rules),
+    )
+
+
 NAME = re.compile(rf"[{CJK}·]{{2,4}}")
 SENTENCE_PUNCT = re.compile(r"[。，,！？!?；;“”]")
 OWN_LINE_MAX = 48
@@ -30,13 +71,12 @@ class Roles:
     report_suffix: tuple[str, ...]  # 报道: closes a reporter's credit
 
 
-DEFAULT_ROLES = Roles(
-    reporter=("本报记者", "特约记者", "首席记者", "记者"),
-    other=("见习记者", "通讯员", "实习生", "见习生", "摄影", "摄像", "图片", "图文", "图", "文字", "文",
-           "责任编辑", "编辑", "审核", "校对", "美编", "作者", "供稿"),
-    photo_suffix=("摄影", "摄"),
-    report_suffix=("报道",),
-)
+def roles_of(rules: list[tuple[str, str]]) -> Roles:
+    """Roles from the rules of data/lexicons/credits.txt (reporter, not_reporter, photo)."""
+    def words(kind: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(text for k, text in rules if k == kind))
+    return Roles(reporter=words("reporter"), other=words("not_reporter"), photo_suffix=words("photo"),
+                 report_suffix=())
 
 
 @dataclass(frozen=True)
@@ -58,11 +98,12 @@ def _tokens(text: str, start: int, end: int, roles: Roles) -> list[tuple[str, in
     """(kind, start, end) for the words of a credit: kind is the role word, or "name"."""
     role_re = _role_pattern(roles)
     every_role = set(roles.reporter + roles.other + roles.photo_suffix + roles.report_suffix)
+    bare = {w.rstrip("/:：") for w in every_role}  # 图/ is also 图：
     tokens: list[tuple[str, int, int]] = []
     for m in re.finditer(rf"[{CJK}·]+[/:：]?", text[start:end]):
         s, e = start + m.start(), start + m.end()
         word = m.group(0)
-        if word in every_role or word.rstrip("/:：") in every_role and word[-1] in "/:：":
+        if word in every_role or word.rstrip("/:：") in bare and (word[-1] in "/:：" or len(word) == 1):
             tokens.append((word.rstrip(":："), s, e))  # 文/, 图/, 摄, 记者： standing apart
             continue
         e -= len(word) - len(word.rstrip("/:："))
@@ -86,7 +127,7 @@ def _tokens(text: str, start: int, end: int, roles: Roles) -> list[tuple[str, in
     return tokens
 
 
-def parse_credit(text: str, start: int, end: int, roles: Roles = DEFAULT_ROLES,
+def parse_credit(text: str, start: int, end: int, roles: Roles,
                  mode: str = "bracket") -> list[Credit]:
     """Reporter names in text[start:end], a credit segment (记者 X 通讯员 Y / 文/本报记者 X 图/Y).
     Names follow a reporter role up to the next role; a name run closed by 摄 is a photo
@@ -169,7 +210,7 @@ def _credit_lines(text: str, roles: Roles) -> list[tuple[int, int, str]]:
     return spans
 
 
-def reporters(text: str, roles: Roles = DEFAULT_ROLES) -> list[Credit]:
+def reporters(text: str, roles: Roles) -> list[Credit]:
     """Every reporter credited in an article's text, in order of appearance, once each."""
     out: list[Credit] = []
     for start, end, mode in sorted(_credit_lines(text, roles)):

@@ -1,18 +1,15 @@
 """Dates: the event's explicit date, and the bulletin's issue date with its precision."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from .numbers import chinese_to_int
 
 NUM = r"(\d{1,4}|[零〇一二两三四五六七八九十]{1,4})"
 DATE = re.compile(rf"(?:{NUM}年)?{NUM}月{NUM}[日号]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|以前|前|起|度)")
-PUBLISHED = re.compile(r"(?:发布|发稿|出版)(?:时间|日期)[：:]\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?([0-3]\d))?(?!\d)")
 
 
@@ -80,26 +77,45 @@ class IssueDate:
     source: str  # option | sidecar | filename | text | none
 
 
-def issue_date(path: Path | str | None, text: str, option: str | None = None) -> IssueDate:
-    """From the CLI option, a sidecar file (NAME.json with "issue_date", or NAME.date),
-    the file name (2025-06-03_*.txt), else inferred from the latest full date in the text."""
-    if option:
-        return IssueDate(option, _precision_of(option), "option")
-    if path is not None:
-        path = Path(path)
-        for sidecar in (path.with_suffix(".json"), path.with_suffix(".date")):
-            if sidecar.exists() and sidecar != path:
-                raw = sidecar.read_text(encoding="utf-8").strip()
-                value = json.loads(raw).get("issue_date") if sidecar.suffix == ".json" else raw
-                if value:
-                    return IssueDate(value, _precision_of(value), "sidecar")
-        m = FILE_DATE.search(path.name)
-        if m:
-            value = "-".join(g for g in m.groups() if g)
-            return IssueDate(value, _precision_of(value), "filename")
-    published = PUBLISHED.search(text)  # a web page's 发布时间：2025-06-03
-    if published:
-        value = "-".join(f"{int(g):02d}" if i else g for i, g in enumerate(published.groups()))
+def published_pattern(labels) -> re.Pattern:
+    """A web page's publication line (发布时间：2025-06-03), from its labels (layout.txt)."""
+    words = "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) or "(?!)"
+    return re.compile(rf"(?:{words})[：:]\s*((?:19|20)\d{{2}})[-年/.](\d{{1,2}})[-月/.](\d{{1,2}})")
+
+
+ISSUE_VALUE = re.compile(r"(?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def stated_issue(value: str, source: str) -> IssueDate:
+    """An issue date given from outside the text (the --issue-date option, a sidecar file);
+    ValueError, with the reason in Chinese and English, when it is not a date."""
+    value = str(value).strip()
+    if not ISSUE_VALUE.fullmatch(value) or len(value) == 10 and _parse_day(value) is None:
+        raise ValueError(f"出版日期“{value[:40]}”不是日期，应写成 YYYY-MM-DD "
+                         f"(issue date {value[:40]!r} is not a date; write YYYY-MM-DD)")
+    return IssueDate(value, _precision_of(value), source)
+
+
+def _parse_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def issue_date(name: str, text: str, published: re.Pattern, given: IssueDate | None = None) -> IssueDate:
+    """The issue date given from outside (option or sidecar, read by the pipeline), else the
+    file name (2025-06-03_*.txt), else a web page's publication line, else inferred from the
+    latest full date in the text."""
+    if given is not None:
+        return given
+    m = FILE_DATE.search(name)
+    if m:
+        value = "-".join(g for g in m.groups() if g)
+        return IssueDate(value, _precision_of(value), "filename")
+    line = published.search(text)  # a web page's 发布时间：2025-06-03
+    if line:
+        value = "-".join(f"{int(g):02d}" if i else g for i, g in enumerate(line.groups()))
         return IssueDate(value, "day", "text")
     full = [d for d in (with_stated_year(text, d) for d in find_dates(text)) if d.year]
     if full:

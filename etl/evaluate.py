@@ -7,10 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract import extract_bulletin
-from .lexicon import load_lexicons
-from .formats import to_text
-from .sources import bulletin_paths
+from .knowledge import load_knowledge
+from .pipeline import Refusal, parse_paths
 
 IGNORED = re.compile(r"[\s“”\"'‘’《》（）()，,。.、：:；;！!？?/·\-—…]+")
 TITLE_CHARS, SENTENCE_CHARS, MIN_SIMILARITY = 16, 30, 0.5
@@ -119,16 +117,13 @@ def load_jsonl(path: Path) -> list[dict]:
 
 
 def extract_for_scoring(paths) -> list[dict]:
-    lex = load_lexicons()
-    rows = []
-    for path in bulletin_paths(paths):
-        record = extract_bulletin(to_text(path.name, path.read_bytes()), path.name, path, lex=lex)
-        rows += [a.as_json() for a in record.articles]
-    return rows
+    """`etl extract`'s rows for the bulletins among the paths (a refused file has none)."""
+    return [row for result in parse_paths(paths) if not isinstance(result, Refusal)
+            for row in result.rows(evidence=False)]
 
 
-def evaluate_paths(gold_path: Path, paths) -> dict:
-    gaz = load_lexicons().gazetteer
+def evaluate_paths(gold_path: Path | str, paths) -> dict:
+    gaz = load_knowledge().gazetteer
     street_of = {d.name: d.street for d in gaz.units}
     return score(load_jsonl(gold_path), extract_for_scoring(paths), street_of)
 

@@ -5,23 +5,19 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import dates
+from .credits import Credits
+from .knowledge import Knowledge
 from .labels import labels
-from .lexicon import Lexicons, load_lexicons
 from .places import PlaceMention, district_named_in, find_places, relocate, streets_of, units_of
 from .quantities import Quantity, find_quantities
 from .read import normalise
 from .segment import Segmentation
-from .split import BYLINE, LEAD, ArticleDraft, split
+from .split import ArticleDraft, split
 from .text import Evidence, Sentences
 
-REPORTER_ROLE = re.compile(r"(?:本报)?记者")
-OTHER_ROLE = re.compile(r"通讯员|实习生|见习|摄影|摄像|编辑|报道|本报讯")
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
-LOOSE_REPORTER = re.compile(r"(?:本报)?记者[\u4e00-\u9fff 、]{2,20}")
-NAME_THEN_ROLE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:报道|摄影|摄)")
 
 
 @dataclass
@@ -85,31 +81,42 @@ class BulletinRecord:
     issue: dates.IssueDate
     articles: list[ArticleRecord]
 
+    def rows(self, evidence: bool = True) -> list[dict]:
+        """The articles as `etl extract` prints them: one JSON object each, with the issue date."""
+        out = []
+        for article in self.articles:
+            row = article.as_json()
+            row["issue_date"], row["issue_date_precision"] = self.issue.value, self.issue.precision
+            if not evidence:
+                row.pop("evidence")
+            out.append(row)
+        return out
 
-def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
+
+def reporters_of(norm: str, body_offset: int, credits: Credits) -> list[tuple[str, int]]:
     """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets.
     `norm` is the normalised article text."""
     found: list[tuple[str, int]] = []
     body = norm[body_offset:]
-    lead = LEAD.match(body)
+    lead = credits.lead.match(body)
     spans = []
     if lead:
         # 本报讯（记者 X）, or unbracketed: 本报讯 记者X报道：
-        loose = LOOSE_REPORTER.match(body, lead.end())
+        loose = credits.loose_reporter.match(body, lead.end())
         spans.append((body_offset, body_offset + (loose.end() if loose else lead.end())))
-    tail = BYLINE.search(body[-40:])
+    tail = credits.byline.search(body[-40:])
     if tail:
         offset = body_offset + max(len(body) - 40, 0)
         spans.append((offset + tail.start(), offset + tail.end()))
     for start, end in spans:
         segment = norm[start:end]
-        role = REPORTER_ROLE.search(segment)
+        role = credits.reporter_role.search(segment)
         if not role:
             continue
         pos = role.end()
         for m in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", segment[pos:]):
             chunk = m.group(0)
-            tail = NAME_THEN_ROLE.fullmatch(chunk)  # 记者张三报道: the name, then nothing more
+            tail = credits.name_then_end.fullmatch(chunk)  # 记者张三报道: the name, then nothing more
             if tail:
                 found.append((tail.group(1), start + pos + m.start()))
                 break
@@ -117,7 +124,7 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
                 if re.search(r"[\u4e00-\u9fff]", chunk):
                     break
                 continue
-            if OTHER_ROLE.search(chunk):
+            if credits.other_role.search(chunk):
                 break
             name_start = start + pos + m.start()
             if chunk not in (n for n, _ in found):
@@ -125,15 +132,12 @@ def reporters_of(norm: str, body_offset: int) -> list[tuple[str, int]]:
     return found
 
 
-REPORTER_COLON = re.compile(r"(?:本报)?记者[^：:，,。]{2,12}[：:]\s*")
-
-
-def first_sentence_of(body: str, norm_body: str) -> str:
+def first_sentence_of(body: str, norm_body: str, credits: Credits) -> str:
     """The body's first sentence, after 本报讯（记者 X） or 本报讯 记者X报道：."""
-    lead = LEAD.match(norm_body)
+    lead = credits.lead.match(norm_body)
     start = lead.end() if lead else 0
     if lead:
-        credit = REPORTER_COLON.match(norm_body, start)
+        credit = credits.reporter_colon.match(norm_body, start)
         start = credit.end() if credit else start
     rest = body[start:]
     rest = rest.replace("\n", "")
@@ -142,29 +146,29 @@ def first_sentence_of(body: str, norm_body: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _district_actor(lex: Lexicons) -> re.Pattern:
+def _district_actor(kb: Knowledge) -> re.Pattern:
     """平城区 + up to 12 characters + a body's ending (局, 中心, 区委…): 平城区医保局."""
-    endings = "|".join(map(re.escape, lex.district_actors))
-    return re.compile(re.escape(lex.district) + r"[\u4e00-\u9fff]{0,12}?(?:" + endings + ")")
+    endings = "|".join(map(re.escape, kb.district_actors))
+    return re.compile(re.escape(kb.district) + r"[\u4e00-\u9fff]{0,12}?(?:" + endings + ")")
 
 
-def is_district_wide(norm: str, lead: str, places: list[PlaceMention], lex: Lexicons) -> bool:
+def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowledge) -> bool:
     """Whole-district work: said so (各街道, 全区), the district acting in the lead sentence
     (平城区以…), or a district body's work at no named street, community or single site
     (a school) of ours."""
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
-    if any(marker in norm for marker in lex.district_markers):
+    if any(marker in norm for marker in kb.district_markers):
         return True
-    if any(lex.district + word in lead for word in lex.district_subject):
+    if any(kb.district + word in lead for word in kb.district_subject):
         return True
-    if ours or lex.single_site.search(norm):
+    if ours or kb.single_site.search(norm):
         return False
-    return bool(_district_actor(lex).search(norm))
+    return bool(_district_actor(kb).search(norm))
 
 
-def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons) -> ArticleRecord:
+def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge) -> ArticleRecord:
     text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
@@ -173,20 +177,20 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     lead_end = body_offset + len(first_para)
     evidence: list[Evidence] = []
 
-    reporters = reporters_of(norm, body_offset)
+    reporters = reporters_of(norm, body_offset, kb.credits)
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
-    seg = Segmentation(norm, lex.tokenizer)
-    places = find_places(norm, lex, seg)
-    first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:])
-    elsewhere = district_named_in(normalise(first_sentence), norm, lex)
+    seg = Segmentation(norm, kb.tokenizer)
+    places = find_places(norm, kb, seg)
+    first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:], kb.credits)
+    elsewhere = district_named_in(normalise(first_sentence), norm, kb)
     if elsewhere:
         places = relocate(places, elsewhere)
     for p in places:
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
 
-    themes, services, theme_hits, service_hits = labels(norm, seg, lex, title_end, lead_end,
+    themes, services, theme_hits, service_hits = labels(norm, seg, kb, title_end, lead_end,
                                                         [(p.start, p.end) for p in places])
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
@@ -195,7 +199,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
-    counted = _dedupe_title_counts(find_quantities(norm, lex), title_end)
+    counted = _dedupe_title_counts(find_quantities(norm, kb), title_end)
     participants = [q for q in counted if q.participant]
     quantities = [q for q in counted if not q.participant]
     for q in counted:
@@ -207,7 +211,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, lex: Lexicons)
         first_sentence=first_sentence,
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
-        district_wide=is_district_wide(norm, normalise(first_sentence), places, lex), event_date=event,
+        district_wide=is_district_wide(norm, normalise(first_sentence), places, kb), event_date=event,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,
@@ -220,9 +224,10 @@ def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity
     return [q for q in found if q.start >= title_end or (q.value, q.unit) not in body_values]
 
 
-def extract_bulletin(text: str, name: str, path: Path | str | None = None,
-                     issue_option: str | None = None, lex: Lexicons | None = None) -> BulletinRecord:
-    lex = lex or load_lexicons()
-    drafts = split(text, lex)
-    articles = [extract_article(d, name, i, lex) for i, d in enumerate(drafts, 1)]
-    return BulletinRecord(name, text, dates.issue_date(path, text, issue_option), articles)
+def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.IssueDate | None = None
+                     ) -> BulletinRecord:
+    """One bulletin's text -> its records. The issue date comes from `given_issue` (an option
+    or a sidecar), else the file name or the text."""
+    drafts = split(text, kb)
+    articles = [extract_article(d, name, i, kb) for i, d in enumerate(drafts, 1)]
+    return BulletinRecord(name, text, dates.issue_date(name, text, kb.published_pattern, given_issue), articles)

@@ -51,10 +51,6 @@ class Gazetteer:
     def units_of(self, street: str) -> list[Division]:
         return [d for d in self.units if d.street == street]
 
-    def by_name(self, name: str) -> Division | None:
-        alias = self.aliases.get(name)
-        return alias.division if alias else None
-
 
 def short_name(full_name: str) -> str:
     return COMMITTEE_SUFFIX.sub("", full_name)

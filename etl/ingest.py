@@ -5,7 +5,6 @@ run in worker processes while this process writes.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -18,9 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from .extract import BulletinRecord, extract_bulletin
-from .formats import check_size, max_bytes, to_text
-from .lexicon import load_lexicons
+from .dates import IssueDate
+from .extract import BulletinRecord
+from .knowledge import load_knowledge
+from .pipeline import ParseOptions, content_hash, given_issue, parse_bytes, read_file
 from .read import ReadError
 from .store import Bulletin, make_engine, store_bulletin
 
@@ -55,23 +55,18 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 @dataclass
 class Job:
     path: str
     name: str
     data: bytes
     digest: str
-    issue_date: str | None
+    issue: IssueDate | None  # stated outside the text (option or sidecar)
     limit: int
 
 
 def parse_job(job: Job) -> BulletinRecord:
-    text = to_text(job.name, job.data, job.limit)
-    return extract_bulletin(text, job.name, job.path, job.issue_date, load_lexicons())
+    return parse_bytes(job.name, job.data, load_knowledge(), job.issue, job.limit)
 
 
 def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
@@ -104,13 +99,13 @@ def _worker_job(job: Job, synthetic: bool) -> FileOutcome:
     return process_job(_worker_engine, job, synthetic)
 
 
-def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_date: str | None = None,
-                 progress: Callable[[FileOutcome], None] | None = None, synthetic: bool = False,
-                 max_mb: float | None = None) -> IngestReport:
+def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1,
+                 options: ParseOptions = ParseOptions(), progress: Callable[[FileOutcome], None] | None = None,
+                 synthetic: bool = False) -> IngestReport:
     """A refused file never stops the others; each bulletin is stored in its own transaction.
     With workers > 1, N processes parse and store in parallel."""
     report = IngestReport()
-    limit = max_bytes(max_mb)
+    limit = options.limit
 
     def done(outcome: FileOutcome) -> None:
         report.outcomes.append(outcome)
@@ -124,20 +119,16 @@ def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1, issue_
         """Files that need parsing, read one at a time; the unchanged ones are skipped by hash."""
         for path in map(Path, paths):
             try:
-                check_size(path.name, path.stat().st_size, limit)  # before reading a huge file into memory
-                data = path.read_bytes()
+                data = read_file(path, limit)  # the size is checked before a huge file is read
+                digest = content_hash(data)
+                if known.get(path.name) == digest:
+                    done(FileOutcome(str(path), "unchanged"))
+                    continue
+                issue = given_issue(path, options.issue_date)
             except ReadError as e:
                 done(FileOutcome(str(path), "refused", reason=str(e)))
                 continue
-            except OSError as e:
-                done(FileOutcome(str(path), "refused",
-                                 reason=f"{path.name}: cannot read: {e.strerror or e} (无法读取文件)"))
-                continue
-            digest = content_hash(data)
-            if known.get(path.name) == digest:
-                done(FileOutcome(str(path), "unchanged"))
-                continue
-            yield Job(str(path), path.name, data, digest, issue_date, limit)
+            yield Job(str(path), path.name, data, digest, issue, limit)
 
     if workers <= 1 or engine.url.database in (None, "", ":memory:"):  # a memory store lives in one process
         for job in jobs():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .lexicon import Keyword, Lexicons
+from .knowledge import Knowledge
 from .segment import Segmentation, occurrences
 
 TITLE_WEIGHT = 2.0
@@ -19,21 +19,13 @@ REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence
 MIN_SCORE = 3.0
 RELATIVE_TO_BEST = 0.3
 
+
 @dataclass(slots=True)
 class LabelHit:
     key: str
     keyword: str
     start: int
     end: int
-
-
-def keyword_index(lex_themes: list[Keyword], lex_services: list[Keyword]) -> dict[str, list[tuple[str, Keyword]]]:
-    """word -> [(kind, keyword)], one lookup per token for both taxonomies."""
-    index: dict[str, list[tuple[str, Keyword]]] = defaultdict(list)
-    for kind, keywords in (("theme", lex_themes), ("service", lex_services)):
-        for k in keywords:
-            index[k.text].append((kind, k))
-    return dict(index)
 
 
 def _choose(scores: dict[str, float]) -> list[str]:
@@ -44,7 +36,7 @@ def _choose(scores: dict[str, float]) -> list[str]:
                   key=lambda key: -scores[key])
 
 
-def labels(text: str, seg: Segmentation, lex: Lexicons, title_end: int, lead_end: int,
+def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end: int,
            masked: list[tuple[int, int]] = ()):
     """(themes, services, theme hits, service hits): labels best first, hits of kept labels.
     A keyword counts where jieba makes it a whole word, and not inside a place name
@@ -52,10 +44,10 @@ def labels(text: str, seg: Segmentation, lex: Lexicons, title_end: int, lead_end
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
-    for start, end, word in occurrences(lex.keyword_automaton, text, ordered=False):
+    for start, end, word in occurrences(kb.keyword_automaton, text, ordered=False):
         if any(s <= start < e for s, e in masked) or not seg.is_token(start, end):
             continue
-        for kind, k in lex.keyword_index[word]:
+        for kind, k in kb.keyword_index[word]:
             seen[(k.key, word)] += 1
             if seen[(k.key, word)] > REPEAT_CAP:
                 continue

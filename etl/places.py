@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Alias
-from .lexicon import Lexicons
+from .knowledge import Knowledge
 from .segment import Segmentation, occurrences
 
 CJK = r"\u4e00-\u9fff"
@@ -37,23 +37,23 @@ class PlaceMention:
     note: str = ""
 
 
-def alias_spans(text: str, lex: Lexicons) -> list[tuple[int, int]]:
+def alias_spans(text: str, kb: Knowledge) -> list[tuple[int, int]]:
     """Leftmost-longest, non-overlapping matches of the gazetteer's spellings."""
     spans, taken_until = [], -1
-    for start, end, _ in sorted(occurrences(lex.alias_automaton, text), key=lambda o: (o[0], o[0] - o[1])):
+    for start, end, _ in sorted(occurrences(kb.alias_automaton, text), key=lambda o: (o[0], o[0] - o[1])):
         if start >= taken_until:
             spans.append((start, end))
             taken_until = end
     return spans
 
 
-def _other_district_before(text: str, start: int, lex: Lexicons) -> str | None:
+def _other_district_before(text: str, start: int, kb: Knowledge) -> str | None:
     """The name of another district printed right before a place: 云冈区平盛街道."""
     m = OTHER_DISTRICT_BEFORE.search(text, max(0, start - 6), start)
     if not m:
         return None
     word = m.group(1)
-    if word == lex.district or any(word.endswith(w) for w in lex.not_district):
+    if word == kb.district or any(word.endswith(w) for w in kb.not_district):
         return None
     return word
 
@@ -61,14 +61,14 @@ def _other_district_before(text: str, start: int, lex: Lexicons) -> str | None:
 LEAD_DISTRICT = re.compile(rf"(?:^|(?<=[，,。；;：:、\s（(市]))([{CJK}]{{2,3}}(?:区|县))")
 
 
-def district_named_in(lead: str, text: str, lex: Lexicons) -> str | None:
+def district_named_in(lead: str, text: str, kb: Knowledge) -> str | None:
     """Another district or county the lead sentence places the article in (云冈区…), when the
     article never names ours: then same-named streets and communities are not ours."""
-    if lex.district in text:
+    if kb.district in text:
         return None
     for m in LEAD_DISTRICT.finditer(lead):
         word = m.group(1)
-        if word != lex.district and not any(word.endswith(w) for w in lex.not_district):
+        if word != kb.district and not any(word.endswith(w) for w in kb.not_district):
             return word
     return None
 
@@ -91,25 +91,25 @@ def _mention(alias: Alias, surface: str, start: int, end: int, other: str | None
                         "" if alias.status in ("official", "short_form") else alias.status)
 
 
-def find_places(text: str, lex: Lexicons, seg: Segmentation | None = None) -> list[PlaceMention]:
+def find_places(text: str, kb: Knowledge, seg: Segmentation | None = None) -> list[PlaceMention]:
     """All place mentions in reading order. With `seg` (jieba's words), a village name must
     start a word: 田村 in 农田村 is not the village."""
-    gaz = lex.gazetteer
+    gaz = kb.gazetteer
     mentions: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
-    for start, end in alias_spans(text, lex):
+    for start, end in alias_spans(text, kb):
         surface = text[start:end]
         alias = gaz.aliases[surface]
         if alias.status == "area_not_division":
             continue
         if alias.level == "village" and seg is not None and not seg.starts_token(start):
             continue
-        mentions.append(_mention(alias, surface, start, end, _other_district_before(text, start, lex)))
+        mentions.append(_mention(alias, surface, start, end, _other_district_before(text, start, kb)))
         taken.append((start, end))
 
     for suffix, items in _group_lists(text):
         for item_start, item in items:
-            resolved = _longest_known_tail(item, suffix, lex)
+            resolved = _longest_known_tail(item, suffix, kb)
             if resolved is None:
                 continue
             alias, tail = resolved
@@ -147,9 +147,9 @@ def _group_lists(text: str):
         yield m.group(2), items
 
 
-def _longest_known_tail(item: str, suffix: str, lex: Lexicons) -> tuple[Alias, str] | None:
+def _longest_known_tail(item: str, suffix: str, kb: Knowledge) -> tuple[Alias, str] | None:
     for size in range(len(item), 1, -1):
-        alias = lex.gazetteer.aliases.get(item[-size:] + suffix)
+        alias = kb.gazetteer.aliases.get(item[-size:] + suffix)
         if alias is not None and alias.level in ("community", "village"):
             return alias, item[-size:]
     return None

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Lexicons
+from .knowledge import Knowledge
 from .numbers import Count, find_counts
 from .text import clause_after, clause_before
 
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-WHAT_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]|(?:参加|参与|实现|入驻|注册|使用|齐聚|走进|共赴|获得|得到|进行|开展|提供|投入|覆盖|受益|的)")
+CLAUSE_STOP = re.compile(r"[，,。；;：:、！？!?（）()\n]")
 
 
 @dataclass(frozen=True)
@@ -42,23 +42,23 @@ class Quantity:
         return out
 
 
-def _unit_at(text: str, pos: int, lex: Lexicons) -> tuple[str, int] | None:
+def _unit_at(text: str, pos: int, kb: Knowledge) -> tuple[str, int] | None:
     """The unit printed at pos (longest first); N大X counts X with unit 个."""
     if text.startswith("大", pos) and pos + 1 < len(text) and CJK_CHAR.match(text[pos + 1]):
         return "个", pos + 1
     for size in (3, 2, 1):
         unit = text[pos:pos + size]
-        if len(unit) == size and unit in lex.units:
+        if len(unit) == size and unit in kb.units:
             return unit, pos + size
     return None
 
 
-def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
+def _skipped(text: str, count: Count, kb: Knowledge) -> bool:
     # 一 before a classifier is an article (一场活动, 一个环节); a lone 二 is an ordinal
     # (二次分配, 二大队): counts say 两.
     if count.numeral in ("一", "二"):
         return True
-    if text.endswith(lex.skip_before, 0, count.start) or text.startswith(lex.skip_after, count.end):
+    if text.endswith(kb.skip_before, 0, count.start) or text.startswith(kb.skip_after, count.end):
         return True
     # Letters around digits: 5G, PCBA2, model numbers.
     before = text[count.start - 1] if count.start else ""
@@ -66,34 +66,31 @@ def _skipped(text: str, count: Count, lex: Lexicons) -> bool:
     return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha())
 
 
-# Verbs and particles that stand between a counted noun and its number: 发放健康手册300余份.
-LEADING_VERB = re.compile(r"^.*(?:发放|分发|印发|赠送|送出|发出|收集|收到|征集|开展|举办|组织|新增|建成|打造|配备|"
-                          r"凝聚|服务|惠及|帮助|接待|覆盖|吸引|培训|培育|共计|累计|共有|达到|达|共)")
-
-
-def _what(text: str, pos: int, number_start: int, lex: Lexicons) -> str:
+def _what(text: str, pos: int, number_start: int, kb: Knowledge) -> str:
     """What was counted: the words after the unit, or, when the clause ends there, the noun
     before the number (发放健康手册300余份 -> 健康手册)."""
-    after = _what_after(text, pos)
+    after = _what_after(text, pos, kb)
     if after:
         return after
     before = re.split(r"[、0-9]", clause_before(text, number_start, 12))[-1]  # the last item of a list
     # A classifier left over from a number before: 18个街道的工作人员 -> 街道的工作人员.
-    size = next((k for k in (3, 2, 1) if before[:k] in lex.units and len(before) > k), 0)
-    return LEADING_VERB.sub("", before[size:]).strip("“”\"' ")
+    size = next((k for k in (3, 2, 1) if before[:k] in kb.units and len(before) > k), 0)
+    return kb.leading_verb.sub("", before[size:]).strip("“”\"' ")
 
 
-def _what_after(text: str, pos: int) -> str:
-    m = WHAT_STOP.search(text, pos, min(len(text), pos + 16))
-    end = m.start() if m else min(len(text), pos + 12)
+def _what_after(text: str, pos: int, kb: Knowledge) -> str:
+    """The words after the unit, up to a clause break or a verb (kb.what_stop)."""
+    limit = min(len(text), pos + 16)
+    ends = [m.start() for m in (CLAUSE_STOP.search(text, pos, limit), kb.what_stop.search(text, pos, limit)) if m]
+    end = min(ends) if ends else min(len(text), pos + 12)
     return text[pos:end].strip("“”\"' ")
 
 
-def _is_participant(text: str, q_start: int, q_end: int, lex: Lexicons) -> bool | None:
+def _is_participant(text: str, q_start: int, q_end: int, kb: Knowledge) -> bool | None:
     before = clause_before(text, q_start, 10)
     after = clause_after(text, q_end, 16)
     verdict = None
-    for cue, where, means in lex.participation:
+    for cue, where, means in kb.participation:
         window = before if where == "before" else after
         if cue in window:
             if means == "count":
@@ -107,12 +104,12 @@ def _same_head(a: str, b: str) -> bool:
     return a[:2] == b[:2] if a and b else a == b
 
 
-def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
+def find_quantities(text: str, kb: Knowledge) -> list[Quantity]:
     found: list[Quantity] = []
     for count in find_counts(text):
-        if count.value is not None and count.value <= 0 or _skipped(text, count, lex):
+        if count.value is not None and count.value <= 0 or _skipped(text, count, kb):
             continue
-        unit_at = _unit_at(text, count.end, lex)
+        unit_at = _unit_at(text, count.end, kb)
         if unit_at is None:
             # 1.7万居民: a large count may stand with no classifier before its noun.
             if count.value and count.value >= 10_000 and count.raw[-1:] in "万亿" and \
@@ -122,13 +119,13 @@ def find_quantities(text: str, lex: Lexicons) -> list[Quantity]:
                 continue
         else:
             unit, end = unit_at
-        what = _what(text, end, count.start, lex)
-        if any(what.startswith(w) or unit == w for w in lex.structure_nouns):
+        what = _what(text, end, count.start, kb)
+        if any(what.startswith(w) or unit == w for w in kb.structure_nouns):
             continue
-        kind = lex.units.get(unit, "")
+        kind = kb.units.get(unit, "")
         participant = False
         if kind == "person":
-            verdict = _is_participant(text, count.start, end, lex)
+            verdict = _is_participant(text, count.start, end, kb)
             # With no cue, parallel clauses decide: 61名在职党员积极参与…；11名在职党员充分发挥…
             participant = verdict is True or verdict is None and any(
                 p.participant and _same_head(p.what, what) and "。" not in text[p.end:count.start] for p in found)

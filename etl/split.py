@@ -11,17 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicons, load_lexicons
+from .credits import Credits
+from .knowledge import Knowledge
 from .read import normalise
 
 TERMINAL = "。！？!?…"
 CLOSERS = "”’」』）)》"
 REPLACEMENT = "\ufffd"
 
-LEAD = re.compile(r"^\s*本报讯\s*[（(][^）)]{0,40}[）)]\s*|^\s*本报讯\s*")
-BYLINE = re.compile(r"(?:^|(?<=[。！？”\s]))\s*本报记者\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*){1,4})$")
-CREDIT_ONLY = re.compile(r"^\s*(?:图/)?[\u4e00-\u9fff]{2,4}(?:[\s、][\u4e00-\u9fff]{2,4})*\s*摄\s*$")
-CAPTION_WITH_CREDIT = re.compile(r"^.{2,60}[。\s]\s*[\u4e00-\u9fff]{2,4}\s*摄\s*$")
 CLAUSE_PUNCT = re.compile(r"[，,；;]")
 SUBHEAD = re.compile(r"^[^，,。]{2,12}[：:]")
 HEADLINE_MAX = 36
@@ -88,10 +85,10 @@ def blocks_of(text: str) -> list[Block]:
     return blocks
 
 
-def is_terminated(text: str) -> bool:
-    """Ends a sentence, or ends with a feature's closing 本报记者 byline."""
+def is_terminated(text: str, credits: Credits) -> bool:
+    """Ends a sentence, or ends with a feature's closing byline (本报记者 X)."""
     core = text.rstrip().rstrip(CLOSERS)
-    return bool(core) and (core[-1] in TERMINAL or bool(BYLINE.search(core)))
+    return bool(core) and (core[-1] in TERMINAL or bool(credits.byline.search(core)))
 
 
 class LineKind:
@@ -104,27 +101,28 @@ class LineKind:
     BODY = "body"
 
 
-def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
+def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
+    credits = kb.credits
     kinds = []
     for i, block in enumerate(blocks):
         text = block.norm
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         after_gap = nxt.gap_before if nxt else 9
-        if text in lex.section_labels:
+        if text in kb.section_labels:
             kinds.append(LineKind.LABEL)
-        elif lex.meta_pattern.search(text):
+        elif kb.meta_pattern.search(text):
             kinds.append(LineKind.CAPTION)  # 来源：… 发布时间：… of a web page: furniture, not text
-        elif lex.series_pattern.search(text) and len(text) <= 40:
+        elif kb.series_pattern.search(text) and len(text) <= 40:
             kinds.append(LineKind.SERIES)
-        elif CREDIT_ONLY.match(text) or CAPTION_WITH_CREDIT.match(text) and len(text) <= 60:
+        elif credits.credit_only.match(text) or credits.caption_with_credit.match(text) and len(text) <= 60:
             kinds.append(LineKind.CAPTION)
-        elif nxt is not None and CREDIT_ONLY.match(nxt.norm) and len(text) <= 60:
+        elif nxt is not None and credits.credit_only.match(nxt.norm) and len(text) <= 60:
             kinds.append(LineKind.CAPTION)
-        elif BYLINE.match(text):
+        elif credits.byline.match(text):
             kinds.append(LineKind.BYLINE)
-        elif LEAD.match(text):
+        elif credits.lead.match(text):
             kinds.append(LineKind.LEAD)
-        elif _headline_shaped(text):
+        elif _headline_shaped(text, credits):
             # A short line alone between wide gaps (picture space) is an uncredited caption.
             picture_gap = block.gap_before >= 2 and after_gap >= 2 and len(text) <= 12
             kinds.append(LineKind.CAPTION if picture_gap and i > 0 else LineKind.SHORT)
@@ -133,34 +131,34 @@ def classify(blocks: list[Block], lex: Lexicons) -> list[str]:
     # A short line with a comma is a headline when a 本报讯 lead, or another headline line
     # and then the lead, follows it: 筑牢安全防线，守护万家灯火.
     for i in range(len(blocks) - 2, -1, -1):
-        if kinds[i] == LineKind.BODY and _headline_with_commas(blocks[i].norm) and \
+        if kinds[i] == LineKind.BODY and _headline_with_commas(blocks[i].norm, credits) and \
                 (kinds[i + 1] == LineKind.LEAD or kinds[i + 1] == LineKind.SHORT and i + 2 < len(blocks)
                  and kinds[i + 2] == LineKind.LEAD):
             kinds[i] = LineKind.SHORT
     return kinds
 
 
-def _headline_with_commas(text: str) -> bool:
-    return (len(text) <= 24 and not is_terminated(text) and not SUBHEAD.match(text)
+def _headline_with_commas(text: str, credits: Credits) -> bool:
+    return (len(text) <= 24 and not is_terminated(text, credits) and not SUBHEAD.match(text)
             and not text.endswith((REPLACEMENT, "，", "、", "；", "：", "“", "（")))
 
 
-def _headline_shaped(text: str) -> bool:
-    if len(text) > HEADLINE_MAX or is_terminated(text) or text.endswith(REPLACEMENT):
+def _headline_shaped(text: str, credits: Credits) -> bool:
+    if len(text) > HEADLINE_MAX or is_terminated(text, credits) or text.endswith(REPLACEMENT):
         return False
     if CLAUSE_PUNCT.search(text) or SUBHEAD.match(text):
         return False
     return not text.endswith(("、", "：", ":", "“", "（", "("))
 
 
-def _breaks_a_word(before: str, after: str, lex: Lexicons) -> bool:
+def _breaks_a_word(before: str, after: str, kb: Knowledge) -> bool:
     """True when the line break falls inside a word: 惠民服|务, 有|序, 搭|起."""
     if not before or not after:
         return False
     joined = before[-4:] + after[:4]
     cut = len(before[-4:])
     pos = 0
-    for token in lex.tokenizer.lcut(joined, HMM=False):
+    for token in kb.tokenizer.lcut(joined, HMM=False):
         end = pos + len(token)
         if pos < cut < end and len(token) >= 2:
             return True
@@ -168,10 +166,9 @@ def _breaks_a_word(before: str, after: str, lex: Lexicons) -> bool:
     return False
 
 
-def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
-    lex = lex or load_lexicons()
+def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
     blocks = blocks_of(text)
-    kinds = classify(blocks, lex)
+    kinds = classify(blocks, kb)
     articles: list[ArticleDraft] = []
     pending: list[Block] = []  # headline lines waiting for their body
     section = series = ""
@@ -198,7 +195,7 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         truncated = text.endswith(REPLACEMENT)
         text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)
         last = article.paragraphs[-1] if article.paragraphs else None
-        if last and not last.truncated and not is_terminated(last.text):
+        if last and not last.truncated and not is_terminated(last.text, kb.credits):
             last.text += text  # a paragraph broken by a column or page end
             last.norm += norm
             last.truncated = truncated
@@ -225,8 +222,8 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
             next_is_body = nxt is not None and kinds[i + 1] == LineKind.BODY
-            if next_is_body and ((not last.truncated and not is_terminated(last.text))
-                                 or _breaks_a_word(text, nxt.text, lex)):
+            if next_is_body and ((not last.truncated and not is_terminated(last.text, kb.credits))
+                                 or _breaks_a_word(text, nxt.text, kb)):
                 add_body(current, block, text)  # a paragraph's opening, cut off by the column end
                 continue
         if kind == LineKind.SHORT and pending and block.gap_before >= 2:
@@ -247,6 +244,6 @@ def split(text: str, lex: Lexicons | None = None) -> list[ArticleDraft]:
 
     for article in articles:
         if article.paragraphs and (article.paragraphs[-1].truncated
-                                   or not is_terminated(article.paragraphs[-1].text)):
+                                   or not is_terminated(article.paragraphs[-1].text, kb.credits)):
             article.flags.append("cut_off")
     return [a for a in articles if a.paragraphs]

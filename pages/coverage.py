@@ -8,7 +8,7 @@ from ui import common
 st.title("覆盖：哪些街道、社区和村有活动，哪些没有")
 if not common.empty_store_guidance():
     f = common.current_filters()
-    gaz = common.lex().gazetteer
+    gaz = common.kb().gazetteer
     cov = common.query("coverage", f, gaz)
     streets = cov[cov["level"] == "street"]
     units = cov[cov["level"] != "street"]
@@ -43,9 +43,9 @@ if not common.empty_store_guidance():
     common.table_downloads(gaps, "无活动社区和村", "gaps")
 
     st.subheader("地图")
-    boundaries_path = common.lex().outline_path.parent / "boundaries.geojson"
+    boundaries_path = common.kb().outline_path.parent / "boundaries.geojson"
     boundaries = json.loads(boundaries_path.read_text(encoding="utf-8")) if boundaries_path.exists() else None
-    points = common.chart(common.figures.district_map(common.lex().outline_path, cov, boundaries), "地图", "cov_map")
+    points = common.chart(common.figures.district_map(common.kb().outline_path, cov, boundaries), "地图", "cov_map")
     clicked = [p.get("location") for p in points if p.get("location") in set(cov["name"])]
     if clicked:  # a street or community shape of the deployer's boundaries
         level = cov.set_index("name").loc[clicked[0], "level"]

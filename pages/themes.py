@@ -10,7 +10,7 @@ if not common.empty_store_guidance():
     if matrix.empty:
         st.warning("当前筛选条件下没有可归入街道的主题。请放宽筛选。")
     else:
-        streets = [s.name for s in common.lex().gazetteer.streets]
+        streets = [s.name for s in common.kb().gazetteer.streets]
         points = common.chart(common.figures.theme_heatmap(matrix, common.theme_names(), streets),
                               "主题街道热力图", "th_heat")
         if points:

@@ -1,23 +1,17 @@
 import os
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from etl.lexicon import load_lexicons
+from etl.knowledge import load_knowledge
 from etl.store import make_engine
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "bulletins"
-GOLD = ROOT / "data" / "gold" / "seed_articles.jsonl"
-SHARED = ROOT.parent / "shared"
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from support import POSTGRES_ADMIN_URL
 
 
 @pytest.fixture(scope="session")
-def lex():
-    return load_lexicons()
+def kb():
+    return load_knowledge()
 
 
 def _postgres_or_skip():

@@ -12,7 +12,7 @@ import pytest
 
 from etl.ingest import ingest_paths
 from etl.store import make_engine
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

@@ -9,7 +9,7 @@ from analytics.evidence import highlight_html
 from analytics.filters import Filters
 from etl.ingest import ingest_paths
 from etl.store import make_engine
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 PAGES = ["pages/coverage.py", "pages/themes.py", "pages/timeline.py", "pages/articles.py", "pages/import.py"]
 
@@ -31,7 +31,7 @@ def app(store_url, monkeypatch):
     return at
 
 
-def test_overview_figures_match_the_store(app, store_url, lex):
+def test_overview_figures_match_the_store(app, store_url, kb):
     o = queries.overview(make_engine(store_url), Filters())
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["文章（活动报道）"] == str(o.articles) == "46"
@@ -47,10 +47,10 @@ def test_every_page_runs(app, page):
     assert not app.exception
 
 
-def test_coverage_counts_gaps_against_the_store(app, store_url, lex):
+def test_coverage_counts_gaps_against_the_store(app, store_url, kb):
     app.switch_page("pages/coverage.py")
     app.run()
-    cov = queries.coverage(make_engine(store_url), Filters(), lex.gazetteer)
+    cov = queries.coverage(make_engine(store_url), Filters(), kb.gazetteer)
     units = cov[cov["level"] != "street"]
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["无活动的社区和村"] == str(int((units["articles"] == 0).sum()))
@@ -129,13 +129,13 @@ def test_evidence_is_highlighted_and_markup_escaped():
     assert '<mark style="background:#cfe8ff" title="地点: 崇仁社区">崇仁社区</mark>' in out
 
 
-def test_choropleth_from_deployer_boundaries(tmp_path, store_url, lex):
+def test_choropleth_from_deployer_boundaries(tmp_path, store_url, kb):
     boundaries = {"type": "FeatureCollection", "features": [{
         "type": "Feature", "properties": {"name": "开源街道"},
         "geometry": {"type": "Polygon", "coordinates": [[[113.30, 40.08], [113.32, 40.08], [113.32, 40.10],
                                                           [113.30, 40.08]]]}}]}
-    cov = queries.coverage(make_engine(store_url), Filters(), lex.gazetteer)
-    fig = figures.district_map(lex.outline_path, cov, boundaries)
+    cov = queries.coverage(make_engine(store_url), Filters(), kb.gazetteer)
+    fig = figures.district_map(kb.outline_path, cov, boundaries)
     assert len(fig.data) == 2
     assert list(fig.data[1].z) == [int(cov.set_index("name").loc["开源街道", "articles"])]
     assert json.loads(fig.to_json())["data"][1]["locations"] == ["开源街道"]

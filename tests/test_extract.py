@@ -1,63 +1,64 @@
 """Extractors on small strings: places, counts, dates, labels, reporters, evidence."""
 from etl.dates import event_date, find_dates, issue_date
 from etl.extract import extract_bulletin, reporters_of
+from etl.pipeline import given_issue
 from etl.places import find_places, streets_of, units_of
 from etl.quantities import find_quantities
 
 
-def test_aliases_resolve_to_official_names(lex):
-    places = find_places("平城区清源街道清源西街社区和新华街街道局前社区", lex)
+def test_aliases_resolve_to_official_names(kb):
+    places = find_places("平城区清源街道清源西街社区和新华街街道局前社区", kb)
     assert streets_of(places) == ["清远街道", "新华街道"]
     assert units_of(places) == ["清远西街社区", "局前社区"]
 
 
-def test_group_lists_are_expanded(lex):
-    places = find_places("永泰街道联合锦祥、柳航里等社区工作人员；宜业团组（民谐、民德、民懋社区）", lex)
+def test_group_lists_are_expanded(kb):
+    places = find_places("永泰街道联合锦祥、柳航里等社区工作人员；宜业团组（民谐、民德、民懋社区）", kb)
     assert units_of(places) == ["锦祥社区", "柳航里社区", "民谐社区", "民德社区", "民懋社区"]
 
 
-def test_community_implies_its_street(lex):
-    assert streets_of(find_places("近日，华北星社区举办演出。", lex)) == ["文瀛湖街道"]
+def test_community_implies_its_street(kb):
+    assert streets_of(find_places("近日，华北星社区举办演出。", kb)) == ["文瀛湖街道"]
 
 
-def test_other_district_places_are_kept_apart(lex):
-    places = find_places("云冈区平盛街道下沉安荣里社区实地巡查", lex)
+def test_other_district_places_are_kept_apart(kb):
+    places = find_places("云冈区平盛街道下沉安荣里社区实地巡查", kb)
     assert streets_of(places) == [] and units_of(places) == []
     assert {p.status for p in places} == {"other_district"}
 
 
-def test_other_district_prefix_marks_a_known_name(lex):
-    places = find_places("新荣区新华街道开展活动", lex)
+def test_other_district_prefix_marks_a_known_name(kb):
+    places = find_places("新荣区新华街道开展活动", kb)
     assert places[0].status == "other_district"
 
 
-def test_unknown_community_after_a_street_is_kept_with_a_flag(lex):
-    places = find_places("平城区新华街道悦悦社区新时代文明实践站", lex)
+def test_unknown_community_after_a_street_is_kept_with_a_flag(kb):
+    places = find_places("平城区新华街道悦悦社区新时代文明实践站", kb)
     unknown = [p for p in places if p.status == "unknown"]
     assert [(p.name, p.street) for p in unknown] == [("悦悦社区", "新华街道")]
 
 
-def test_participants_are_kept_apart_from_other_counts(lex):
-    found = find_quantities("现场170余位老人共品佳肴。1.7万居民注册使用，帮助120余名居民实现就近就业。", lex)
+def test_participants_are_kept_apart_from_other_counts(kb):
+    found = find_quantities("现场170余位老人共品佳肴。1.7万居民注册使用，帮助120余名居民实现就近就业。", kb)
     people = [(q.value, q.approx) for q in found if q.participant]
     other = sorted(q.value for q in found if not q.participant)
     assert people == [(170, True)]
     assert other == [120, 17000]
 
 
-def test_vague_participant_count_has_no_value_but_bounds(lex):
-    found = find_quantities("活动吸引了数百名居民驻足观看。", lex)
+def test_vague_participant_count_has_no_value_but_bounds(kb):
+    found = find_quantities("活动吸引了数百名居民驻足观看。", kb)
     assert [(q.value, q.low, q.high, q.participant) for q in found] == [(None, 200, 900, True)]
 
 
-def test_ordinals_years_ages_rates_and_set_phrases_are_not_counts(lex):
+def test_ordinals_years_ages_rates_and_set_phrases_are_not_counts(kb):
     text = ("第二期夜校于2025年开班，62岁的王姨说，满意率95%，构建三位一体体系、三级责任机制，"
             "平城区23校，一场讲座，每周不少于4天，经过10个月试点，12345热线。")
-    assert find_quantities(text, lex) == []
+    assert find_quantities(text, kb) == []
 
 
-def test_counts_with_chinese_numerals_and_big_x(lex):
-    found = find_quantities("两个社区开展活动，建成4大服务板块，发放宣传资料1000余份。", lex)
+def test_counts_with_chinese_numerals_and_big_x(kb):
+    found = find_quantities("两个社区开展活动，建成4大服务板块，发放宣传资料1000余份。", kb)
     assert [(q.value, q.unit) for q in found] == [(2, "个"), (4, "个"), (1000, "份")]
 
 
@@ -72,32 +73,34 @@ def test_chinese_numeral_dates():
     assert [(d.month, d.day) for d in find_dates("五月二十四日")] == [(5, 24)]
 
 
-def test_issue_date_sources(tmp_path):
-    named = tmp_path / "2025-06-03_page2.txt"
-    named.write_text("正文", encoding="utf-8")
-    assert issue_date(named, "") == issue_date(named, "").__class__("2025-06-03", "day", "filename")
+def test_issue_date_sources(tmp_path, kb):
+    published = kb.published_pattern
+    assert issue_date("2025-06-03_page2.txt", "", published) == issue_date("x", "", published).__class__(
+        "2025-06-03", "day", "filename")
     sidecar = tmp_path / "page.txt"
     sidecar.write_text("正文", encoding="utf-8")
     (tmp_path / "page.date").write_text("2024-11-02\n", encoding="utf-8")
-    assert issue_date(sidecar, "").source == "sidecar"
-    assert issue_date(None, "", "2025-01-01").source == "option"
-    assert issue_date(None, "2025年5月24日，活动启动。").precision == "inferred"
-    assert issue_date(None, "近日活动启动。").precision == "unknown"
+    assert given_issue(sidecar).source == "sidecar"
+    assert issue_date("page.txt", "", published, given_issue(sidecar)).value == "2024-11-02"
+    assert given_issue(sidecar, "2025-01-01").source == "option"
+    assert issue_date("p.txt", "发布时间：2025-06-03 来源：本站", published).value == "2025-06-03"
+    assert issue_date("p.txt", "2025年5月24日，活动启动。", published).precision == "inferred"
+    assert issue_date("p.txt", "近日活动启动。", published).precision == "unknown"
 
 
-def test_reporters_not_photographers():
+def test_reporters_not_photographers(kb):
     text = "标题\n\n本报讯（通讯员 王五 记者 尚丽 孙露）近日，活动开展。邸东芳摄"
-    assert [n for n, _ in reporters_of(text, 4)] == ["尚丽", "孙露"]
+    assert [n for n, _ in reporters_of(text, 4, kb.credits)] == ["尚丽", "孙露"]
     byline = "标题\n\n正文开始。本报记者 郑林"
-    assert [n for n, _ in reporters_of(byline, 4)] == ["郑林"]
+    assert [n for n, _ in reporters_of(byline, 4, kb.credits)] == ["郑林"]
     reported = "标题\n\n本报讯 记者王小明报道：近日，活动开展。"
-    assert [n for n, _ in reporters_of(reported, 4)] == ["王小明"]
+    assert [n for n, _ in reporters_of(reported, 4, kb.credits)] == ["王小明"]
 
 
-def test_every_value_carries_evidence_inside_the_article(lex):
+def test_every_value_carries_evidence_inside_the_article(kb):
     text = ("社区义诊送健康\n\n本报讯（记者 郑林）10月26日，平城区鹿苑街道崇仁社区开展义诊活动，"
             "20余名居民参加，医生为居民测量血压。\n")
-    article = extract_bulletin(text, "t.txt", lex=lex).articles[0]
+    article = extract_bulletin(text, "t.txt", kb).articles[0]
     assert article.streets == ["鹿苑街道"] and article.communities == ["崇仁社区"]
     assert article.themes[0] == "health" and "free_clinic" in article.services
     assert article.event_date == "--10-26"
@@ -111,53 +114,52 @@ def test_every_value_carries_evidence_inside_the_article(lex):
     assert quote["reporters"] == "郑林" and quote["event_date"] == "10月26日"
 
 
-def test_district_wide(lex):
-    wide = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区医保局推出新模式。\n", "a.txt", lex=lex)
-    local = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区17校开展开放日。\n", "b.txt", lex=lex)
-    round_up = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区各街道在文兴社区等地开展活动。\n", "c.txt", lex=lex)
-    subject = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区以党建为轴心，在民和社区试点。\n", "d.txt", lex=lex)
-    generic_schools = extract_bulletin("标题\n\n本报讯（记者 甲乙）平城区科协深入中小学校开展科普。\n", "e.txt", lex=lex)
+def test_district_wide(kb):
+    wide = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区医保局推出新模式。\n", "a.txt", kb)
+    local = extract_bulletin("标题\n\n本报讯（记者 甲乙）近日，平城区17校开展开放日。\n", "b.txt", kb)
+    round_up = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区各街道在文兴社区等地开展活动。\n", "c.txt", kb)
+    subject = extract_bulletin("标题\n\n本报讯（记者 甲乙）近年来，平城区以党建为轴心，在民和社区试点。\n", "d.txt", kb)
+    generic_schools = extract_bulletin("标题\n\n本报讯（记者 甲乙）平城区科协深入中小学校开展科普。\n", "e.txt", kb)
     assert wide.articles[0].district_wide and not local.articles[0].district_wide
     assert round_up.articles[0].district_wide and subject.articles[0].district_wide
     assert generic_schools.articles[0].district_wide  # 中小学校 names no single school
 
 
-def test_block_segmentation_equals_whole_text_segmentation(lex):
+def test_block_segmentation_equals_whole_text_segmentation(kb):
     """jieba segments each block on its own, so segmenting only the blocks that hold a keyword
     gives the same words as segmenting the article."""
-    from etl.formats import to_text
     from etl.read import normalise
     from etl.segment import HAN_BLOCK, Segmentation
-    from etl.split import split
-    from conftest import SAMPLES
-    for path in sorted(SAMPLES.glob("*.txt")):
-        for article in split(to_text(path.name, path.read_bytes()), lex):
+    from etl.pipeline import parse_paths
+    from support import SAMPLES
+    for record in parse_paths([SAMPLES], kb=kb):
+        for article in record.articles:
             text = normalise(article.text)
             whole, pos = [], 0
-            for word in lex.tokenizer.lcut(text, HMM=False):
+            for word in kb.tokenizer.lcut(text, HMM=False):
                 if HAN_BLOCK.fullmatch(word):
                     whole.append((word, pos, pos + len(word)))
                 pos += len(word)
-            assert Segmentation(text, lex.tokenizer).tokens() == whole
+            assert Segmentation(text, kb.tokenizer).tokens() == whole
 
 
-def test_an_article_placed_in_another_district_claims_none_of_our_places(lex):
+def test_an_article_placed_in_another_district_claims_none_of_our_places(kb):
     text = "标题\n\n本报讯（记者 甲乙）近日，云冈区新华街道联合民和社区开展义诊活动。\n"
-    article = extract_bulletin(text, "x.txt", lex=lex).articles[0]
+    article = extract_bulletin(text, "x.txt", kb).articles[0]
     assert article.streets == [] and article.communities == []
     assert set(article.other_district_places) == {"新华街道", "民和社区"}
-    ours = extract_bulletin(text.replace("云冈区", "").replace("。", "，示范区建设。"), "y.txt", lex=lex)
+    ours = extract_bulletin(text.replace("云冈区", "").replace("。", "，示范区建设。"), "y.txt", kb)
     assert ours.articles[0].communities == ["民和社区"]
 
 
-def test_first_sentence_follows_the_lead_credit():
+def test_first_sentence_follows_the_lead_credit(kb):
     from etl.extract import first_sentence_of
     from etl.read import normalise
     for body in ("本报讯（记者 尚丽）近日，社区开展活动。后来。", "本报讯 记者王小明报道：近日，社区开展活动。后来。"):
-        assert first_sentence_of(body, normalise(body)) == "近日，社区开展活动。"
+        assert first_sentence_of(body, normalise(body), kb.credits) == "近日，社区开展活动。"
 
 
-def test_what_was_counted_is_read_after_the_unit_or_before_the_number(lex):
-    found = find_quantities("建成20个暖蜂驿站，活动共发放宣传资料1000余份、叶酸200余盒，年均服务青少年万余人次。", lex)
+def test_what_was_counted_is_read_after_the_unit_or_before_the_number(kb):
+    found = find_quantities("建成20个暖蜂驿站，活动共发放宣传资料1000余份、叶酸200余盒，年均服务青少年万余人次。", kb)
     assert [(q.value, q.what) for q in found] == [(20, "暖蜂驿站"), (1000, "宣传资料"), (200, "叶酸"),
                                                 (10000, "青少年")]

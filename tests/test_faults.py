@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from etl.extract import extract_bulletin
-from etl.formats import to_text
+from etl.pipeline import parse_file
 from etl.store import Article, Bulletin, make_engine, stats
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 
 def _corpus(folder, copies):
@@ -21,7 +20,7 @@ def _corpus(folder, copies):
     folder.mkdir()
     expected = {}
     for sample in sorted(SAMPLES.glob("*.txt")):
-        n = len(extract_bulletin(to_text(sample.name, sample.read_bytes()), sample.name).articles)
+        n = len(parse_file(sample).articles)
         for i in range(copies):
             name = f"{i:03d}_{sample.name}"
             shutil.copy(sample, folder / name)

@@ -6,10 +6,11 @@ import sys
 import pytest
 
 from etl.formats import to_text
+from etl.knowledge import load_knowledge
 from etl.ingest import ingest_paths
 from etl.read import ReadError
 from etl.store import stats
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 BULLETIN = ("社区义诊送健康\n\n本报讯（记者 郑林）近日，平城区鹿苑街道崇仁社区开展义诊活动，20余名居民参加。\n\n"
             "医护人员为居民测量血压、血糖。\n")
@@ -121,7 +122,7 @@ def test_pdf_lines_wrapped_at_the_column_width_are_joined_into_paragraphs():
     text = to_text("page.pdf", _pdf_bytes(["社区义诊送健康"] + wrapped + ["活动持续到中午。"]))
     assert "\n\n" + body + "\n\n" in text  # one paragraph again, headline and next paragraph apart
     from etl.extract import extract_bulletin
-    article = extract_bulletin(text, "page.pdf").articles[0]
+    article = extract_bulletin(text, "page.pdf", load_knowledge()).articles[0]
     assert article.title == "社区义诊送健康" and article.communities == ["崇仁社区"]
 
 
@@ -131,6 +132,6 @@ def test_a_news_web_page_becomes_one_article_with_its_publication_date():
             "<p class='info'>来源：平城区融媒体中心 发布时间：2025-06-03 09:30</p>"
             "<p>本报讯（记者 郑林）近日，崇仁社区开展义诊活动，20余名居民参加。</p><p>医生为居民测量血压。</p>"
             "</div><footer>版权所有</footer></body></html>")
-    record = extract_bulletin(to_text("page.html", html.encode()), "page.html")
+    record = extract_bulletin(to_text("page.html", html.encode()), "page.html", load_knowledge())
     assert [a.title for a in record.articles] == ["社区义诊送健康"]
     assert record.articles[0].reporters == ["郑林"] and record.issue.value == "2025-06-03"

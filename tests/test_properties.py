@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from etl.dates import DATE
 from etl.extract import extract_bulletin
+from etl.knowledge import load_knowledge
 from etl.split import split
 
 # Bulletin-like alphabet: report vocabulary, place names, numerals, units, punctuation, line breaks.
@@ -22,7 +23,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(text_strategy)
 def test_splitter_never_raises_and_keeps_text(text):
-    for article in split(text):
+    for article in split(text, load_knowledge()):
         assert article.paragraphs
         assert article.text.endswith(article.body)
         assert article.norm_text == _norm(article.text)
@@ -31,7 +32,7 @@ def test_splitter_never_raises_and_keeps_text(text):
 @SETTINGS
 @given(text_strategy)
 def test_evidence_lies_inside_the_article_and_quotes_its_value(text):
-    for article in extract_bulletin(text, "prop.txt").articles:
+    for article in extract_bulletin(text, "prop.txt", load_knowledge()).articles:
         n = len(article.text)
         for e in article.evidence:
             assert 0 <= e.start < e.end <= n

@@ -10,7 +10,7 @@ from analytics import queries
 from analytics.filters import Filters
 from etl.ingest import ingest_paths
 from etl.store import Article
-from conftest import SAMPLES
+from support import SAMPLES
 
 FILTERS = [
     Filters(),
@@ -53,7 +53,7 @@ def _keeps(a, f: Filters) -> bool:
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=lambda f: f.describe())
-def test_aggregates_match_a_count_in_python(store, f, lex):
+def test_aggregates_match_a_count_in_python(store, f, kb):
     kept = [a for a in _articles(store) if _keeps(a, f)]
     o = queries.overview(store, f)
     assert o.articles == len(kept)
@@ -64,7 +64,7 @@ def test_aggregates_match_a_count_in_python(store, f, lex):
                                               if p.status == "ours" and p.level in ("community", "village")})
     assert o.streets_covered == len(streets) and o.units_covered == len(units)
 
-    cov = queries.coverage(store, f, lex.gazetteer).set_index("name")["articles"]
+    cov = queries.coverage(store, f, kb.gazetteer).set_index("name")["articles"]
     assert all(cov[s] == n for s, n in streets.items()) and cov.sum() == sum(streets.values()) + sum(units.values())
     themes = Counter(l.key for a in kept for l in a.labels if l.kind == "theme")
     got = queries.label_counts(store, f, "theme").set_index("key")["articles"].to_dict()

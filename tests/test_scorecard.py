@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from etl.evaluate import THRESHOLDS, evaluate_paths, extract_for_scoring, load_jsonl, score
-from conftest import GOLD, SAMPLES, SHARED
+from support import GOLD, SAMPLES, SHARED
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def test_threshold(card, measure):
     assert card[measure] >= THRESHOLDS[measure], f"{measure} = {card[measure]:.3f} < {THRESHOLDS[measure]}"
 
 
-def test_agrees_with_the_reference_scorer(tmp_path, lex):
+def test_agrees_with_the_reference_scorer(tmp_path, kb):
     reference = SHARED / "tools" / "score.py"
     if not reference.exists():
         if os.environ.get("CI"):
@@ -33,14 +33,14 @@ def test_agrees_with_the_reference_scorer(tmp_path, lex):
     out = subprocess.run([sys.executable, str(reference), str(GOLD), str(pred), "--gazetteer", str(gazetteer),
                           "--json"], capture_output=True, text=True, check=True)
     theirs = json.loads(out.stdout)
-    street_of = {d.name: d.street for d in lex.gazetteer.units}
+    street_of = {d.name: d.street for d in kb.gazetteer.units}
     ours = score(load_jsonl(GOLD), load_jsonl(pred), street_of)
     assert set(theirs) <= set(ours)
     for key, value in theirs.items():
         assert ours[key] == pytest.approx(value), key
 
 
-def test_scorer_counts_unpaired_articles_as_errors(lex):
+def test_scorer_counts_unpaired_articles_as_errors(kb):
     gold = [{"bulletin": "a.txt", "title": "社区义诊送健康", "first_sentence": "近日，社区开展义诊。",
              "streets_in_text": ["鹿苑街道"], "communities": [], "themes": ["health"], "services": [],
              "reporters": ["郑林"], "participants": [], "quantities": [], "event_date": None,

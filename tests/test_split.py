@@ -37,8 +37,8 @@ FEATURE = """
 """
 
 
-def test_articles_headlines_and_bodies():
-    articles = split(FEATURE)
+def test_articles_headlines_and_bodies(kb):
+    articles = split(FEATURE, kb)
     assert [a.title for a in articles] == [
         "振华街道 / 织密防汛安全网",
         "关爱老年心理 / 乐享幸福晚年",
@@ -47,47 +47,47 @@ def test_articles_headlines_and_bodies():
     ]
 
 
-def test_paragraph_broken_by_a_column_end_is_rejoined():
-    first = split(FEATURE)[0]
+def test_paragraph_broken_by_a_column_end_is_rejoined(kb):
+    first = split(FEATURE, kb)[0]
     assert len(first.paragraphs) == 1
     assert "带头深入一线，实地勘察" in first.body
 
 
-def test_section_label_and_caption_are_not_text():
-    second = split(FEATURE)[1]
+def test_section_label_and_caption_are_not_text(kb):
+    second = split(FEATURE, kb)[1]
     assert second.section == "社区播报"
     assert "张三摄" not in second.text and "拍摄" not in second.text
 
 
-def test_paragraph_printed_twice_is_kept_once():
-    second = split(FEATURE)[1]
+def test_paragraph_printed_twice_is_kept_once(kb):
+    second = split(FEATURE, kb)[1]
     assert second.body.count("活动受到居民好评") == 1
     assert "duplicate_paragraph_dropped" in second.flags
 
 
-def test_feature_without_lead_and_cut_off_article_are_kept_and_flagged():
-    articles = split(FEATURE)
+def test_feature_without_lead_and_cut_off_article_are_kept_and_flagged(kb):
+    articles = split(FEATURE, kb)
     assert "no_lead" in articles[2].flags and "本报记者 邸东芳" in articles[2].body
     assert "cut_off" in articles[3].flags
     assert "cut_off" not in articles[2].flags
 
 
-def test_body_without_headline_at_the_top_of_a_page():
-    articles = split("本报讯（记者 李雪峰）日前，平城区综治中心举办网格工作宣传活动。\n\n活动现场很热闹。\n")
+def test_body_without_headline_at_the_top_of_a_page(kb):
+    articles = split("本报讯（记者 李雪峰）日前，平城区综治中心举办网格工作宣传活动。\n\n活动现场很热闹。\n", kb)
     assert len(articles) == 1 and articles[0].title == "" and "no_headline" in articles[0].flags
 
 
-def test_short_line_that_breaks_a_word_continues_the_paragraph():
+def test_short_line_that_breaks_a_word_continues_the_paragraph(kb):
     text = ("标题一行\n\n本报讯（记者 甲乙）近日，活动开展。\n\n"
             "AI智习室带来实实在在的惠民服\n\n务：辖区内所有适龄学生可免费体验。\n")
-    articles = split(text)
+    articles = split(text, kb)
     assert len(articles) == 1
     assert "惠民服务：辖区内" in articles[0].body
 
 
-def test_a_headline_may_hold_a_comma_when_a_lead_follows():
+def test_a_headline_may_hold_a_comma_when_a_lead_follows(kb):
     text = ("筑牢安全防线，守护万家灯火\n\n本报讯（记者 甲乙）近日，永泰街道开展安全排查。\n\n"
             "街道工作人员逐户走访，\n\n检查燃气设施。\n")
-    articles = split(text)
+    articles = split(text, kb)
     assert [a.title for a in articles] == ["筑牢安全防线，守护万家灯火"]
     assert "逐户走访，检查燃气设施。" in articles[0].body

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from etl.ingest import ingest_paths
 from etl.store import Article, Bulletin, Place, stats
-from conftest import SAMPLES
+from support import SAMPLES
 
 
 def test_ingest_samples_then_again_changes_nothing(engine):
@@ -43,7 +43,7 @@ def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypa
     path.write_text(path.read_text(encoding="utf-8") + "\n补充\n\n本报讯（记者 甲乙）近日，新增活动。\n",
                     encoding="utf-8")
 
-    import etl.store as store
+    import etl.store.write as store
     real_rows = store.child_rows
     calls = {"n": 0}
 

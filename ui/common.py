@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import exports, figures, queries
 from analytics.vocabulary import PRECISION_ZH
 from analytics.filters import Filters
-from etl.lexicon import load_lexicons
+from etl.knowledge import load_knowledge
 from etl.store import database_url, make_engine, stats
 
 URL_FILTER_KEYS = ("from", "to", "undated", "streets", "communities", "themes", "services", "q")
@@ -27,16 +27,16 @@ def _engine(url: str):
     return make_engine(url)
 
 
-def lex():
-    return load_lexicons()
+def kb():
+    return load_knowledge()
 
 
 def theme_names() -> dict[str, str]:
-    return lex().taxonomy["theme"]
+    return kb().taxonomy["theme"]
 
 
 def service_names() -> dict[str, str]:
-    return lex().taxonomy["service"]
+    return kb().taxonomy["service"]
 
 
 def ensure_store() -> None:
@@ -45,7 +45,7 @@ def ensure_store() -> None:
         return
     from etl.ingest import ingest_paths
     from etl.sources import bulletin_paths
-    paths = bulletin_paths([lex().bulletins_dir])
+    paths = bulletin_paths([kb().bulletins_dir])
     if not paths:
         return
     bar = st.progress(0.0, text="首次启动：正在从 data/bulletins 导入样例公报…")
@@ -94,7 +94,7 @@ def sidebar_filters() -> Filters:
     if "_pending_filters" in st.session_state:
         _apply_to_widgets(st.session_state.pop("_pending_filters"))
 
-    gaz = lex().gazetteer
+    gaz = kb().gazetteer
     street_names = [s.name for s in gaz.streets]
     with st.sidebar:
         st.header("筛选")

@@ -1,10 +1,11 @@
 """`python -m etl bench`: ETL and query speed side by side on this machine.
 
-Everything runs in a temporary folder on a SYNTHETIC corpus (etl/synth.py); nothing
+Everything runs in a temporary folder on a SYNTHETIC corpus (tools/synth.py); nothing
 touches data/. Figures printed as a table; with --json the last line is one JSON object.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -21,12 +22,13 @@ import jieba
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine
 
-from .formats import to_text
-from .ingest import ingest_paths
-from .lexicon import load_lexicons
-from .split import split
-from .store import Article, ArticleText, Bulletin, CountRow, Dimension, Label, Place, make_engine
-from .synth import write_corpus
+from analytics import queries
+from analytics.filters import Filters
+from etl.ingest import ingest_paths
+from etl.knowledge import load_knowledge
+from etl.pipeline import Refusal, parse_paths
+from etl.store import Article, ArticleText, Bulletin, CountRow, Dimension, Label, Place, bits_of, make_engine
+from tools.synth import write_corpus
 
 
 def _timed(fn):
@@ -36,8 +38,8 @@ def _timed(fn):
 
 
 def article_texts(paths: list[Path]) -> list[str]:
-    lex = load_lexicons()
-    return [a.text for p in paths for a in split(to_text(p.name, p.read_bytes()), lex)]
+    records = [r for r in parse_paths(paths) if not isinstance(r, Refusal)]
+    return [a.text for r in records for a in r.articles]
 
 
 def jieba_only_seconds(texts: list[str]) -> float:
@@ -59,9 +61,9 @@ def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engin
 def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -> None:
     """Copy the ingested synthetic articles (without evidence rows) until the target holds
     n_articles, each copy on a new date and in other official places."""
-    lex = load_lexicons()
+    kb = load_knowledge()
     rng = random.Random(seed)
-    streets = [s.name for s in lex.gazetteer.streets]
+    streets = [s.name for s in kb.gazetteer.streets]
     with source.connect() as conn:
         dimension_rows = [dict(r) for r in conn.execute(select(Dimension.__table__)).mappings()]
         articles = conn.execute(select(Article.__table__)).mappings().all()
@@ -114,10 +116,10 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
                 if p["level"] == "street":
                     new["name"] = new_street
                 elif p["status"] == "ours":
-                    units = lex.gazetteer.units_of(new_street)
+                    units = kb.gazetteer.units_of(new_street)
                     new["name"] = rng.choice(units).name if units else p["name"]
             batch["places"].append(new)
-        row["street_bits"] = sum(1 << street_bit[s] for s in set(street_map.values()))
+        row["street_bits"] = bits_of(street_map.values(), street_bit)
         for slot, key in (("labels", "label"), ("counts", "count")):
             for r in by_article[base["id"]][slot]:
                 ids[key] += 1
@@ -143,24 +145,39 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def filter_sets() -> list:
-    from analytics.filters import Filters
-    lex = load_lexicons()
-    streets = [s.name for s in lex.gazetteer.streets]
+def filter_sets() -> list[Filters]:
+    """Seven views an analyst would open, from the district's own streets and taxonomy."""
+    kb = load_knowledge()
+    streets = [s.name for s in kb.gazetteer.streets]
+    themes, services = list(kb.taxonomy["theme"]), list(kb.taxonomy["service"])
     return [
         Filters(),
-        Filters(streets=(streets[8],)),
-        Filters(themes=("elderly",)),
-        Filters(services=("free_clinic", "lecture")),
+        Filters(streets=(streets[len(streets) // 2],)),
+        Filters(themes=(themes[0],)),
+        Filters(services=tuple(services[:2])),
         Filters(date_from=date(2020, 1, 1), date_to=date(2021, 12, 31)),
-        Filters(streets=(streets[3], streets[12]), themes=("safety",), date_from=date(2018, 1, 1)),
-        Filters(q="义诊"),
+        Filters(streets=(streets[0], streets[-1]), themes=(themes[-1],), date_from=date(2018, 1, 1)),
+        Filters(q=kb.services[0].text),  # the first service keyword, a word reports use
     ]
 
 
+@contextlib.contextmanager
+def environment(**values):
+    """Settings for an app run in this process (AppTest reads them), restored afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def query_latencies_ms(engine: Engine) -> list[float]:
-    from analytics import queries
-    gaz = load_lexicons().gazetteer
+    gaz = load_knowledge().gazetteer
     calls = [
         lambda f: queries.overview(engine, f),
         lambda f: queries.coverage(engine, f, gaz),
@@ -183,17 +200,17 @@ def p95(values: list[float]) -> float:
 def overview_rerun_seconds(url: str) -> float:
     """The overview page in Streamlit's AppTest: a rerun after a filter change (not cached)."""
     from streamlit.testing.v1 import AppTest
-    os.environ["DATABASE_URL"] = url
     app = Path(__file__).resolve().parent.parent / "dashboard.py"
-    at = AppTest.from_file(str(app), default_timeout=120)
-    at.run()
-    streets = [s.name for s in load_lexicons().gazetteer.streets]
+    streets = [s.name for s in load_knowledge().gazetteer.streets]
     seconds = []
-    for street in streets[:3]:
-        at.sidebar.multiselect(key="f_streets").set_value([street])
-        seconds.append(_timed(at.run)[0])
-        if at.exception:
-            raise RuntimeError(at.exception[0].message)
+    with environment(DATABASE_URL=url):
+        at = AppTest.from_file(str(app), default_timeout=120)
+        at.run()
+        for street in streets[:3]:
+            at.sidebar.multiselect(key="f_streets").set_value([street])
+            seconds.append(_timed(at.run)[0])
+            if at.exception:
+                raise RuntimeError(at.exception[0].message)
     return max(seconds)
 
 
@@ -221,7 +238,7 @@ def peak_rss_mb() -> float:
 def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, repeat: int = 2) -> dict:
     figures: dict[str, float | int | None] = {"articles": n_articles, "query_articles": query_articles,
                                               "cores": os.cpu_count()}
-    load_lexicons()
+    load_knowledge()
     with tempfile.TemporaryDirectory(prefix="pingcheng-bench-") as tmp:
         tmp = Path(tmp)
         say(f"writing a synthetic corpus of {n_articles} articles…")

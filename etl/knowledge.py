@@ -1,7 +1,9 @@
 """Everything the extractor knows, loaded from data files.
 
-data/district.toml names the district and its gazetteer; data/lexicons/ holds
-the taxonomy, keyword lexicons, units and the small grammars of these reports.
+data/district.toml names the district and which files describe it (its gazetteer,
+its lexicons, its sample bulletins, its default store); data/lexicons/ holds the
+taxonomy, keyword lexicons, units and the small grammars of these reports. Another
+district is another data folder (ETL_DATA_DIR), not new code.
 """
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ import logging
 import os
 import re
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
 
+from .credits import Credits, compile_credits
+from .dates import published_pattern
 from .gazetteer import Gazetteer, load_gazetteer
 from .segment import automaton
 
@@ -36,9 +41,8 @@ class Keyword:
 
 
 @dataclass(eq=False)  # hashed by identity: caches key on the loaded instance
-class Lexicons:
+class Knowledge:
     district: str
-    city: str
     gazetteer: Gazetteer
     taxonomy: dict[str, dict[str, str]]  # kind -> key -> zh
     themes: list[Keyword]
@@ -47,6 +51,8 @@ class Lexicons:
     skip_after: tuple[str, ...]
     skip_before: tuple[str, ...]
     structure_nouns: tuple[str, ...]
+    what_stop: re.Pattern  # ends the counted noun read after a unit
+    leading_verb: re.Pattern  # a verb before the counted noun, not part of it
     participation: list[tuple[str, str, str]]  # cue, before|after, participant|count
     district_markers: tuple[str, ...]
     district_actors: tuple[str, ...]
@@ -56,8 +62,12 @@ class Lexicons:
     section_labels: frozenset[str]
     series_pattern: re.Pattern
     meta_pattern: re.Pattern
+    published_pattern: re.Pattern
+    credits: Credits
     outline_path: Path
+    boundaries_path: Path
     bulletins_dir: Path
+    store_path: Path
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
     keyword_index: dict = field(repr=False, default=None)
     keyword_automaton: object = field(repr=False, default=None)
@@ -82,12 +92,27 @@ def _keywords(path: Path) -> list[Keyword]:
     return [Keyword(r["key"], r["keyword"], float(r["weight"])) for r in _read_csv(path)]
 
 
-def load_lexicons(root: Path | None = None) -> Lexicons:
+def _words(words) -> re.Pattern:
+    """Any of the words, longest first."""
+    words = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)) or r"(?!)")
+
+
+def keyword_index(themes: list[Keyword], services: list[Keyword]) -> dict[str, list[tuple[str, Keyword]]]:
+    """word -> [(kind, keyword)], one lookup per token for both taxonomies."""
+    index: dict[str, list[tuple[str, Keyword]]] = defaultdict(list)
+    for kind, keywords in (("theme", themes), ("service", services)):
+        for k in keywords:
+            index[k.text].append((kind, k))
+    return dict(index)
+
+
+def load_knowledge(root: Path | None = None) -> Knowledge:
     return _load(Path(root) if root else data_dir())
 
 
 @functools.lru_cache(maxsize=4)
-def _load(root: Path) -> Lexicons:
+def _load(root: Path) -> Knowledge:
     config = tomllib.loads((root / "district.toml").read_text(encoding="utf-8"))
     lex_dir = root / config.get("lexicons", "lexicons")
     gazetteer = load_gazetteer(root / config["divisions"], root / config["aliases"])
@@ -99,13 +124,17 @@ def _load(root: Path) -> Lexicons:
     quantity_rules = _read_rules(lex_dir / "quantity_rules.txt")
     scope_rules = _read_rules(lex_dir / "district_scope.txt")
     layout_rules = _read_rules(lex_dir / "layout.txt")
+    participation = [(r["cue"], r["where"], r["means"]) for r in _read_csv(lex_dir / "participation.csv")]
 
     def pick(rules, kind):
         return tuple(text for k, text in rules if k == kind)
 
-    lex = Lexicons(
+    published = pick(layout_rules, "published")
+    meta = pick(layout_rules, "meta") + (("^(?:" + "|".join(map(re.escape, published)) + ")[：:]",)
+                                         if published else ())
+    outline = root / config["outline"]
+    kb = Knowledge(
         district=config["name"],
-        city=config.get("city", ""),
         gazetteer=gazetteer,
         taxonomy=taxonomy,
         themes=_keywords(lex_dir / "themes.csv"),
@@ -114,7 +143,11 @@ def _load(root: Path) -> Lexicons:
         skip_after=pick(quantity_rules, "skip_after"),
         skip_before=pick(quantity_rules, "skip_before"),
         structure_nouns=pick(quantity_rules, "structure"),
-        participation=[(r["cue"], r["where"], r["means"]) for r in _read_csv(lex_dir / "participation.csv")],
+        # The counted noun ends where a participation cue (…参加) or another verb begins.
+        what_stop=_words([cue for cue, where, _ in participation if where == "after"]
+                         + list(pick(quantity_rules, "what_stop"))),
+        leading_verb=re.compile(r"^.*(?:" + _words(pick(quantity_rules, "leading_verb")).pattern + ")"),
+        participation=participation,
         district_markers=pick(scope_rules, "marker"),
         district_actors=pick(scope_rules, "actor"),
         district_subject=pick(scope_rules, "subject"),
@@ -122,25 +155,28 @@ def _load(root: Path) -> Lexicons:
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section")),
         series_pattern=re.compile("|".join(pick(layout_rules, "series")) or r"(?!)"),
-        meta_pattern=re.compile("|".join(pick(layout_rules, "meta")) or r"(?!)"),
-        outline_path=root / config["outline"],
+        meta_pattern=re.compile("|".join(meta) or r"(?!)"),
+        published_pattern=published_pattern(published),
+        credits=compile_credits(_read_rules(lex_dir / "credits.txt")),
+        outline_path=outline,
+        boundaries_path=outline.parent / "boundaries.geojson",
         bulletins_dir=root / config.get("bulletins", "bulletins"),
+        store_path=root / config.get("store", "store.db"),
     )
-    lex.tokenizer = _build_tokenizer(lex)
-    from .labels import keyword_index
-    lex.keyword_index = keyword_index(lex.themes, lex.services)
-    lex.keyword_automaton = automaton(lex.keyword_index)
-    lex.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
-    return lex
+    kb.tokenizer = _build_tokenizer(kb)
+    kb.keyword_index = keyword_index(kb.themes, kb.services)
+    kb.keyword_automaton = automaton(kb.keyword_index)
+    kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
+    return kb
 
 
-def _build_tokenizer(lex: Lexicons) -> jieba.Tokenizer:
+def _build_tokenizer(kb: Knowledge) -> jieba.Tokenizer:
     """jieba with a user dictionary of place names and lexicon keywords, so they stay whole words."""
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    words = set(lex.gazetteer.aliases)
-    words.update(k.text for k in lex.themes + lex.services)
-    words.update(d.name.removesuffix("街道") for d in lex.gazetteer.streets)
+    words = set(kb.gazetteer.aliases)
+    words.update(k.text for k in kb.themes + kb.services)
+    words.update(d.name.removesuffix("街道") for d in kb.gazetteer.streets)
     for word in sorted(words):
         if len(word) >= 2:
             tokenizer.add_word(word, freq=200000)

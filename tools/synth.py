@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .formats import to_text
-from .lexicon import Lexicons, load_lexicons
-from .places import find_places
-from .read import normalise
-from .split import split
+from etl.knowledge import Knowledge, load_knowledge
+from etl.pipeline import Refusal, parse_paths
+from etl.places import find_places
+from etl.read import normalise
 
 NUMBER = re.compile(r"\d+")
 MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
-README = ("SYNTHETIC benchmark corpus made by `python -m etl bench` / etl.synth from the real sample "
+README = ("SYNTHETIC benchmark corpus made by `python -m etl bench` / tools.synth from the real sample "
           "bulletins: places, dates and counts are invented. Not real reports; never ingest into a real store.\n")
 
 
@@ -31,21 +30,25 @@ class SourceArticle:
     paragraphs: list[str]
 
 
-def source_articles(lex: Lexicons) -> list[SourceArticle]:
+def source_articles(kb: Knowledge) -> list[SourceArticle]:
+    """The sample bulletins' articles that have a headline, as headline lines and paragraphs."""
     out = []
-    for path in sorted(lex.bulletins_dir.glob("*.txt")):
-        for draft in split(to_text(path.name, path.read_bytes()), lex):
-            if draft.title_lines:
-                out.append(SourceArticle(draft.title_lines, [p.text for p in draft.paragraphs]))
+    for record in parse_paths([kb.bulletins_dir], kb=kb):
+        if isinstance(record, Refusal):
+            continue
+        for article in record.articles:
+            head, body = article.text[:article.body_offset - 2], article.text[article.body_offset:]
+            if head:
+                out.append(SourceArticle(head.split("\n"), body.split("\n")))
     return out
 
 
-def _swap_places(text: str, rng: random.Random, lex: Lexicons) -> str:
-    gaz = lex.gazetteer
+def _swap_places(text: str, rng: random.Random, kb: Knowledge) -> str:
+    gaz = kb.gazetteer
     streets = [s.name for s in gaz.streets]
     street_map: dict[str, str] = {}
     unit_map: dict[str, str] = {}
-    mentions = [p for p in find_places(normalise(text), lex) if p.status == "ours"]
+    mentions = [p for p in find_places(normalise(text), kb) if p.status == "ours"]
     for p in sorted(mentions, key=lambda p: p.start, reverse=True):
         new_street = street_map.setdefault(p.street, rng.choice(streets))
         if p.level == "street":
@@ -76,23 +79,23 @@ def _shift_dates(text: str, issue: date, rng: random.Random) -> str:
     return re.sub(r"(?<!\d)20[12]\d年", f"{issue.year}年", text)
 
 
-def make_bulletin(articles: list[SourceArticle], issue: date, rng: random.Random, lex: Lexicons,
+def make_bulletin(articles: list[SourceArticle], issue: date, rng: random.Random, kb: Knowledge,
                   per_bulletin: int) -> str:
     parts = []
     for source in rng.sample(articles, min(per_bulletin, len(articles))):
         body = "\n\n".join(source.paragraphs)
-        body = _shift_dates(_vary_numbers(_swap_places(body, rng, lex), rng), issue, rng)
-        title = "\n".join(_swap_places(line, rng, lex) for line in source.title_lines)
+        body = _shift_dates(_vary_numbers(_swap_places(body, rng, kb), rng), issue, rng)
+        title = "\n".join(_swap_places(line, rng, kb) for line in source.title_lines)
         parts.append(title + "\n\n" + body)
     return "\n\n".join(parts) + "\n"
 
 
 def write_corpus(folder: Path, n_articles: int, seed: int = 7, per_bulletin: int = 10,
-                 lex: Lexicons | None = None, start: date = date(2016, 1, 1), years: int = 10) -> list[Path]:
+                 kb: Knowledge | None = None, start: date = date(2016, 1, 1), years: int = 10) -> list[Path]:
     """Write bulletins holding about n_articles articles in total; returns their paths."""
-    lex = lex or load_lexicons()
+    kb = kb or load_knowledge()
     rng = random.Random(seed)
-    articles = source_articles(lex)
+    articles = source_articles(kb)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "README.md").write_text(README, encoding="utf-8")
     paths = []
@@ -100,6 +103,6 @@ def write_corpus(folder: Path, n_articles: int, seed: int = 7, per_bulletin: int
     for i in range((n_articles + per_bulletin - 1) // per_bulletin):
         issue = start + timedelta(days=rng.randrange(span))
         path = folder / f"{issue.isoformat()}_synthetic_{i:06d}.txt"
-        path.write_text(make_bulletin(articles, issue, rng, lex, per_bulletin), encoding="utf-8")
+        path.write_text(make_bulletin(articles, issue, rng, kb, per_bulletin), encoding="utf-8")
         paths.append(path)
     return paths
