@@ -34,6 +34,7 @@ class ArticleRecord:
     communities: list[str]
     district_wide: bool
     event_date: str | None
+    date_precision: str  # day | year_inferred | month_day | issue | inferred | unknown
     themes: list[str]
     services: list[str]
     participants: list[Quantity]
@@ -66,7 +67,7 @@ class ArticleRecord:
             "streets": self.streets, "communities": self.communities,
             "district_wide": self.district_wide, "place_precision": self.precision,
             "other_district_places": self.other_district_places, "unknown_places": self.unknown_places,
-            "event_date": self.event_date, "themes": self.themes, "services": self.services,
+            "event_date": self.event_date, "date_precision": self.date_precision, "themes": self.themes, "services": self.services,
             "participants": [q.as_dict() for q in self.participants],
             "quantities": [q.as_dict() for q in self.quantities],
             "flags": self.flags, "section": self.section, "series": self.series,
@@ -168,7 +169,8 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
     return bool(_district_actor(kb).search(norm))
 
 
-def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge) -> ArticleRecord:
+def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
+                    issue: dates.IssueDate | None = None) -> ArticleRecord:
     text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
@@ -195,7 +197,8 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge)
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
 
-    event, found = dates.event_date(norm[body_offset:lead_end], body_offset)
+    issue = issue or dates.IssueDate(None, "unknown", "none")
+    event, found = dates.event_date(norm[body_offset:lead_end], body_offset, issue)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
@@ -212,6 +215,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge)
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
         district_wide=is_district_wide(norm, normalise(first_sentence), places, kb), event_date=event,
+        date_precision=dates.date_precision(event, found, issue),
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,
@@ -229,5 +233,6 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
     """One bulletin's text -> its records. The issue date comes from `given_issue` (an option
     or a sidecar), else the file name or the text."""
     drafts = split(text, kb)
-    articles = [extract_article(d, name, i, kb) for i, d in enumerate(drafts, 1)]
-    return BulletinRecord(name, text, dates.issue_date(name, text, kb.published_pattern, given_issue), articles)
+    issue = dates.issue_date(name, text, kb.published_pattern, given_issue)
+    articles = [extract_article(d, name, i, kb, issue) for i, d in enumerate(drafts, 1)]
+    return BulletinRecord(name, text, issue, articles)

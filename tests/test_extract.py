@@ -1,5 +1,6 @@
+import pytest
 """Extractors on small strings: places, counts, dates, labels, reporters, evidence."""
-from etl.dates import event_date, find_dates, issue_date
+from etl.dates import IssueDate, date_precision, event_date, find_dates, issue_date
 from etl.extract import extract_bulletin, reporters_of
 from etl.pipeline import given_issue
 from etl.places import find_places, streets_of, units_of
@@ -67,6 +68,26 @@ def test_event_date_takes_a_year_stated_in_its_sentence():
     assert event_date(lead, 0)[0] == "2025-05-24"
     assert event_date("10月26日，文兴社区开展活动。", 0)[0] == "--10-26"
     assert event_date("近日，社区开展活动。", 0)[0] is None
+
+
+@pytest.mark.parametrize("lead, issue, expected, precision", [
+    ("12月30日上午，北辰社区残疾人康复服务站揭牌。", "2025-01-03", "2024-12-30", "year_inferred"),
+    ("1月2日，社区开展活动。", "2025-01-03", "2025-01-02", "year_inferred"),
+    ("1月3日，社区开展活动。", "2025-01-03", "2025-01-03", "year_inferred"),  # the day itself
+    ("本月18日，幸福里社区开展垃圾分类宣传。", "2024-06-20", "2024-06-18", "year_inferred"),
+    ("5月24日，2023年科技活动周启动。", "2025-06-03", "2023-05-24", "day"),  # a stated year wins
+    ("10月26日，文兴社区开展活动。", None, "--10-26", "month_day"),  # no publication date
+    ("近日，社区开展活动。", "2025-01-03", None, "issue"),
+])
+def test_event_date_takes_the_publication_year(lead, issue, expected, precision):
+    given = IssueDate(issue, "day", "filename") if issue else IssueDate(None, "unknown", "none")
+    event, found = event_date(lead, 0, given)
+    assert event == expected
+    assert date_precision(event, found, given) == precision
+
+
+def test_an_inferred_issue_date_gives_no_year():
+    assert event_date("12月30日，社区开展活动。", 0, IssueDate("2025", "inferred", "text"))[0] == "--12-30"
 
 
 def test_chinese_numeral_dates():

@@ -17,7 +17,8 @@ def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[dat
     issue = bulletin.issue
     issue_day = _parse_date(issue.value) if issue.value else None
     if record.event_date and not record.event_date.startswith("--"):
-        return _parse_date(record.event_date), "day"
+        # An explicit month and day whose year is the publication's is placed, but inferred.
+        return _parse_date(record.event_date), "inferred" if record.date_precision == "year_inferred" else "day"
     if record.event_date and issue_day:  # --10-26 in an issue of 2024-11-02
         month, day = int(record.event_date[2:4]), int(record.event_date[5:7])
         year = issue_day.year - (1 if (month, day) > (issue_day.month, issue_day.day) else 0)
