@@ -27,7 +27,8 @@ class Credits:
     loose_reporter: re.Pattern  # an unbracketed credit after the lead: 记者王小明报道
     name_then_end: re.Pattern  # a name run into its closing word: 王小明报道
     reporter_colon: re.Pattern  # 记者王小明报道：, skipped before the first sentence
-    roles: "Roles"  # the role words, for `reporters`
+    roles: Roles  # the role words, for `reporters`
+    lead_again: re.Pattern  # 又讯: a second report under the same headline
 
 
 def _any(words) -> str:
@@ -41,6 +42,9 @@ def compile_credits(rules: list[tuple[str, str]]) -> Credits:
         return [text for k, text in rules if k == kind]
 
     lead, byline, reporter = _any(words("lead")), _any(words("byline")), _any(words("reporter"))
+    shapes = words("lead_shape")
+    if shapes:  # XX讯, XX网山西12月1日电: the shapes of other papers' leads
+        lead = "(?:" + "|".join([lead] + [f"(?:{shape})" for shape in shapes]) + ")"
     photo = _any(words("photo"))
     return Credits(
         lead=re.compile(rf"^\s*{lead}\s*[（(][^）)]{{0,40}}[）)]\s*|^\s*{lead}\s*"),
@@ -53,6 +57,7 @@ def compile_credits(rules: list[tuple[str, str]]) -> Credits:
         name_then_end=re.compile(rf"([{CJK}]{{2,4}}?){_any(words('name_end'))}"),
         reporter_colon=re.compile(rf"{reporter}[^：:，,。]{{2,12}}[：:]\s*"),
         roles=roles_of(rules),
+        lead_again=re.compile(rf"^\s*{_any(words('lead_again'))}"),
     )
 
 
@@ -218,3 +223,33 @@ def reporters(text: str, roles: Roles) -> list[Credit]:
             if c.name not in (o.name for o in out):
                 out.append(c)
     return out
+
+
+def is_credit_line(text: str, roles: Roles) -> bool:
+    """A line that is a credit and nothing else: 本报记者 X, 记者：X 通讯员：Y, 文/本报记者 X 图/Y,
+    （记者 X 通讯员 Y）, （通讯员 X）, （XX街道供稿）, 文/X 图/Y. It opens with a role (or a newsroom
+    glued to one: 平城区融媒体中心记者); every other word is a name standing apart."""
+    core = text.strip()
+    if not core or len(core) > OWN_LINE_MAX or SENTENCE_PUNCT.search(core):
+        return False
+    bracketed = core[0] in "（(" and core[-1] in "）)"
+    inner = core[1:-1].strip() if bracketed else core
+    if not inner or re.search(r"[（()）]", inner):
+        return False
+    tokens = _tokens(inner, 0, len(inner), roles)
+    if not any(kind != "name" for kind, _, _ in tokens):
+        return False
+    for i, (kind, s, e) in enumerate(tokens):
+        if kind != "name":
+            continue
+        glued_to_role = i + 1 < len(tokens) and tokens[i + 1][0] != "name" and tokens[i + 1][1] == e
+        if i == 0:
+            if not glued_to_role or e - s > 12:
+                return False  # a credit opens with its role, or a newsroom glued to it
+            continue
+        if glued_to_role and e - s <= 12:
+            continue  # 赛鱼街道供稿, 平城区融媒体中心记者
+        apart = s > 0 and inner[s - 1] in SEPARATORS
+        if not (apart or bracketed) or not 1 <= e - s <= 4:
+            return False
+    return True

@@ -8,16 +8,23 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .credits import Credits
+from .credits import reporters as credited_reporters
+from .furniture import Dropped
 from .knowledge import Knowledge
 from .labels import labels
-from .places import PlaceMention, district_named_in, find_places, relocate, streets_of, units_of
+from .places import (
+    PlaceMention,
+    district_named_in,
+    find_places,
+    relocate,
+    streets_of,
+    units_of,
+)
 from .quantities import Quantity, find_quantities
 from .read import normalise
 from .segment import Segmentation
-from .split import ArticleDraft, split
+from .split import ArticleDraft, split_bulletin
 from .text import Evidence, Sentences
-
-NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 @dataclass
@@ -81,6 +88,7 @@ class BulletinRecord:
     text: str
     issue: dates.IssueDate
     articles: list[ArticleRecord]
+    dropped: list[Dropped] = field(default_factory=list)  # lines left out of the articles, with why
 
     def rows(self, evidence: bool = True) -> list[dict]:
         """The articles as `etl extract` prints them: one JSON object each, with the issue date."""
@@ -92,45 +100,6 @@ class BulletinRecord:
                 row.pop("evidence")
             out.append(row)
         return out
-
-
-def reporters_of(norm: str, body_offset: int, credits: Credits) -> list[tuple[str, int]]:
-    """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets.
-    `norm` is the normalised article text."""
-    found: list[tuple[str, int]] = []
-    body = norm[body_offset:]
-    lead = credits.lead.match(body)
-    spans = []
-    if lead:
-        # 本报讯（记者 X）, or unbracketed: 本报讯 记者X报道：
-        loose = credits.loose_reporter.match(body, lead.end())
-        spans.append((body_offset, body_offset + (loose.end() if loose else lead.end())))
-    tail = credits.byline.search(body[-40:])
-    if tail:
-        offset = body_offset + max(len(body) - 40, 0)
-        spans.append((offset + tail.start(), offset + tail.end()))
-    for start, end in spans:
-        segment = norm[start:end]
-        role = credits.reporter_role.search(segment)
-        if not role:
-            continue
-        pos = role.end()
-        for m in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", segment[pos:]):
-            chunk = m.group(0)
-            tail = credits.name_then_end.fullmatch(chunk)  # 记者张三报道: the name, then nothing more
-            if tail:
-                found.append((tail.group(1), start + pos + m.start()))
-                break
-            if not NAME.fullmatch(chunk):
-                if re.search(r"[\u4e00-\u9fff]", chunk):
-                    break
-                continue
-            if credits.other_role.search(chunk):
-                break
-            name_start = start + pos + m.start()
-            if chunk not in (n for n, _ in found):
-                found.append((chunk, name_start))
-    return found
 
 
 def first_sentence_of(body: str, norm_body: str, credits: Credits) -> str:
@@ -179,7 +148,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     lead_end = body_offset + len(first_para)
     evidence: list[Evidence] = []
 
-    reporters = reporters_of(norm, body_offset, kb.credits)
+    reporters = [(c.name, c.start) for c in credited_reporters(norm, kb.credits.roles)]
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
     seg = Segmentation(norm, kb.tokenizer)
@@ -232,7 +201,7 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
                      ) -> BulletinRecord:
     """One bulletin's text -> its records. The issue date comes from `given_issue` (an option
     or a sidecar), else the file name or the text."""
-    drafts = split(text, kb)
+    drafts, dropped = split_bulletin(text, kb)
     issue = dates.issue_date(name, text, kb.published_pattern, given_issue)
     articles = [extract_article(d, name, i, kb, issue) for i, d in enumerate(drafts, 1)]
-    return BulletinRecord(name, text, issue, articles)
+    return BulletinRecord(name, text, issue, articles, dropped)

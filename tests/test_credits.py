@@ -1,6 +1,6 @@
 import pytest
 
-from etl.credits import Roles, parse_credit, reporters
+from etl.credits import Roles, is_credit_line, parse_credit, reporters
 from etl.knowledge import load_knowledge
 
 ROLES = load_knowledge().credits.roles
@@ -65,3 +65,21 @@ def test_roles_are_data():
     roles = Roles(reporter=("采访",), other=("摄影",), photo_suffix=("摄",), report_suffix=())
     assert [c.name for c in parse_credit("采访 王五 摄影 赵六", 0, 11, roles)] == ["王五"]
     assert [c.name for c in parse_credit("记者 王五", 0, 5, ROLES)] == ["王五"]
+
+
+def test_reporters_not_photographers():
+    text = "标题\n\n本报讯（通讯员 王五 记者 尚丽 孙露）近日，活动开展。邸东芳摄"
+    assert [c.name for c in reporters(text, ROLES)] == ["尚丽", "孙露"]
+    assert [c.name for c in reporters("标题\n\n正文开始。本报记者 郑林", ROLES)] == ["郑林"]
+    assert [c.name for c in reporters("标题\n\n本报讯 记者王小明报道：近日，活动开展。", ROLES)] == ["王小明"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("本报记者 任鹏飞", True), ("记者 宋立新 通讯员 白晓宇 杜若彤", True), ("（通讯员 白晓宇）", True),
+    ("（赛鱼街道供稿）", True), ("文/苗晓燕 图/杜若彤", True), ("平城区融媒体中心记者 苗凯", True),
+    ("记者：侯雅琪", True), ("（记者 李 璐）", True),
+    ("记者走进社区", False), ("义诊进社区 专家到身边", False), ("开源街道民悦社区：反诈情景剧进社区", False),
+    ("活动结束后，记者 张三 说。", False),
+])
+def test_credit_lines(line, expected):
+    assert is_credit_line(line, ROLES) is expected

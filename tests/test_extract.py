@@ -1,7 +1,7 @@
 import pytest
 """Extractors on small strings: places, counts, dates, labels, reporters, evidence."""
 from etl.dates import IssueDate, date_precision, event_date, find_dates, issue_date
-from etl.extract import extract_bulletin, reporters_of
+from etl.extract import extract_bulletin
 from etl.pipeline import given_issue
 from etl.places import find_places, streets_of, units_of
 from etl.quantities import find_quantities
@@ -107,15 +107,6 @@ def test_issue_date_sources(tmp_path, kb):
     assert issue_date("p.txt", "发布时间：2025-06-03 来源：本站", published).value == "2025-06-03"
     assert issue_date("p.txt", "2025年5月24日，活动启动。", published).precision == "inferred"
     assert issue_date("p.txt", "近日活动启动。", published).precision == "unknown"
-
-
-def test_reporters_not_photographers(kb):
-    text = "标题\n\n本报讯（通讯员 王五 记者 尚丽 孙露）近日，活动开展。邸东芳摄"
-    assert [n for n, _ in reporters_of(text, 4, kb.credits)] == ["尚丽", "孙露"]
-    byline = "标题\n\n正文开始。本报记者 郑林"
-    assert [n for n, _ in reporters_of(byline, 4, kb.credits)] == ["郑林"]
-    reported = "标题\n\n本报讯 记者王小明报道：近日，活动开展。"
-    assert [n for n, _ in reporters_of(reported, 4, kb.credits)] == ["王小明"]
 
 
 def test_every_value_carries_evidence_inside_the_article(kb):
