@@ -162,7 +162,7 @@ def parse_count(m: re.Match) -> Count | None:
     if m.group("arabic"):
         value = float(m.group("arabic")) * _magnitude(m.group("arabic_mag"))
     elif m.group("teens"):
-        low, high, approx = 11, 19, True
+        value, low, high, approx = 10, 10, 19, True  # 十几位: ten and some, read as 10 like 二三十 as 20
     elif m.group("vague"):
         mag = _magnitude(m.group("vague_mag"))
         low, high, approx = 2 * mag, 9 * mag, True

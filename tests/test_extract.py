@@ -175,3 +175,31 @@ def test_what_was_counted_is_read_after_the_unit_or_before_the_number(kb):
     found = find_quantities("建成20个暖蜂驿站，活动共发放宣传资料1000余份、叶酸200余盒，年均服务青少年万余人次。", kb)
     assert [(q.value, q.what) for q in found] == [(20, "暖蜂驿站"), (1000, "宣传资料"), (200, "叶酸"),
                                                 (10000, "青少年")]
+
+
+@pytest.mark.parametrize("text, participants", [
+    ("活动现场，12名医护人员走进社区，70余名居民前来问诊。", [12, 70]),  # 名/位/人: people who took part
+    ("15名消防指战员铺设水带，30余名居民体验灭火器。", [15, 30]),
+    ("辖区共计300余人次参加活动。", [300]),
+    ("出动检查人员1500余人次。", [1500]),
+    ("十几位居民围坐成一圈。", [10]),
+])
+def test_head_counts_in_the_genres_phrasing(kb, text, participants):
+    assert [q.value for q in find_quantities(text, kb) if q.participant] == participants
+
+
+@pytest.mark.parametrize("text", [
+    "60余名中小学生报名。",  # registration
+    "现场登记求职人员200人。",
+    "社区60岁以上老年人有1100余人。",  # a population
+    "饭堂可同时容纳60人就餐。",  # a capacity
+    "现场解答群众咨询40余人次。",  # people served
+    "为60名残疾人发放轮椅。",  # beneficiaries of a hand-out
+    "30多人开通了个人直播账号。",  # an outcome
+])
+def test_counts_that_are_not_participants(kb, text):
+    assert not [q for q in find_quantities(text, kb) if q.participant]
+
+
+def test_a_quoted_name_is_no_count(kb):
+    assert find_quantities("在“两人三足”比赛中，孩子们配合默契。", kb) == []

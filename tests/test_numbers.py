@@ -19,7 +19,7 @@ from etl.numbers import chinese_to_int, find_counts
     ("近千人", 1000, 800, 1000, True),
     ("约50人", 50, 45, 55, True),
     ("超2000人", 2000, 2000, 2199, True),
-    ("十几个", None, 11, 19, True),
+    ("十几个", 10, 10, 19, True),
 ])
 def test_counts(text, value, low, high, approx):
     count = find_counts(text)[0]
