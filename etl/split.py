@@ -95,9 +95,17 @@ def blocks_of(text: str, skip: set[int] | frozenset[int] = frozenset()) -> list[
     return blocks
 
 
+TRAILING_BRACKET = re.compile(r"[（(]([^（）()]{1,48})[）)]\s*$")
+
+
 def is_terminated(text: str, credits: Credits) -> bool:
-    """Ends a sentence, or ends with a feature's closing byline (本报记者 X)."""
-    core = text.rstrip().rstrip(CLOSERS)
+    """Ends a sentence, or ends with a feature's closing byline (本报记者 X), or with a sentence
+    and its credit in brackets (…。（记者 X 通讯员 Y）)."""
+    core = text.rstrip()
+    credit = TRAILING_BRACKET.search(core)
+    if credit and is_credit_line(credit.group(0), credits.roles):
+        core = core[:credit.start()].rstrip()
+    core = core.rstrip(CLOSERS)
     return bool(core) and (core[-1] in TERMINAL or bool(credits.byline.search(core)))
 
 

@@ -134,3 +134,9 @@ def test_youxun_starts_a_second_report_under_the_same_headline(kb):
 def test_other_papers_leads_start_a_report(kb):
     text = ("第一篇\n\n本报讯 5月1日，甲社区开展活动。\n\n第二篇\n\n黄河新闻网大同讯 近日，乙社区开展活动。\n")
     assert [a.title for a in split(text, kb)] == ["第一篇", "第二篇"]
+
+
+def test_a_paragraph_closed_by_its_bracketed_credit_is_complete(kb):
+    text = ("齿欣社区入户排查隐患\n\n近日，齿欣社区走进38户老人家中检查燃气灶具。（记者 武晓燕）\n\n"
+            "企业街社区寒假公益课堂开始报名\n\n企业街社区寒假公益课堂近日开始报名。\n")
+    assert [a.title for a in split(text, kb)] == ["齿欣社区入户排查隐患", "企业街社区寒假公益课堂开始报名"]
