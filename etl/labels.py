@@ -17,7 +17,7 @@ TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence
 MIN_SCORE = 3.0
-RELATIVE_TO_BEST = 0.3
+RELATIVE_TO_BEST = 0.2
 
 
 @dataclass(slots=True)
