@@ -139,7 +139,9 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
 
 
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
-                    issue: dates.IssueDate | None = None) -> ArticleRecord:
+                    issue: dates.IssueDate | None = None, home: str | None = None) -> ArticleRecord:
+    """`home`: another district that the page's own furniture names (its site, account or
+    source line), if any."""
     text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
@@ -155,6 +157,8 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     places = find_places(norm, kb, seg)
     first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:], kb.credits)
     elsewhere = district_named_in(normalise(first_sentence), norm, kb)
+    if not elsewhere and home and kb.district not in norm:
+        elsewhere = home  # a page of another district's site or account, and the text never names ours
     if elsewhere:
         places = relocate(places, elsewhere)
     for p in places:
@@ -191,6 +195,21 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     )
 
 
+# Furniture that says whose page it is (a site's name, a post's account, a source line);
+# lists of other articles and page navigation name other places and say nothing of it.
+HOME_REASONS = ("masthead", "meta", "wechat", "breadcrumb", "footer")
+
+
+def page_home(dropped: list[Dropped], kb: Knowledge) -> str | None:
+    """Another district that the page's own furniture names: 太原市尖草坪区人民政府,
+    来源：大兴区清源街道, 来源：云州区融媒体中心. None when it names ours or none."""
+    named = [district_named_in(d.text, "", kb) for d in dropped if d.reason in HOME_REASONS]
+    named = [n for n in named if n]
+    if not named or any(kb.district in d.text for d in dropped if d.reason in HOME_REASONS):
+        return None
+    return named[0]
+
+
 def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity]:
     """A headline count (20个暖蜂驿站) repeats one in the body: keep the body's."""
     body_values = {(q.value, q.unit) for q in found if q.start >= title_end}
@@ -203,5 +222,6 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
     or a sidecar), else the file name or the text."""
     drafts, dropped = split_bulletin(text, kb)
     issue = dates.issue_date(name, text, kb.published_pattern, given_issue)
-    articles = [extract_article(d, name, i, kb, issue) for i, d in enumerate(drafts, 1)]
+    home = page_home(dropped, kb)
+    articles = [extract_article(d, name, i, kb, issue, home) for i, d in enumerate(drafts, 1)]
     return BulletinRecord(name, text, issue, articles, dropped)

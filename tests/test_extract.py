@@ -203,3 +203,12 @@ def test_counts_that_are_not_participants(kb, text):
 
 def test_a_quoted_name_is_no_count(kb):
     assert find_quantities("在“两人三足”比赛中，孩子们配合默契。", kb) == []
+
+
+def test_a_page_of_another_districts_site_places_its_articles_there(kb):
+    text = ("太原市尖草坪区人民政府\n您的位置：首页 > 政务动态\n\n古城街道：垃圾分类积分兑换 居民参与热情高\n\n"
+            "6月5日是世界环境日。当天上午，古城街道大同路南社区开展垃圾分类积分兑换活动。\n")
+    article = extract_bulletin(text, "p.txt", kb).articles[0]
+    assert article.streets == [] and article.communities == []
+    ours = text.replace("太原市尖草坪区人民政府", "大同市平城区人民政府")
+    assert extract_bulletin(ours, "p.txt", kb).articles[0].streets == ["古城街道"]
