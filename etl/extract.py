@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import dates
+from .confidence import confidence, labels_close
 from .credits import Credits
 from .credits import reporters as credited_reporters
 from .furniture import Dropped
@@ -50,6 +51,8 @@ class ArticleRecord:
     flags: list[str] = field(default_factory=list)
     section: str = ""
     series: str = ""
+    confidence: float = 1.0  # 0-1: how much to trust this record (confidence.py)
+    confidence_reasons: list[str] = field(default_factory=list)  # the signs that lowered it
 
     @property
     def other_district_places(self) -> list[str]:
@@ -78,6 +81,7 @@ class ArticleRecord:
             "participants": [q.as_dict() for q in self.participants],
             "quantities": [q.as_dict() for q in self.quantities],
             "flags": self.flags, "section": self.section, "series": self.series,
+            "confidence": self.confidence, "confidence_reasons": self.confidence_reasons,
             "evidence": [e.as_dict(self.text) for e in self.evidence],
         }
 
@@ -138,10 +142,15 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
     return bool(_district_actor(kb).search(norm))
 
 
+# 数百, 十几, 上百, 二三十, 两三个: a count with no single value
+VAGUE = re.compile(r"[数几]|^上|十几|[一二两三四五六七八九][二两三四五六七八九](?:[十百千万]|$|[^十百千万])")
+
+
 def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
-                    issue: dates.IssueDate | None = None, home: str | None = None) -> ArticleRecord:
+                    issue: dates.IssueDate | None = None, home: str | None = None,
+                    furniture_lines: frozenset[int] = frozenset()) -> ArticleRecord:
     """`home`: another district that the page's own furniture names (its site, account or
-    source line), if any."""
+    source line), if any; `furniture_lines`: the bulletin's lines dropped as furniture."""
     text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
@@ -165,7 +174,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
 
-    themes, services, theme_hits, service_hits = labels(norm, seg, kb, title_end, lead_end,
+    themes, services, theme_hits, service_hits, theme_scores = labels(norm, seg, kb, title_end, lead_end,
                                                         [(p.start, p.end) for p in places])
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
@@ -182,13 +191,26 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
         evidence.append(sentences.evidence("participants" if q.participant else "quantities",
                                            q.value if q.value is not None else q.raw, q.start, q.end))
 
+    precision = dates.date_precision(event, found, issue)
+    reasons = [flag for flag in ("no_lead", "no_headline", "cut_off") if flag in draft.flags]
+    if furniture_lines and (draft.first_line - 1 in furniture_lines or draft.last_line + 1 in furniture_lines):
+        reasons.append("furniture_nearby")
+    if any(p.status == "unknown" for p in places):
+        reasons.append("unknown_place")
+    if any(q.value is None or VAGUE.search(q.raw) for q in counted):
+        reasons.append("vague_count")
+    if precision in ("year_inferred", "month_day", "inferred"):
+        reasons.append("inferred_date")
+    if labels_close(theme_scores):
+        reasons.append("labels_close")
     return ArticleRecord(
+        confidence=confidence(reasons), confidence_reasons=reasons,
         bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
         first_sentence=first_sentence,
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
         district_wide=is_district_wide(norm, normalise(first_sentence), places, kb), event_date=event,
-        date_precision=dates.date_precision(event, found, issue),
+        date_precision=precision,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,
@@ -223,5 +245,6 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
     drafts, dropped = split_bulletin(text, kb)
     issue = dates.issue_date(name, text, kb.published_pattern, given_issue)
     home = page_home(dropped, kb)
-    articles = [extract_article(d, name, i, kb, issue, home) for i, d in enumerate(drafts, 1)]
+    furniture = frozenset(d.line for d in dropped if d.reason not in ("duplicate_paragraph", "caption"))
+    articles = [extract_article(d, name, i, kb, issue, home, furniture) for i, d in enumerate(drafts, 1)]
     return BulletinRecord(name, text, issue, articles, dropped)

@@ -38,7 +38,8 @@ def _choose(scores: dict[str, float]) -> list[str]:
 
 def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end: int,
            masked: list[tuple[int, int]] = ()):
-    """(themes, services, theme hits, service hits): labels best first, hits of kept labels.
+    """(themes, services, theme hits, service hits, theme scores): labels best first, hits of
+    kept labels, and every theme's score (how close the call was).
     A keyword counts where jieba makes it a whole word, and not inside a place name
     (`masked` spans: 文化西街社区 is no 文化)."""
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
@@ -57,4 +58,4 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
                 hits.append((kind, LabelHit(k.key, word, start, end)))
     themes, services = _choose(scores["theme"]), _choose(scores["service"])
     return (themes, services, [h for kind, h in hits if kind == "theme" and h.key in themes],
-            [h for kind, h in hits if kind == "service" and h.key in services])
+            [h for kind, h in hits if kind == "service" and h.key in services], dict(scores["theme"]))

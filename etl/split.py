@@ -52,6 +52,12 @@ class ArticleDraft:
     section: str = ""
     series: str = ""
     flags: list[str] = field(default_factory=list)
+    first_line: int = -1  # the bulletin lines the article was made from (0-based)
+    last_line: int = -1
+
+    def covers(self, block: Block) -> None:
+        self.first_line = block.line if self.first_line < 0 else min(self.first_line, block.line)
+        self.last_line = max(self.last_line, block.line)
 
     @property
     def title(self) -> str:
@@ -206,6 +212,7 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
     articles: list[ArticleDraft] = []
     pending: list[Block] = []  # headline lines waiting for their body
     pending_credits: list[Paragraph] = []  # a credit line between a headline and its body
+    pending_blocks: list[Block] = []  # the lines of those credits
     section = series = ""
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
@@ -226,7 +233,10 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
             if not pending:
                 article.flags.append("no_headline")
         article.credits += pending_credits
+        for b in pending + pending_blocks:
+            article.covers(b)
         pending, pending_credits, section, series = [], [], "", ""
+        pending_blocks.clear()
         articles.append(article)
         current = article
         return article
@@ -238,6 +248,7 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
             drop(block, "duplicate_paragraph")
             return
         seen_paragraphs.add(key)
+        article.covers(block)
         truncated = text.endswith(REPLACEMENT)
         text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)
         last = article.paragraphs[-1] if article.paragraphs else None
@@ -267,8 +278,10 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
             credit = Paragraph(text, block.norm)
             if pending:
                 pending_credits.append(credit)  # 本报记者 X between the headline and the body
+                pending_blocks.append(block)
             elif current is not None:
                 current.credits.append(credit)  # a closing credit: kept after the body
+                current.covers(block)
             else:
                 drop(block, "credit_without_article")
             continue
