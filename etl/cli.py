@@ -29,6 +29,9 @@ def cmd_extract(args) -> int:
             continue
         for row in result.rows(evidence=args.evidence):
             print(json.dumps(row, ensure_ascii=False))
+        if args.show_dropped:
+            for d in result.dropped:
+                print(json.dumps({"bulletin": result.name, "dropped": d.as_dict()}, ensure_ascii=False))
     return 1 if failed else 0
 
 
@@ -119,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--evidence", action=argparse.BooleanOptionalAction, default=True,
                    help="include the evidence list (default: yes)")
+    p.add_argument("--show-dropped", action="store_true",
+                   help="after a bulletin's articles, one line per line of it left out of them, with the "
+                        "reason: {\"bulletin\": …, \"dropped\": {\"line\", \"text\", \"reason\"}}")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score extraction against a gold JSONL")
