@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from etl.evaluate import THRESHOLDS, error_counts, errors, evaluate_paths, extract_for_scoring, load_jsonl, score
+from etl.evaluate import DEV_THRESHOLDS, THRESHOLDS, error_counts, errors, evaluate_paths, extract_for_scoring, load_jsonl, score
 from support import GOLD, SAMPLES, SHARED
 
 
@@ -115,3 +115,17 @@ def test_community_scope_leaves_other_districts_communities_unscored():
     assert score(gold, pred, street_of, "平城区", {"平城区"})["communities_r"] == 1.0
     assert score(gold, pred, street_of, "平城区", None)["communities_r"] == 0.0
     assert score(gold, pred, street_of, "平城区", {"平城区"})["streets_r"] == 1.0  # no street of ours implied
+
+
+@pytest.fixture(scope="module")
+def dev_card(dev_rows):
+    from etl.knowledge import load_knowledge
+    kb = load_knowledge()
+    gold, pred = dev_rows
+    return score(gold, pred, {d.name: d.street for d in kb.gazetteer.units}, kb.district, {kb.district})
+
+
+@pytest.mark.parametrize("measure", sorted(DEV_THRESHOLDS))
+def test_dev_set_threshold(dev_card, measure):
+    assert dev_card[measure] >= DEV_THRESHOLDS[measure], \
+        f"dev set {measure} = {dev_card[measure]:.3f} < {DEV_THRESHOLDS[measure]}"
