@@ -81,3 +81,15 @@ def test_rules_are_read_from_data():
     assert furniture_lines(["foo  bar", "foo"], rules) == {0: "test_reason"}
     with pytest.raises(ValueError):
         parse_rules(["drop ^x"])
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("（下转第3版）", "continuation"), ("(上接第1版)", "continuation"),
+    ("平城新闻 05", "page_header"), ("5  走近平城  责任编辑：苏敏", "page_header"),
+])
+def test_continuation_markers_and_page_headers(line, reason):
+    assert furniture_lines([line], RULES) == {0: reason}
+
+
+def test_a_headline_with_a_number_is_kept():
+    assert furniture_lines(["18个街道入户排查1.3万余户"], RULES) == {}
