@@ -10,6 +10,7 @@ the lead (本报讯 记者X 通讯员Y 近日…, 记者 X 报道 …), or closi
 never do."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -91,6 +92,7 @@ class Credit:
     end: int
 
 
+@functools.lru_cache(maxsize=16)
 def _role_pattern(roles: Roles) -> re.Pattern:
     """Role words that may be glued to a name (记者薛婧, 通讯员郝美玲): two characters or more.
     One-character roles (文/, 图/, 摄) are read only where they stand apart."""

@@ -52,6 +52,7 @@ def load_rules(path: Path | str) -> list[FurnitureRule]:
 
 
 def _match(text: str, rules: list[FurnitureRule]) -> FurnitureRule | None:
+    """The first rule (in file order) that the line matches."""
     for rule in rules:
         if rule.pattern.search(text):
             return rule
