@@ -29,14 +29,26 @@ def cmd_extract(args) -> int:
             continue
         for row in result.rows(evidence=args.evidence):
             print(json.dumps(row, ensure_ascii=False))
+        if args.show_dropped:
+            for d in result.dropped:
+                print(json.dumps({"bulletin": result.name, "dropped": d.as_dict()}, ensure_ascii=False))
     return 1 if failed else 0
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate_paths, format_scorecard
+    from .evaluate import BARS, errors, extract_for_scoring, format_errors, format_scorecard, load_jsonl, score
+    from .evaluate import street_of_units
     from .knowledge import load_knowledge
-    card = evaluate_paths(args.gold, args.paths or [load_knowledge().bulletins_dir])
-    print(json.dumps(card, ensure_ascii=False) if args.json else format_scorecard(card))
+    kb = load_knowledge()
+    paths = (args.paths or []) + ([args.texts] if args.texts else []) or [kb.bulletins_dir]
+    scope = set(args.community_scope.split(",")) if args.community_scope else None
+    gold, pred = load_jsonl(args.gold), extract_for_scoring(paths)
+    street_of = street_of_units()
+    card = score(gold, pred, street_of, kb.district, scope)
+    print(json.dumps(card, ensure_ascii=False) if args.json else format_scorecard(card, BARS[args.bars]))
+    if args.errors:
+        print()
+        print(format_errors(errors(gold, pred, street_of, kb.district, scope)))
     return 0
 
 
@@ -110,11 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--evidence", action=argparse.BooleanOptionalAction, default=True,
                    help="include the evidence list (default: yes)")
+    p.add_argument("--show-dropped", action="store_true",
+                   help="after a bulletin's articles, one line per line of it left out of them, with the "
+                        "reason: {\"bulletin\": …, \"dropped\": {\"line\", \"text\", \"reason\"}}")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score extraction against a gold JSONL")
-    p.add_argument("--gold", required=True)
+    p.add_argument("--gold", required=True, help="the gold JSONL (records.md fields)")
     p.add_argument("paths", nargs="*", help="bulletins to extract (default: the district's sample bulletins)")
+    p.add_argument("--texts", help="a folder of bulletin texts to extract (the gold's bulletins)")
+    p.add_argument("--community-scope", help="comma list of districts whose gold communities are scored")
+    p.add_argument("--errors", action="store_true",
+                   help="list what was missed and invented, per field and per phenomenon tag")
+    p.add_argument("--bars", choices=["seed", "dev"], default="seed",
+                   help="the thresholds shown beside the scores (seed gold set or development set)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
     return parser

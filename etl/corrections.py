@@ -173,6 +173,10 @@ def _simple(field: str):
     return apply_value
 
 
+def _event_date(facts: Facts, after, gazetteer: Gazetteer) -> Facts:
+    return facts.with_(event_date=after, event_year_inferred=False)  # a reviewer stated the date
+
+
 _APPLY = {"places": _places, "participants": _counts("participants"), "quantities": _counts("quantities"),
-          "themes": _simple("themes"), "services": _simple("services"), "event_date": _simple("event_date"),
+          "themes": _simple("themes"), "services": _simple("services"), "event_date": _event_date,
           "district_wide": _simple("district_wide"), "excluded": _simple("excluded"), "event": _simple("event")}

@@ -20,6 +20,7 @@ class FoundDate:
     day: int
     start: int
     end: int
+    year_from_issue: bool = False  # the year was not printed: it is the publication's
 
     def iso(self, year: int | None = None) -> str:
         y = self.year or year
@@ -61,13 +62,63 @@ def with_stated_year(text: str, d: FoundDate) -> FoundDate:
     return FoundDate(int(year.group(1)), d.month, d.day, d.start, d.end) if year else d
 
 
-def event_date(lead: str, lead_offset: int) -> tuple[str | None, FoundDate | None]:
-    """The first explicit date in the lead paragraph (offsets shifted by lead_offset)."""
+THIS_MONTH = re.compile(rf"本月{NUM}[日号]")
+
+
+def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
+               ) -> tuple[str | None, FoundDate | None]:
+    """The first explicit date in the lead paragraph (offsets shifted by lead_offset).
+
+    A date with no year takes the year stated in its sentence, else the publication's: the
+    year that puts the event on or before the publication date (a paper reports what has
+    happened: 12月30日 in a paper of 2025-01-03 is 2024-12-30). 本月18日 is in the month of
+    the publication. With no publication date the year stays open: --MM-DD."""
     dates = find_dates(lead)
+    published = _issue_day(issue)
+    if published:
+        dates += [FoundDate(None, published.month, _num(m.group(1)), m.start(), m.end())
+                  for m in THIS_MONTH.finditer(lead) if _valid(published.month, _num(m.group(1)))]
     if not dates:
         return None, None
-    d = with_stated_year(lead, dates[0])
-    return d.iso(), FoundDate(d.year, d.month, d.day, d.start + lead_offset, d.end + lead_offset)
+    first = min(dates, key=lambda d: d.start)
+    d = with_stated_year(lead, first)
+    if d.year is None and published:
+        year = published.year - (1 if (d.month, d.day) > (published.month, published.day) else 0)
+        if _valid(d.month, d.day, year):
+            d = FoundDate(year, d.month, d.day, d.start, d.end, year_from_issue=True)
+    return d.iso(), FoundDate(d.year, d.month, d.day, d.start + lead_offset, d.end + lead_offset,
+                              d.year_from_issue)
+
+
+def date_precision(event: str | None, found: FoundDate | None, issue: "IssueDate") -> str:
+    """How sure the article's date is: `day` (an explicit date with its year), `year_inferred`
+    (an explicit month and day, the year from the publication date), `month_day` (no year
+    known), `issue` (no event date: the issue's day), `inferred`, `unknown`."""
+    if event:
+        if event.startswith("--"):
+            return "month_day"
+        return "year_inferred" if found is not None and found.year_from_issue else "day"
+    if issue.value:
+        return "issue" if issue.precision == "day" else "inferred"
+    return "unknown"
+
+
+def _valid(month: int | None, day: int | None, year: int = 2000) -> bool:
+    try:
+        date(year, month, day)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _issue_day(issue: "IssueDate | None") -> date | None:
+    if issue is None or not issue.value or issue.precision not in ("day", "month"):
+        return None
+    parts = issue.value.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 28)
+    except (ValueError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)

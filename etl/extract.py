@@ -7,18 +7,26 @@ import re
 from dataclasses import dataclass, field
 
 from . import dates
+from .confidence import confidence, labels_close
 from .credits import Credits
+from .credits import reporters as credited_reporters
 from .facts import CountFact, Facts, PlaceFact
+from .furniture import Dropped
 from .knowledge import Knowledge
 from .labels import labels
-from .places import PlaceMention, district_named_in, find_places, relocate, streets_of, units_of
+from .places import (
+    PlaceMention,
+    district_named_in,
+    find_places,
+    relocate,
+    streets_of,
+    units_of,
+)
 from .quantities import Quantity, find_quantities
 from .read import normalise
 from .segment import Segmentation
-from .split import ArticleDraft, split
+from .split import ArticleDraft, split_bulletin
 from .text import Evidence, Sentences
-
-NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 @dataclass
@@ -35,6 +43,7 @@ class ArticleRecord:
     communities: list[str]
     district_wide: bool
     event_date: str | None
+    date_precision: str  # day | year_inferred | month_day | issue | inferred | unknown
     themes: list[str]
     services: list[str]
     participants: list[Quantity]
@@ -43,6 +52,8 @@ class ArticleRecord:
     flags: list[str] = field(default_factory=list)
     section: str = ""
     series: str = ""
+    confidence: float = 1.0  # 0-1: how much to trust this record (confidence.py)
+    confidence_reasons: list[str] = field(default_factory=list)  # the signs that lowered it
 
     @property
     def other_district_places(self) -> list[str]:
@@ -69,7 +80,8 @@ class ArticleRecord:
                        for p in self.places)
         return Facts(places=places, themes=tuple(self.themes), services=tuple(self.services),
                      participants=counts(self.participants), quantities=counts(self.quantities),
-                     event_date=self.event_date, district_wide=self.district_wide)
+                     event_date=self.event_date, event_year_inferred=self.date_precision == "year_inferred",
+                     district_wide=self.district_wide)
 
     def as_json(self) -> dict:
         return {
@@ -78,10 +90,11 @@ class ArticleRecord:
             "streets": self.streets, "communities": self.communities,
             "district_wide": self.district_wide, "place_precision": self.precision,
             "other_district_places": self.other_district_places, "unknown_places": self.unknown_places,
-            "event_date": self.event_date, "themes": self.themes, "services": self.services,
+            "event_date": self.event_date, "date_precision": self.date_precision, "themes": self.themes, "services": self.services,
             "participants": [q.as_dict() for q in self.participants],
             "quantities": [q.as_dict() for q in self.quantities],
             "flags": self.flags, "section": self.section, "series": self.series,
+            "confidence": self.confidence, "confidence_reasons": self.confidence_reasons,
             "evidence": [e.as_dict(self.text) for e in self.evidence],
         }
 
@@ -92,6 +105,7 @@ class BulletinRecord:
     text: str
     issue: dates.IssueDate
     articles: list[ArticleRecord]
+    dropped: list[Dropped] = field(default_factory=list)  # lines left out of the articles, with why
 
     def rows(self, evidence: bool = True) -> list[dict]:
         """The articles as `etl extract` prints them: one JSON object each, with the issue date."""
@@ -103,45 +117,6 @@ class BulletinRecord:
                 row.pop("evidence")
             out.append(row)
         return out
-
-
-def reporters_of(norm: str, body_offset: int, credits: Credits) -> list[tuple[str, int]]:
-    """Names after 记者 in the 本报讯（…） lead and in a closing 本报记者 byline, with offsets.
-    `norm` is the normalised article text."""
-    found: list[tuple[str, int]] = []
-    body = norm[body_offset:]
-    lead = credits.lead.match(body)
-    spans = []
-    if lead:
-        # 本报讯（记者 X）, or unbracketed: 本报讯 记者X报道：
-        loose = credits.loose_reporter.match(body, lead.end())
-        spans.append((body_offset, body_offset + (loose.end() if loose else lead.end())))
-    tail = credits.byline.search(body[-40:])
-    if tail:
-        offset = body_offset + max(len(body) - 40, 0)
-        spans.append((offset + tail.start(), offset + tail.end()))
-    for start, end in spans:
-        segment = norm[start:end]
-        role = credits.reporter_role.search(segment)
-        if not role:
-            continue
-        pos = role.end()
-        for m in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", segment[pos:]):
-            chunk = m.group(0)
-            tail = credits.name_then_end.fullmatch(chunk)  # 记者张三报道: the name, then nothing more
-            if tail:
-                found.append((tail.group(1), start + pos + m.start()))
-                break
-            if not NAME.fullmatch(chunk):
-                if re.search(r"[\u4e00-\u9fff]", chunk):
-                    break
-                continue
-            if credits.other_role.search(chunk):
-                break
-            name_start = start + pos + m.start()
-            if chunk not in (n for n, _ in found):
-                found.append((chunk, name_start))
-    return found
 
 
 def first_sentence_of(body: str, norm_body: str, credits: Credits) -> str:
@@ -180,7 +155,15 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
     return bool(_district_actor(kb).search(norm))
 
 
-def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge) -> ArticleRecord:
+# 数百, 十几, 上百, 二三十, 两三个: a count with no single value
+VAGUE = re.compile(r"[数几]|^上|十几|[一二两三四五六七八九][二两三四五六七八九](?:[十百千万]|$|[^十百千万])")
+
+
+def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
+                    issue: dates.IssueDate | None = None, home: str | None = None,
+                    furniture_lines: frozenset[int] = frozenset()) -> ArticleRecord:
+    """`home`: another district that the page's own furniture names (its site, account or
+    source line), if any; `furniture_lines`: the bulletin's lines dropped as furniture."""
     text, norm = draft.text, draft.norm_text
     sentences = Sentences(text)
     body_offset = draft.body_offset
@@ -189,25 +172,28 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge)
     lead_end = body_offset + len(first_para)
     evidence: list[Evidence] = []
 
-    reporters = reporters_of(norm, body_offset, kb.credits)
+    reporters = [(c.name, c.start) for c in credited_reporters(norm, kb.credits.roles)]
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
     seg = Segmentation(norm, kb.tokenizer)
     places = find_places(norm, kb, seg)
     first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:], kb.credits)
     elsewhere = district_named_in(normalise(first_sentence), norm, kb)
+    if not elsewhere and home and kb.district not in norm:
+        elsewhere = home  # a page of another district's site or account, and the text never names ours
     if elsewhere:
         places = relocate(places, elsewhere)
     for p in places:
         evidence.append(sentences.evidence(
             "places" if p.status == "ours" else f"places_{p.status}", p.name, p.start, p.end))
 
-    themes, services, theme_hits, service_hits = labels(norm, seg, kb, title_end, lead_end,
+    themes, services, theme_hits, service_hits, theme_scores = labels(norm, seg, kb, title_end, lead_end,
                                                         [(p.start, p.end) for p in places])
     evidence += [sentences.evidence("themes", h.key, h.start, h.end) for h in theme_hits]
     evidence += [sentences.evidence("services", h.key, h.start, h.end) for h in service_hits]
 
-    event, found = dates.event_date(norm[body_offset:lead_end], body_offset)
+    issue = issue or dates.IssueDate(None, "unknown", "none")
+    event, found = dates.event_date(norm[body_offset:lead_end], body_offset, issue)
     if found:
         evidence.append(sentences.evidence("event_date", event, found.start, found.end))
 
@@ -218,16 +204,45 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge)
         evidence.append(sentences.evidence("participants" if q.participant else "quantities",
                                            q.value if q.value is not None else q.raw, q.start, q.end))
 
+    precision = dates.date_precision(event, found, issue)
+    reasons = [flag for flag in ("no_lead", "no_headline", "cut_off") if flag in draft.flags]
+    if furniture_lines and (draft.first_line - 1 in furniture_lines or draft.last_line + 1 in furniture_lines):
+        reasons.append("furniture_nearby")
+    if any(p.status == "unknown" for p in places):
+        reasons.append("unknown_place")
+    if any(q.value is None or VAGUE.search(q.raw) for q in counted):
+        reasons.append("vague_count")
+    if precision in ("year_inferred", "month_day", "inferred"):
+        reasons.append("inferred_date")
+    if labels_close(theme_scores):
+        reasons.append("labels_close")
     return ArticleRecord(
+        confidence=confidence(reasons), confidence_reasons=reasons,
         bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
         first_sentence=first_sentence,
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
         district_wide=is_district_wide(norm, normalise(first_sentence), places, kb), event_date=event,
+        date_precision=precision,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),
         section=draft.section, series=draft.series,
     )
+
+
+# Furniture that says whose page it is (a site's name, a post's account, a source line);
+# lists of other articles and page navigation name other places and say nothing of it.
+HOME_REASONS = ("masthead", "meta", "wechat", "breadcrumb", "footer")
+
+
+def page_home(dropped: list[Dropped], kb: Knowledge) -> str | None:
+    """Another district that the page's own furniture names: 太原市尖草坪区人民政府,
+    来源：大兴区清源街道, 来源：云州区融媒体中心. None when it names ours or none."""
+    named = [district_named_in(d.text, "", kb) for d in dropped if d.reason in HOME_REASONS]
+    named = [n for n in named if n]
+    if not named or any(kb.district in d.text for d in dropped if d.reason in HOME_REASONS):
+        return None
+    return named[0]
 
 
 def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity]:
@@ -240,6 +255,9 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
                      ) -> BulletinRecord:
     """One bulletin's text -> its records. The issue date comes from `given_issue` (an option
     or a sidecar), else the file name or the text."""
-    drafts = split(text, kb)
-    articles = [extract_article(d, name, i, kb) for i, d in enumerate(drafts, 1)]
-    return BulletinRecord(name, text, dates.issue_date(name, text, kb.published_pattern, given_issue), articles)
+    drafts, dropped = split_bulletin(text, kb)
+    issue = dates.issue_date(name, text, kb.published_pattern, given_issue)
+    home = page_home(dropped, kb)
+    furniture = frozenset(d.line for d in dropped if d.reason not in ("duplicate_paragraph", "caption"))
+    articles = [extract_article(d, name, i, kb, issue, home, furniture) for i, d in enumerate(drafts, 1)]
+    return BulletinRecord(name, text, issue, articles, dropped)

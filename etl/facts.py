@@ -46,6 +46,7 @@ class Facts:
     participants: tuple[CountFact, ...] = ()
     quantities: tuple[CountFact, ...] = ()
     event_date: str | None = None  # YYYY-MM-DD, or --MM-DD with no year
+    event_year_inferred: bool = False  # the year was taken from the publication date
     district_wide: bool = False
     excluded: bool = False  # not an article (page furniture, junk): it leaves every figure
     event: str | None = None  # a reviewer's grouping of reports into one event (split/merge)
@@ -91,7 +92,8 @@ class Facts:
                    themes=tuple(data.get("themes", ())), services=tuple(data.get("services", ())),
                    participants=tuple(CountFact(**c) for c in data.get("participants", ())),
                    quantities=tuple(CountFact(**c) for c in data.get("quantities", ())),
-                   event_date=data.get("event_date"), district_wide=bool(data.get("district_wide")),
+                   event_date=data.get("event_date"), event_year_inferred=bool(data.get("event_year_inferred")),
+                   district_wide=bool(data.get("district_wide")),
                    excluded=bool(data.get("excluded")), event=data.get("event"))
 
 

@@ -21,6 +21,7 @@ import jieba
 
 from .credits import Credits, compile_credits
 from .dates import published_pattern
+from .furniture import FurnitureRule, load_rules
 from .gazetteer import Gazetteer, load_gazetteer
 from .segment import automaton
 
@@ -64,6 +65,9 @@ class Knowledge:
     meta_pattern: re.Pattern
     published_pattern: re.Pattern
     credits: Credits
+    furniture: list[FurnitureRule]  # page furniture, line by line (furniture.txt)
+    place_suffixes: tuple[str, ...]  # the endings of place names that open a headline (layout.txt)
+    place_names: frozenset[str]  # the gazetteer's names, the district and its city
     outline_path: Path
     boundaries_path: Path
     bulletins_dir: Path
@@ -158,6 +162,10 @@ def _load(root: Path) -> Knowledge:
         meta_pattern=re.compile("|".join(meta) or r"(?!)"),
         published_pattern=published_pattern(published),
         credits=compile_credits(_read_rules(lex_dir / "credits.txt")),
+        furniture=load_rules(lex_dir / "furniture.txt"),
+        place_suffixes=pick(layout_rules, "place_suffix"),
+        place_names=frozenset(gazetteer.aliases) | {config["name"]} | (
+            {config["city"], config["city"].removesuffix("市")} if config.get("city") else set()),
         outline_path=outline,
         boundaries_path=outline.parent / "boundaries.geojson",
         bulletins_dir=root / config.get("bulletins", "bulletins"),

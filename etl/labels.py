@@ -16,8 +16,10 @@ from .segment import Segmentation, occurrences
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 REPEAT_CAP = 3  # a keyword said ten times is not ten times the evidence
-MIN_SCORE = 3.0
-RELATIVE_TO_BEST = 0.3
+# The least score a label needs: a service is a specific delivery (a talk, a drill, a
+# hand-out), so one passing mention of a weak word (发放, 讲解) does not make it one.
+MIN_SCORE = {"theme": 3.0, "service": 3.5}
+RELATIVE_TO_BEST = 0.2
 
 
 @dataclass(slots=True)
@@ -28,17 +30,18 @@ class LabelHit:
     end: int
 
 
-def _choose(scores: dict[str, float]) -> list[str]:
+def _choose(scores: dict[str, float], least: float) -> list[str]:
     if not scores:
         return []
     best = max(scores.values())
-    return sorted((key for key, s in scores.items() if s >= MIN_SCORE and s >= RELATIVE_TO_BEST * best),
+    return sorted((key for key, s in scores.items() if s >= least and s >= RELATIVE_TO_BEST * best),
                   key=lambda key: -scores[key])
 
 
 def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end: int,
            masked: list[tuple[int, int]] = ()):
-    """(themes, services, theme hits, service hits): labels best first, hits of kept labels.
+    """(themes, services, theme hits, service hits, theme scores): labels best first, hits of
+    kept labels, and every theme's score (how close the call was).
     A keyword counts where jieba makes it a whole word, and not inside a place name
     (`masked` spans: 文化西街社区 is no 文化)."""
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
@@ -55,6 +58,6 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
             scores[kind][k.key] += k.weight * place
             if seen[(k.key, word)] == 1:  # evidence: where each keyword is first found
                 hits.append((kind, LabelHit(k.key, word, start, end)))
-    themes, services = _choose(scores["theme"]), _choose(scores["service"])
+    themes, services = _choose(scores["theme"], MIN_SCORE["theme"]), _choose(scores["service"], MIN_SCORE["service"])
     return (themes, services, [h for kind, h in hits if kind == "theme" and h.key in themes],
-            [h for kind, h in hits if kind == "service" and h.key in services])
+            [h for kind, h in hits if kind == "service" and h.key in services], dict(scores["theme"]))

@@ -42,9 +42,27 @@ class Count:
     numeral: str  # the numeral alone, without 近/约/余/多
 
 
+# Financial (大写) and old forms read the same way as the plain ones.
+_VARIANTS = str.maketrans({"兩": "两", "壹": "一", "贰": "二", "貳": "二", "叁": "三", "參": "三",
+                           "肆": "四", "伍": "五", "陆": "六", "陸": "六", "柒": "七", "捌": "八",
+                           "玖": "九", "拾": "十", "佰": "百", "仟": "千", "萬": "万", "億": "亿"})
+_SHORTHANDS = (("廿", "二十"), ("卅", "三十"))
+
+
 def chinese_to_int(s: str) -> int | None:
-    """一千二百 -> 1200, 十七 -> 17, 两百 -> 200, 二〇二五 -> 2025. None if not a plain numeral."""
-    if not s or any(c not in DIGITS and c not in SMALL_UNITS and c not in BIG_UNITS for c in s):
+    """A Chinese numeral as an integer, None if it is not one.
+
+    十七 -> 17, 一千二百 -> 1200, 两万三千 -> 23000, 一百零一 -> 101, 一千零一十一 -> 1011,
+    十万零一 -> 100001; the spoken short forms 三百五 -> 350, 一万二 -> 12000, 两千三 -> 2300;
+    digit by digit from three digits on: 二〇二五 -> 2025. Two digits side by side (二三, 两三)
+    are a range, read by _chinese_range, and 百十一 or 十七十八 are not numerals.
+    """
+    if not s:
+        return None
+    s = s.translate(_VARIANTS)
+    for short, full in _SHORTHANDS:
+        s = s.replace(short, full)
+    if any(c not in DIGITS and c not in SMALL_UNITS and c not in BIG_UNITS for c in s):
         return None
     if all(c in DIGITS for c in s):
         if len(s) == 1:
@@ -52,20 +70,70 @@ def chinese_to_int(s: str) -> int | None:
         if len(s) >= 3 or "〇" in s or "零" in s:  # digit by digit: 二〇二五
             return int("".join(str(DIGITS[c]) for c in s))
         return None  # 二三, 两三: a range, read by _chinese_range
-    total, section, digit = 0, 0, None
-    for c in s:
-        if c in DIGITS:
-            if digit is not None:  # 二三 inside a numeral: a range, not a number
-                return None
-            digit = DIGITS[c]
-        elif c in SMALL_UNITS:
-            section += (1 if digit is None else digit) * SMALL_UNITS[c]
-            digit = None
+    return _with_big_units(s)
+
+
+def _with_big_units(s: str) -> int | None:
+    """Sections split at 亿, then 万: 一千零一万零一 = 1001 * 10000 + 1."""
+    for unit in ("亿", "万"):
+        cut = s.rfind(unit)
+        if cut < 0:
+            continue
+        high = _with_big_units(s[:cut]) if s[:cut] else None
+        if high is None or high == 0:
+            return None  # 万 alone is a magnitude (万余人), read by parse_count
+        rest = s[cut + 1:]
+        magnitude = BIG_UNITS[unit]
+        if not rest:
+            low = 0
+        elif rest in DIGITS and rest not in "零〇":
+            low = DIGITS[rest] * magnitude // 10  # spoken short form: 一万二 = 12000
         else:
-            section = (section + (digit or 0)) or 1
-            total += section * BIG_UNITS[c]
-            section, digit = 0, None
-    return total + section + (digit or 0)
+            if rest[0] in "零〇":
+                rest = rest[1:]
+            if any(c in BIG_UNITS for c in rest):
+                if unit == "万":
+                    return None  # 一万二亿: units out of order
+                low = _with_big_units(rest)
+            else:
+                low = _section(rest)
+            if low is None or low >= magnitude:
+                return None
+        return high * magnitude + low
+    return _section(s)
+
+
+def _section(s: str) -> int | None:
+    """A number below 10000 with 十, 百, 千 and 零: 一千零一十一, 一百十六, 三百五 (= 350)."""
+    if not s:
+        return None
+    total, digit, last_unit, after_zero = 0, None, None, False
+    for i, c in enumerate(s):
+        if c in SMALL_UNITS:
+            unit = SMALL_UNITS[c]
+            if last_unit is not None and unit >= last_unit:
+                return None  # units must fall: 十一十二, 十七十八
+            if digit is None:
+                if unit != 10:
+                    return None  # 百十一: 百 and 千 need their digit
+                digit = 1  # 十一, 一百十一
+            elif digit == 0 and unit == 10:
+                digit = 1  # 一千零十
+            total += digit * unit
+            digit, last_unit, after_zero = None, unit, False
+        elif c in "零〇":
+            if digit not in (None, 0) or last_unit is None:
+                return None
+            digit, after_zero = 0, True
+        else:
+            if digit not in (None, 0) or (digit == 0 and not after_zero):
+                return None  # two digits side by side: a range, not a numeral
+            digit = DIGITS[c]
+    if digit:
+        if last_unit is not None and last_unit >= 100 and not after_zero:
+            digit *= last_unit // 10  # spoken short form: 三百五 = 350, 两千三 = 2300
+        total += digit
+    return total
 
 
 def _chinese_range(s: str) -> tuple[int, int] | None:
@@ -94,7 +162,7 @@ def parse_count(m: re.Match) -> Count | None:
     if m.group("arabic"):
         value = float(m.group("arabic")) * _magnitude(m.group("arabic_mag"))
     elif m.group("teens"):
-        low, high, approx = 11, 19, True
+        value, low, high, approx = 10, 10, 19, True  # 十几位: ten and some, read as 10 like 二三十 as 20
     elif m.group("vague"):
         mag = _magnitude(m.group("vague_mag"))
         low, high, approx = 2 * mag, 9 * mag, True

@@ -53,6 +53,17 @@ def _unit_at(text: str, pos: int, kb: Knowledge) -> tuple[str, int] | None:
     return None
 
 
+QUOTE_NAME_MAX = 8  # a quoted name or slogan: “两人三足”, “五治融合”
+
+
+def _in_short_quote(text: str, start: int, end: int) -> bool:
+    opening = text.rfind("“", max(0, start - QUOTE_NAME_MAX), start + 1)
+    if opening < 0 or "”" in text[opening:start]:
+        return False
+    closing = text.find("”", end, opening + QUOTE_NAME_MAX + 2)
+    return closing >= 0
+
+
 def _skipped(text: str, count: Count, kb: Knowledge) -> bool:
     # 一 before a classifier is an article (一场活动, 一个环节); a lone 二 is an ordinal
     # (二次分配, 二大队): counts say 两.
@@ -60,6 +71,8 @@ def _skipped(text: str, count: Count, kb: Knowledge) -> bool:
         return True
     if text.endswith(kb.skip_before, 0, count.start) or text.startswith(kb.skip_after, count.end):
         return True
+    if _in_short_quote(text, count.start, count.end):
+        return True  # “两人三足”, “三个一”: a name or a slogan, not a count
     # Letters around digits: 5G, PCBA2, model numbers.
     before = text[count.start - 1] if count.start else ""
     after = text[count.end:count.end + 1]
@@ -89,14 +102,24 @@ def _what_after(text: str, pos: int, kb: Knowledge) -> str:
 def _is_participant(text: str, q_start: int, q_end: int, kb: Knowledge) -> bool | None:
     before = clause_before(text, q_start, 10)
     after = clause_after(text, q_end, 16)
-    verdict = None
+    verdict = weak = None
     for cue, where, means in kb.participation:
+        if where not in ("before", "after"):
+            continue
         window = before if where == "before" else after
         if cue in window:
             if means == "count":
                 return False
+            if means == "weak_count":  # 老人有300余人: a population, unless a verb says they took part
+                weak = False
+                continue
             verdict = True
-    return verdict
+    return verdict if verdict is not None else weak
+
+
+def _default_for(kind: str, kb: Knowledge) -> str | None:
+    """What a count of this unit kind is when no cue says (participation.csv `unit` rows)."""
+    return next((means for cue, where, means in kb.participation if where == "unit" and cue == kind), None)
 
 
 def _same_head(a: str, b: str) -> bool:
@@ -124,11 +147,15 @@ def find_quantities(text: str, kb: Knowledge) -> list[Quantity]:
             continue
         kind = kb.units.get(unit, "")
         participant = False
-        if kind == "person":
+        if kind in ("person", "person_times"):
             verdict = _is_participant(text, count.start, end, kb)
-            # With no cue, parallel clauses decide: 61名在职党员积极参与…；11名在职党员充分发挥…
-            participant = verdict is True or verdict is None and any(
-                p.participant and _same_head(p.what, what) and "。" not in text[p.end:count.start] for p in found)
+            # With no cue: what the unit usually counts in these reports (participation.csv,
+            # `unit` rows: 名/位/人 count people who took part), else parallel clauses decide:
+            # 61名在职党员积极参与…；11名在职党员充分发挥…
+            participant = verdict is True or verdict is None and (
+                _default_for(kind, kb) == "participant" or any(
+                    p.participant and _same_head(p.what, what) and "。" not in text[p.end:count.start]
+                    for p in found))
         found.append(Quantity(count.value, count.low, count.high, count.approx, unit, what,
                               text[count.start:end], count.start, end, participant))
     return found

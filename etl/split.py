@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .credits import Credits
+from .credits import Credits, is_credit_line
+from .furniture import Dropped, furniture_lines
 from .knowledge import Knowledge
 from .read import normalise
 
@@ -21,6 +22,9 @@ REPLACEMENT = "\ufffd"
 
 CLAUSE_PUNCT = re.compile(r"[，,；;]")
 SUBHEAD = re.compile(r"^[^，,。]{2,12}[：:]")
+# 开源街道民悦社区：反诈情景剧“演”进居民心坎里: a place, a colon, then the story (reprints and
+# WeChat posts title their reports so); a subhead inside a report has little after its colon.
+PLACE_COLON_HEADLINE = re.compile(r"^([^，,。：:\s]{2,14})[：:]\s*[^，,。：:]{5,}$")
 HEADLINE_MAX = 36
 
 
@@ -29,6 +33,7 @@ class Block:
     text: str
     norm: str  # the same line normalised for matching (read.normalise)
     gap_before: int  # blank lines before it
+    line: int = 0  # its line number in the bulletin (0-based)
 
 
 @dataclass
@@ -43,9 +48,16 @@ class ArticleDraft:
     title_lines: list[str] = field(default_factory=list)
     title_norms: list[str] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    credits: list[Paragraph] = field(default_factory=list)  # credit lines (记者 X 通讯员 Y), after the body
     section: str = ""
     series: str = ""
     flags: list[str] = field(default_factory=list)
+    first_line: int = -1  # the bulletin lines the article was made from (0-based)
+    last_line: int = -1
+
+    def covers(self, block: Block) -> None:
+        self.first_line = block.line if self.first_line < 0 else min(self.first_line, block.line)
+        self.last_line = max(self.last_line, block.line)
 
     @property
     def title(self) -> str:
@@ -53,7 +65,7 @@ class ArticleDraft:
 
     @property
     def body(self) -> str:
-        return "\n".join(p.text for p in self.paragraphs)
+        return "\n".join(p.text for p in self.paragraphs + self.credits)
 
     @property
     def text(self) -> str:
@@ -63,21 +75,25 @@ class ArticleDraft:
     @property
     def norm_text(self) -> str:
         """`text` normalised (read.normalise), made from the lines already normalised."""
-        return "\n".join(self.title_norms) + "\n\n" + "\n".join(p.norm for p in self.paragraphs)
+        return "\n".join(self.title_norms) + "\n\n" + "\n".join(p.norm for p in self.paragraphs + self.credits)
 
     @property
     def body_offset(self) -> int:
         return len("\n".join(self.title_lines)) + 2
 
 
-def blocks_of(text: str) -> list[Block]:
+def blocks_of(text: str, skip: set[int] | frozenset[int] = frozenset()) -> list[Block]:
+    """The non-blank lines, each with the blank lines before it; lines in `skip` (page
+    furniture) are left out and count as no gap."""
     blocks, offset, blank = [], 0, 0
     norm = normalise(text)
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True)):
         stripped = line.strip()
-        if stripped:
+        if number in skip:
+            pass
+        elif stripped:
             start = offset + len(line) - len(line.lstrip())
-            blocks.append(Block(stripped, norm[start:start + len(stripped)], blank))
+            blocks.append(Block(stripped, norm[start:start + len(stripped)], blank, number))
             blank = 0
         else:
             blank += 1
@@ -85,9 +101,17 @@ def blocks_of(text: str) -> list[Block]:
     return blocks
 
 
+TRAILING_BRACKET = re.compile(r"[（(]([^（）()]{1,48})[）)]\s*$")
+
+
 def is_terminated(text: str, credits: Credits) -> bool:
-    """Ends a sentence, or ends with a feature's closing byline (本报记者 X)."""
-    core = text.rstrip().rstrip(CLOSERS)
+    """Ends a sentence, or ends with a feature's closing byline (本报记者 X), or with a sentence
+    and its credit in brackets (…。（记者 X 通讯员 Y）)."""
+    core = text.rstrip()
+    credit = TRAILING_BRACKET.search(core)
+    if credit and is_credit_line(credit.group(0), credits.roles):
+        core = core[:credit.start()].rstrip()
+    core = core.rstrip(CLOSERS)
     return bool(core) and (core[-1] in TERMINAL or bool(credits.byline.search(core)))
 
 
@@ -95,7 +119,7 @@ class LineKind:
     CAPTION = "caption"
     LABEL = "label"
     SERIES = "series"
-    BYLINE = "byline"
+    BYLINE = "byline"  # a credit line: 本报记者 X, （记者 X 通讯员 Y）, 文/X 图/Y
     LEAD = "lead"
     SHORT = "short"  # could be a headline line
     BODY = "body"
@@ -114,15 +138,13 @@ def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
             kinds.append(LineKind.CAPTION)  # 来源：… 发布时间：… of a web page: furniture, not text
         elif kb.series_pattern.search(text) and len(text) <= 40:
             kinds.append(LineKind.SERIES)
-        elif credits.credit_only.match(text) or credits.caption_with_credit.match(text) and len(text) <= 60:
+        elif credits.credit_only.match(text) or credits.caption_with_credit.match(text) and len(text) <= 60 or nxt is not None and credits.credit_only.match(nxt.norm) and len(text) <= 60:
             kinds.append(LineKind.CAPTION)
-        elif nxt is not None and credits.credit_only.match(nxt.norm) and len(text) <= 60:
-            kinds.append(LineKind.CAPTION)
-        elif credits.byline.match(text):
+        elif credits.byline.match(text) or is_credit_line(text, credits.roles):
             kinds.append(LineKind.BYLINE)
         elif credits.lead.match(text):
             kinds.append(LineKind.LEAD)
-        elif _headline_shaped(text, credits):
+        elif _headline_shaped(text, kb):
             # A short line alone between wide gaps (picture space) is an uncredited caption.
             picture_gap = block.gap_before >= 2 and after_gap >= 2 and len(text) <= 12
             kinds.append(LineKind.CAPTION if picture_gap and i > 0 else LineKind.SHORT)
@@ -143,10 +165,19 @@ def _headline_with_commas(text: str, credits: Credits) -> bool:
             and not text.endswith((REPLACEMENT, "，", "、", "；", "：", "“", "（")))
 
 
-def _headline_shaped(text: str, credits: Credits) -> bool:
+def _place_colon_headline(text: str, kb: Knowledge) -> bool:
+    m = PLACE_COLON_HEADLINE.match(text)
+    if not m:
+        return False
+    place = m.group(1)
+    return place.endswith(kb.place_suffixes) or place in kb.place_names
+
+
+def _headline_shaped(text: str, kb: Knowledge) -> bool:
+    credits = kb.credits
     if len(text) > HEADLINE_MAX or is_terminated(text, credits) or text.endswith(REPLACEMENT):
         return False
-    if CLAUSE_PUNCT.search(text) or SUBHEAD.match(text):
+    if CLAUSE_PUNCT.search(text) or SUBHEAD.match(text) and not _place_colon_headline(text, kb):
         return False
     return not text.endswith(("、", "：", ":", "“", "（", "("))
 
@@ -167,21 +198,45 @@ def _breaks_a_word(before: str, after: str, kb: Knowledge) -> bool:
 
 
 def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
-    blocks = blocks_of(text)
+    return split_bulletin(text, kb)[0]
+
+
+def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[Dropped]]:
+    """A bulletin's articles, and every line left out of them with the reason (page furniture,
+    captions, repeated paragraphs, headline lines with no body), so nothing disappears unseen."""
+    lines = text.splitlines()
+    furniture = furniture_lines(lines, kb.furniture)
+    dropped = [Dropped(i, lines[i].strip(), reason) for i, reason in furniture.items()]
+    blocks = blocks_of(text, set(furniture))
     kinds = classify(blocks, kb)
     articles: list[ArticleDraft] = []
     pending: list[Block] = []  # headline lines waiting for their body
+    pending_credits: list[Paragraph] = []  # a credit line between a headline and its body
+    pending_blocks: list[Block] = []  # the lines of those credits
     section = series = ""
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
 
-    def start_article() -> ArticleDraft:
-        nonlocal pending, section, series, current
-        article = ArticleDraft(title_lines=[b.text for b in pending], title_norms=[b.norm for b in pending],
-                               section=section, series=series)
-        if not pending:
-            article.flags.append("no_headline")
-        pending, section, series = [], "", ""
+    def drop(block: Block, reason: str) -> None:
+        dropped.append(Dropped(block.line, block.text, reason))
+
+    def start_article(title_from: ArticleDraft | None = None) -> ArticleDraft:
+        nonlocal pending, pending_credits, section, series, current
+        if not pending and title_from is not None:  # 又讯: the second report repeats the headline
+            article = ArticleDraft(title_lines=list(title_from.title_lines),
+                                   title_norms=list(title_from.title_norms),
+                                   section=title_from.section, series=title_from.series)
+            article.flags.append("shared_headline")
+        else:
+            article = ArticleDraft(title_lines=[b.text for b in pending], title_norms=[b.norm for b in pending],
+                                   section=section, series=series)
+            if not pending:
+                article.flags.append("no_headline")
+        article.credits += pending_credits
+        for b in pending + pending_blocks:
+            article.covers(b)
+        pending, pending_credits, section, series = [], [], "", ""
+        pending_blocks.clear()
         articles.append(article)
         current = article
         return article
@@ -190,8 +245,10 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
         key = block.norm.rstrip(REPLACEMENT).replace(" ", "")
         if key in seen_paragraphs or len(key) >= 30 and any(k.startswith(key) for k in seen_paragraphs):
             article.flags.append("duplicate_paragraph_dropped")
+            drop(block, "duplicate_paragraph")
             return
         seen_paragraphs.add(key)
+        article.covers(block)
         truncated = text.endswith(REPLACEMENT)
         text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)
         last = article.paragraphs[-1] if article.paragraphs else None
@@ -206,18 +263,27 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
         text = block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if kind == LineKind.CAPTION:
+            drop(block, "caption")
             continue
         if kind == LineKind.LABEL:
-            if pending:
-                pending = []  # orphan headline lines printed apart from any body
+            for orphan in pending:  # headline lines printed apart from any body
+                drop(orphan, "headline_without_body")
+            pending = []
             section = text
             continue
         if kind == LineKind.SERIES:
             series = text
             continue
         if kind == LineKind.BYLINE:
-            if current is not None:  # a feature's closing 本报记者 X: kept as the body's last line
-                current.paragraphs.append(Paragraph(text, block.norm))
+            credit = Paragraph(text, block.norm)
+            if pending:
+                pending_credits.append(credit)  # 本报记者 X between the headline and the body
+                pending_blocks.append(block)
+            elif current is not None:
+                current.credits.append(credit)  # a closing credit: kept after the body
+                current.covers(block)
+            else:
+                drop(block, "credit_without_article")
             continue
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
@@ -227,12 +293,14 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
                 add_body(current, block, text)  # a paragraph's opening, cut off by the column end
                 continue
         if kind == LineKind.SHORT and pending and block.gap_before >= 2:
-            continue  # picture space inside a headline group: an uncredited caption
+            drop(block, "caption")  # picture space inside a headline group: an uncredited caption
+            continue
         if kind == LineKind.SHORT:
             pending.append(block)
             continue
         if kind == LineKind.LEAD:
-            add_body(start_article(), block, text)
+            again = current if kb.credits.lead_again.match(block.norm) else None
+            add_body(start_article(again), block, text)
             continue
         # BODY
         if pending or current is None:
@@ -242,8 +310,12 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
         else:
             add_body(current, block, text)
 
+    for orphan in pending:
+        drop(orphan, "headline_without_body")
+    for credit in pending_credits:
+        dropped.append(Dropped(-1, credit.text, "credit_without_article"))
     for article in articles:
         if article.paragraphs and (article.paragraphs[-1].truncated
                                    or not is_terminated(article.paragraphs[-1].text, kb.credits)):
             article.flags.append("cut_off")
-    return [a for a in articles if a.paragraphs]
+    return [a for a in articles if a.paragraphs], sorted(dropped, key=lambda d: d.line)

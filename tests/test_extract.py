@@ -1,6 +1,7 @@
+import pytest
 """Extractors on small strings: places, counts, dates, labels, reporters, evidence."""
-from etl.dates import event_date, find_dates, issue_date
-from etl.extract import extract_bulletin, reporters_of
+from etl.dates import IssueDate, date_precision, event_date, find_dates, issue_date
+from etl.extract import extract_bulletin
 from etl.pipeline import given_issue
 from etl.places import find_places, streets_of, units_of
 from etl.quantities import find_quantities
@@ -69,6 +70,26 @@ def test_event_date_takes_a_year_stated_in_its_sentence():
     assert event_date("近日，社区开展活动。", 0)[0] is None
 
 
+@pytest.mark.parametrize("lead, issue, expected, precision", [
+    ("12月30日上午，北辰社区残疾人康复服务站揭牌。", "2025-01-03", "2024-12-30", "year_inferred"),
+    ("1月2日，社区开展活动。", "2025-01-03", "2025-01-02", "year_inferred"),
+    ("1月3日，社区开展活动。", "2025-01-03", "2025-01-03", "year_inferred"),  # the day itself
+    ("本月18日，幸福里社区开展垃圾分类宣传。", "2024-06-20", "2024-06-18", "year_inferred"),
+    ("5月24日，2023年科技活动周启动。", "2025-06-03", "2023-05-24", "day"),  # a stated year wins
+    ("10月26日，文兴社区开展活动。", None, "--10-26", "month_day"),  # no publication date
+    ("近日，社区开展活动。", "2025-01-03", None, "issue"),
+])
+def test_event_date_takes_the_publication_year(lead, issue, expected, precision):
+    given = IssueDate(issue, "day", "filename") if issue else IssueDate(None, "unknown", "none")
+    event, found = event_date(lead, 0, given)
+    assert event == expected
+    assert date_precision(event, found, given) == precision
+
+
+def test_an_inferred_issue_date_gives_no_year():
+    assert event_date("12月30日，社区开展活动。", 0, IssueDate("2025", "inferred", "text"))[0] == "--12-30"
+
+
 def test_chinese_numeral_dates():
     assert [(d.month, d.day) for d in find_dates("五月二十四日")] == [(5, 24)]
 
@@ -86,15 +107,6 @@ def test_issue_date_sources(tmp_path, kb):
     assert issue_date("p.txt", "发布时间：2025-06-03 来源：本站", published).value == "2025-06-03"
     assert issue_date("p.txt", "2025年5月24日，活动启动。", published).precision == "inferred"
     assert issue_date("p.txt", "近日活动启动。", published).precision == "unknown"
-
-
-def test_reporters_not_photographers(kb):
-    text = "标题\n\n本报讯（通讯员 王五 记者 尚丽 孙露）近日，活动开展。邸东芳摄"
-    assert [n for n, _ in reporters_of(text, 4, kb.credits)] == ["尚丽", "孙露"]
-    byline = "标题\n\n正文开始。本报记者 郑林"
-    assert [n for n, _ in reporters_of(byline, 4, kb.credits)] == ["郑林"]
-    reported = "标题\n\n本报讯 记者王小明报道：近日，活动开展。"
-    assert [n for n, _ in reporters_of(reported, 4, kb.credits)] == ["王小明"]
 
 
 def test_every_value_carries_evidence_inside_the_article(kb):
@@ -163,3 +175,40 @@ def test_what_was_counted_is_read_after_the_unit_or_before_the_number(kb):
     found = find_quantities("建成20个暖蜂驿站，活动共发放宣传资料1000余份、叶酸200余盒，年均服务青少年万余人次。", kb)
     assert [(q.value, q.what) for q in found] == [(20, "暖蜂驿站"), (1000, "宣传资料"), (200, "叶酸"),
                                                 (10000, "青少年")]
+
+
+@pytest.mark.parametrize("text, participants", [
+    ("活动现场，12名医护人员走进社区，70余名居民前来问诊。", [12, 70]),  # 名/位/人: people who took part
+    ("15名消防指战员铺设水带，30余名居民体验灭火器。", [15, 30]),
+    ("辖区共计300余人次参加活动。", [300]),
+    ("出动检查人员1500余人次。", [1500]),
+    ("十几位居民围坐成一圈。", [10]),
+])
+def test_head_counts_in_the_genres_phrasing(kb, text, participants):
+    assert [q.value for q in find_quantities(text, kb) if q.participant] == participants
+
+
+@pytest.mark.parametrize("text", [
+    "60余名中小学生报名。",  # registration
+    "现场登记求职人员200人。",
+    "社区60岁以上老年人有1100余人。",  # a population
+    "饭堂可同时容纳60人就餐。",  # a capacity
+    "现场解答群众咨询40余人次。",  # people served
+    "为60名残疾人发放轮椅。",  # beneficiaries of a hand-out
+    "30多人开通了个人直播账号。",  # an outcome
+])
+def test_counts_that_are_not_participants(kb, text):
+    assert not [q for q in find_quantities(text, kb) if q.participant]
+
+
+def test_a_quoted_name_is_no_count(kb):
+    assert find_quantities("在“两人三足”比赛中，孩子们配合默契。", kb) == []
+
+
+def test_a_page_of_another_districts_site_places_its_articles_there(kb):
+    text = ("太原市尖草坪区人民政府\n您的位置：首页 > 政务动态\n\n古城街道：垃圾分类积分兑换 居民参与热情高\n\n"
+            "6月5日是世界环境日。当天上午，古城街道大同路南社区开展垃圾分类积分兑换活动。\n")
+    article = extract_bulletin(text, "p.txt", kb).articles[0]
+    assert article.streets == [] and article.communities == []
+    ours = text.replace("太原市尖草坪区人民政府", "大同市平城区人民政府")
+    assert extract_bulletin(ours, "p.txt", kb).articles[0].streets == ["古城街道"]

@@ -1,4 +1,4 @@
-from etl.split import split
+from etl.split import split, split_bulletin
 
 FEATURE = """
 
@@ -91,3 +91,52 @@ def test_a_headline_may_hold_a_comma_when_a_lead_follows(kb):
     articles = split(text, kb)
     assert [a.title for a in articles] == ["筑牢安全防线，守护万家灯火"]
     assert "逐户走访，检查燃气设施。" in articles[0].body
+
+
+def test_page_furniture_is_dropped_with_its_reason(kb):
+    text = ("大同晚报数字报\n当前版：06版 上一版 下一版\n\n标题导航\n义诊进社区\n\n"
+            "义诊进社区\n本报讯（记者 冯晨曦）4月11日，鼓楼社区开展义诊活动。\n\n上一篇  下一篇\n")
+    articles, dropped = split_bulletin(text, kb)
+    assert [a.title for a in articles] == ["义诊进社区"]
+    assert [(d.line, d.reason) for d in dropped] == [(0, "masthead"), (1, "epaper_nav"), (3, "page_list"),
+                                                    (4, "page_list"), (9, "epaper_nav")]
+
+
+def test_a_headline_that_opens_with_a_place_and_a_colon(kb):
+    text = ("开源街道民悦社区：反诈情景剧“演”进居民心坎里\n原创 平城融媒 2023年04月12日 18:46 山西\n\n"
+            "4月12日上午，平城区开源街道民悦社区在社区文化广场开展反诈宣传活动。\n")
+    [article] = split(text, kb)
+    assert article.title == "开源街道民悦社区：反诈情景剧“演”进居民心坎里"
+
+
+def test_a_colon_subhead_inside_a_report_is_no_headline(kb):
+    text = ("关爱青少年\n\n本报讯 平城区各街道开展青少年关爱活动。\n\n心理护航：筑牢成长“心”防线\n\n"
+            "各街道整合资源，为青少年搭建成长平台。\n")
+    assert len(split(text, kb)) == 1
+
+
+def test_credit_lines_stay_with_their_article(kb):
+    text = ("家门口的消夏晚会\n\n本报记者 任鹏飞\n\n本月12日晚，拥军路社区的小广场上灯光亮起。\n\n"
+            "（记者 温海涛 通讯员 吕佳）\n\n第二篇标题\n\n本报讯 5月1日，社区开展活动。\n")
+    first, second = split(text, kb)
+    assert [c.text for c in first.credits] == ["本报记者 任鹏飞", "（记者 温海涛 通讯员 吕佳）"]
+    assert first.paragraphs[0].text.startswith("本月12日晚") and second.title == "第二篇标题"
+
+
+def test_youxun_starts_a_second_report_under_the_same_headline(kb):
+    text = ("社区里的“3·15”\n\n本报讯（记者 王瑞庭）3月14日，明珠社区开展宣传活动。\n\n"
+            "又讯（记者 胡晓峰）3月15日，红卫里社区检查商品明码标价。\n")
+    first, second = split(text, kb)
+    assert first.title == second.title == "社区里的“3·15”"
+    assert second.paragraphs[0].text.startswith("又讯") and "shared_headline" in second.flags
+
+
+def test_other_papers_leads_start_a_report(kb):
+    text = ("第一篇\n\n本报讯 5月1日，甲社区开展活动。\n\n第二篇\n\n黄河新闻网大同讯 近日，乙社区开展活动。\n")
+    assert [a.title for a in split(text, kb)] == ["第一篇", "第二篇"]
+
+
+def test_a_paragraph_closed_by_its_bracketed_credit_is_complete(kb):
+    text = ("齿欣社区入户排查隐患\n\n近日，齿欣社区走进38户老人家中检查燃气灶具。（记者 武晓燕）\n\n"
+            "企业街社区寒假公益课堂开始报名\n\n企业街社区寒假公益课堂近日开始报名。\n")
+    assert [a.title for a in split(text, kb)] == ["齿欣社区入户排查隐患", "企业街社区寒假公益课堂开始报名"]

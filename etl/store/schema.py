@@ -71,6 +71,8 @@ class Article(Base):
     article_key: Mapped[str | None] = mapped_column(String(40), index=True)
     extracted: Mapped[str | None] = mapped_column(Text)  # the extractor's facts (JSON), before corrections
     reviewed: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # 已核对
+    confidence: Mapped[float | None] = mapped_column(Float, index=True)  # 0-1: how much to trust the record
+    confidence_reasons: Mapped[str | None] = mapped_column(Text)  # JSON list: what lowered it
     excluded: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # not an article
     bulletin: Mapped[Bulletin] = relationship(back_populates="articles")
     full_text: Mapped[ArticleText] = relationship(cascade="all, delete-orphan", passive_deletes=True)

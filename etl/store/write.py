@@ -25,11 +25,13 @@ from .schema import Article, ArticleText, Bulletin, CorrectionRow, CountRow, Evi
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
 
-def activity_date(event_date: str | None, issue: IssueDate) -> tuple[date | None, str]:
-    """The date an activity is placed on, and how sure that is."""
+def activity_date(event_date: str | None, issue: IssueDate, year_inferred: bool = False
+                  ) -> tuple[date | None, str]:
+    """The date an activity is placed on, and how sure that is. An explicit month and day whose
+    year was taken from the publication date is placed, but as inferred."""
     issue_day = _parse_date(issue.value) if issue.value else None
     if event_date and not event_date.startswith("--"):
-        return _parse_date(event_date), "day"
+        return _parse_date(event_date), "inferred" if year_inferred else "day"
     if event_date and issue_day:  # --10-26 in an issue of 2024-11-02
         month, day = int(event_date[2:4]), int(event_date[5:7])
         year = issue_day.year - (1 if (month, day) > (issue_day.month, issue_day.day) else 0)
@@ -52,7 +54,7 @@ def _parse_date(value: str) -> date | None:
 
 def fact_values(facts: Facts, issue: IssueDate, dims: dict[str, dict[str, int]]) -> dict:
     """The article row's columns that come from its (effective) facts."""
-    activity, precision = activity_date(facts.event_date, issue)
+    activity, precision = activity_date(facts.event_date, issue, facts.event_year_inferred)
     people = facts.participants
     return dict(
         district_wide=facts.district_wide, place_precision=facts.place_precision,
@@ -178,6 +180,8 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             rows = [dict(bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
                          body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
                          flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
+                         confidence=a.confidence,
+                         confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
                          extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
                          **fact_values(fixed, record.issue, dims))
                     for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]

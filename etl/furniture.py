@@ -1,0 +1,106 @@
+"""Page furniture: the lines of a copied page that are not article text.
+
+E-paper navigation, page lists, date pickers, site headers and footers, breadcrumbs,
+reprint disclaimers, WeChat furniture, editor and source lines, lists of other
+articles. The patterns are data (data/lexicons/furniture.txt); this module only
+applies them, one decision per line, and says why a line was dropped so that
+nothing disappears unseen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TERMINAL = "。！？!?"
+LIST_ITEM_MAX = 40  # a related-article or page-list item is a headline, not a paragraph
+
+
+@dataclass(frozen=True)
+class FurnitureRule:
+    kind: str  # line | list
+    reason: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line left out of the articles, and why."""
+    line: int  # 0-based line number in the bulletin text
+    text: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line + 1, "text": self.text, "reason": self.reason}
+
+
+def parse_rules(lines: list[str]) -> list[FurnitureRule]:
+    rules = []
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split(None, 2)
+        if len(parts) != 3 or parts[0] not in ("line", "list"):
+            raise ValueError(f"furniture rule not understood: {line!r}")
+        rules.append(FurnitureRule(parts[0], parts[1], re.compile(parts[2])))
+    return rules
+
+
+def load_rules(path: Path | str) -> list[FurnitureRule]:
+    return parse_rules(Path(path).read_text(encoding="utf-8").splitlines())
+
+
+def _match(text: str, rules: list[FurnitureRule]) -> FurnitureRule | None:
+    """The first rule (in file order) that the line matches."""
+    for rule in rules:
+        if rule.pattern.search(text):
+            return rule
+    return None
+
+
+def _list_item(text: str) -> bool:
+    core = text.strip()
+    return bool(core) and len(core) <= LIST_ITEM_MAX and core.rstrip("”’」』）)")[-1:] not in TERMINAL
+
+
+def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, str]:
+    """Line number -> reason, for every line of `lines` that is page furniture.
+
+    A `list` rule drops its own line and the short unterminated lines after it (related
+    headlines, a page list) up to the first blank line that follows an item, or the first
+    line that reads as body text.
+    """
+    out: dict[int, str] = {}
+    in_list: str | None = None
+    items = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            if in_list and items:
+                in_list = None
+            continue
+        rule = _match(text, rules)
+        if rule is not None:
+            out[i] = rule.reason
+            if rule.kind == "list":
+                in_list, items = rule.reason, 0
+            elif in_list:
+                items += 1
+            continue
+        if in_list and _list_item(text):
+            out[i] = in_list
+            items += 1
+            continue
+        in_list = None
+    return out
+
+
+def drop_furniture(text: str, rules: list[FurnitureRule]) -> tuple[str, list[Dropped]]:
+    """The text with furniture lines blanked (line numbers and offsets of other lines kept
+    as far as line numbers go), and the dropped lines with their reasons."""
+    lines = text.split("\n")
+    decisions = furniture_lines(lines, rules)
+    dropped = [Dropped(i, lines[i].strip(), reason) for i, reason in sorted(decisions.items())]
+    kept = ["" if i in decisions else line for i, line in enumerate(lines)]
+    return "\n".join(kept), dropped

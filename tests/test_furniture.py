@@ -1,0 +1,95 @@
+from pathlib import Path
+
+import pytest
+
+from etl.furniture import drop_furniture, furniture_lines, load_rules, parse_rules
+
+RULES = load_rules(Path(__file__).resolve().parent.parent / "data" / "lexicons" / "furniture.txt")
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("当前版：06版 上一版 下一版", "epaper_nav"),
+    ("上一篇  下一篇", "epaper_nav"),
+    ("上一篇：振华街道开展秋季防火安全检查", "epaper_nav"),
+    ("2023年04月13日 星期四", "epaper_nav"),
+    ("< 2023年05月 >", "date_picker"),
+    ("日一二三四五六", "date_picker"),
+    ("14151617181920", "date_picker"),
+    ("大同晚报数字报", "masthead"),
+    ("乌兰察布市集宁区人民政府", "masthead"),
+    ("您的位置：首页 > 政务动态 > 县区动态", "breadcrumb"),
+    ("山西新闻网 > 地市频道 > 大同", "breadcrumb"),
+    ("首页 | 走进集宁 | 政务动态 | 信息公开", "menu"),
+    ("首页  政务动态  信息公开  政务服务", "menu"),
+    ("主办单位：大同市人民政府办公室", "footer"),
+    ("蒙ICP备09002576号-1  蒙公网安备 15090202000013号", "footer"),
+    ("郑重声明：本文版权归原作者所有，转载文章仅为传播更多信息之目的。", "footer"),
+    ("【打印本页】 【关闭窗口】", "footer"),
+    ("原创 平城融媒 平城发布 2023年04月12日 18:46 山西", "wechat"),
+    ("点击蓝字关注我们", "wechat"),
+    ("微信图片_20240418152207", "image_name"),
+    ("编辑：刘畅  审核：孙立新", "meta"),
+    ("2024-11-20 14:08  来源：平城区融媒体中心", "meta"),
+    ("发布时间：2024-05-29  来源：平城区人民政府网站  【字体：大 中 小】", "meta"),
+    ("索引号：11140200MB1234567/2024-00123", "meta"),
+    ("· 云州区：反诈宣传走进田间地头", "related_list"),
+])
+def test_furniture_line(line, reason):
+    assert furniture_lines([line], RULES) == {0: reason}
+
+
+@pytest.mark.parametrize("line", [
+    "义诊进社区 专家到身边",
+    "开源街道民悦社区：反诈情景剧“演”进居民心坎里",
+    "本报讯（记者 冯晨曦 通讯员 李敏）4月11日上午，市五医院组织12名医护人员走进鼓楼社区。",
+    "活动现场，医护人员为居民免费测量血压、血糖。",
+    "（记者 温海涛 通讯员 吕佳）",
+    "本报记者 任鹏飞",
+    "社区里的“3·15”",
+    "来源于群众的意见，社区一一记下。",
+])
+def test_article_text_is_kept(line):
+    assert furniture_lines([line], RULES) == {}
+
+
+def test_a_list_header_takes_its_items_up_to_the_blank_line():
+    lines = ["标题导航", "义诊进社区 专家到身边", "雁塔社区：健康义诊暖民心", "",
+             "义诊进社区 专家到身边", "本报讯 4月12日，古城街道雁塔社区开展义诊活动。"]
+    assert furniture_lines(lines, RULES) == {0: "page_list", 1: "page_list", 2: "page_list"}
+
+
+def test_a_list_ends_at_body_text():
+    lines = ["往期推荐", "平城区召开安全生产工作会议", "活动现场，医护人员为居民免费测量血压。"]
+    assert sorted(furniture_lines(lines, RULES)) == [0, 1]
+
+
+def test_a_blank_line_right_after_the_header_does_not_end_the_list():
+    lines = ["相关新闻", "", "大同市开展“反诈进万家”集中宣传", "云州区：反诈宣传走进田间地头"]
+    assert sorted(furniture_lines(lines, RULES)) == [0, 2, 3]
+
+
+def test_dropped_lines_are_kept_with_their_reason():
+    text = "大同晚报数字报\n当前版：06版 上一版 下一版\n\n义诊进社区\n本报讯 4月12日，雁塔社区开展义诊。\n"
+    kept, dropped = drop_furniture(text, RULES)
+    assert kept.split("\n")[3:5] == ["义诊进社区", "本报讯 4月12日，雁塔社区开展义诊。"]
+    assert [(d.line, d.reason) for d in dropped] == [(0, "masthead"), (1, "epaper_nav")]
+    assert dropped[0].as_dict() == {"line": 1, "text": "大同晚报数字报", "reason": "masthead"}
+
+
+def test_rules_are_read_from_data():
+    rules = parse_rules(["# comment", "", r"line test_reason ^foo\s+bar$"])
+    assert furniture_lines(["foo  bar", "foo"], rules) == {0: "test_reason"}
+    with pytest.raises(ValueError):
+        parse_rules(["drop ^x"])
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("（下转第3版）", "continuation"), ("(上接第1版)", "continuation"),
+    ("平城新闻 05", "page_header"), ("5  走近平城  责任编辑：苏敏", "page_header"),
+])
+def test_continuation_markers_and_page_headers(line, reason):
+    assert furniture_lines([line], RULES) == {0: reason}
+
+
+def test_a_headline_with_a_number_is_kept():
+    assert furniture_lines(["18个街道入户排查1.3万余户"], RULES) == {}
