@@ -27,6 +27,7 @@ class Filters:
     themes: tuple[str, ...] = field(default_factory=tuple)
     services: tuple[str, ...] = field(default_factory=tuple)
     q: str = ""
+    reviewed: str = ""  # "" all | "yes" checked by a person (已核对) | "no" not yet
 
     def to_params(self) -> dict[str, list[str]]:
         """Query-string form; filters at their default are left out so plain URLs stay plain."""
@@ -93,6 +94,13 @@ def _keyword(values: list[str]) -> str:
     return keyword(values[-1]) if values else ""
 
 
+REVIEW_STATES = (("", "全部"), ("yes", "已核对"), ("no", "未核对"))
+
+
+def _review_state(values: list[str]) -> str:
+    return values[-1] if values and values[-1] in dict(REVIEW_STATES) else ""
+
+
 # ---- SQL conditions --------------------------------------------------------------------------
 
 def _date_bound(compare: Callable, attr: str):
@@ -132,6 +140,12 @@ def _keyword_sql(f: Filters, dims, hits):
         exists().where(ArticleText.article_id == Article.id, contains(ArticleText.text, f.q))
 
 
+def _reviewed_sql(f: Filters, dims, hits):
+    if f.reviewed == "yes":
+        return Article.reviewed.is_(True)
+    return Article.reviewed.isnot(True) if f.reviewed == "no" else None
+
+
 # ---- words -----------------------------------------------------------------------------------
 
 def _period_words(f: Filters, names) -> str:
@@ -156,6 +170,7 @@ class Widget:
     options: str = ""  # streets | units | themes | services
     placeholder: str = ""
     help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (value, words) of a choice widget
 
 
 @dataclass(frozen=True)
@@ -194,5 +209,9 @@ FILTERS: tuple[FilterSpec, ...] = (
                _list_words("services", "service"), Widget("multiselect", "服务类型", "services", "全部服务类型")),
     FilterSpec("q", "q", "", _keyword, _one, _keyword_sql, lambda f, names: f"含“{f.q}”" if f.q else "",
                Widget("text", "关键词", placeholder="标题或正文中的词")),
+    FilterSpec("reviewed", "reviewed", "", _review_state, _one, _reviewed_sql,
+               lambda f, names: dict(REVIEW_STATES)[f.reviewed] if f.reviewed else "",
+               Widget("choice", "审核状态", choices=REVIEW_STATES,
+                      help="已核对：审核人员确认或更正过的文章")),
 )
 URL_KEYS = frozenset(spec.url_key for spec in FILTERS)

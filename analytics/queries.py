@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, Table, case, distinct, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
-from etl.store import (Article, ArticleText, Bulletin, Label, Place, count_bits, keys_in, read_bits,
+from etl.store import (Article, ArticleText, Bulletin, CorrectionRow, Label, Place, count_bits, keys_in, read_bits,
                        totals_by_key)
 
 from .filters import Filters
@@ -26,18 +26,23 @@ UNIT_LEVELS = ("community", "village")
 BIT_COLUMNS = {"theme": Article.theme_bits, "service": Article.service_bits, "street": Article.street_bits}
 
 
-def _where(conn, f: Filters):
+NOT_EXCLUDED = Article.excluded.isnot(True)  # reviewers marked it "not an article": it leaves every figure
+
+
+def _where(conn, f: Filters, excluded_too: bool = False):
     """(WHERE clause, dimensions) for one connection. A keyword is looked for once per figure:
     the matching ids go to a temporary table of this connection, which every statement of
     the figure then reads, instead of scanning all texts again."""
     dims = read_bits(conn)
-    if not f.q:
-        return f.condition(dims), dims
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
-    conn.execute(keyword_hits.delete())
-    conn.execute(keyword_hits.insert().from_select(
-        ["article_id"], select(ArticleText.article_id).where(contains(ArticleText.text, f.q))))
-    return f.condition(dims, select(keyword_hits.c.article_id)), dims
+    hits = None
+    if f.q:
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
+        conn.execute(keyword_hits.delete())
+        conn.execute(keyword_hits.insert().from_select(
+            ["article_id"], select(ArticleText.article_id).where(contains(ArticleText.text, f.q))))
+        hits = select(keyword_hits.c.article_id)
+    where = f.condition(dims, hits)
+    return (where if excluded_too else and_(where, NOT_EXCLUDED)), dims
 
 
 keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, primary_key=True),
@@ -56,6 +61,7 @@ class Overview:
     date_max: date | None
     dated: int
     undated: int
+    reviewed: int  # 已核对 by a person
 
 
 def overview(engine: Engine, f: Filters) -> Overview:
@@ -66,6 +72,7 @@ def overview(engine: Engine, f: Filters) -> Overview:
             Article.street_bits, func.count(Article.id), func.sum(Article.participants_low),
             func.max(case((Article.participants_approx, 1), else_=0)), func.sum(Article.participants_vague),
             func.min(Article.activity_date), func.max(Article.activity_date), func.count(Article.activity_date),
+            func.sum(case((Article.reviewed.is_(True), 1), else_=0)),
         ).where(where).group_by(Article.street_bits)).all()
         units = conn.scalar(_unit_query(f, where, func.count(distinct(Place.name))))
     covered = 0
@@ -76,15 +83,14 @@ def overview(engine: Engine, f: Filters) -> Overview:
     articles, dated = sum(g[1] for g in groups), sum(g[7] for g in groups)
     return Overview(articles, float(sum(g[2] or 0 for g in groups)), any(g[3] for g in groups),
                     int(sum(g[4] or 0 for g in groups)), count_bits(covered), units or 0,
-                    min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated)
+                    min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated,
+                    int(sum(g[8] or 0 for g in groups)))
 
 
 def _unit_query(f: Filters, where, *columns):
     """Places of communities and villages of ours, in the articles the filters keep."""
-    q = select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS))
-    if not f.is_empty():
-        q = q.where(Place.article_id.in_(select(Article.id).where(where)))
-    return q
+    return select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS),
+                                  Place.article_id.in_(select(Article.id).where(where)))
 
 
 def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
@@ -168,7 +174,8 @@ def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFram
     q = (select(Article.id, Bulletin.name.label("bulletin"), Article.seq, Article.title,
                 Article.activity_date, Article.date_precision, Article.event_date, Article.district_wide,
                 Article.place_precision, Article.participants_low, Article.participants_approx,
-                Article.participants_vague, Article.reporters, Article.first_sentence)
+                Article.participants_vague, Article.reporters, Article.first_sentence, Article.confidence,
+                Article.confidence_reasons, Article.reviewed)
          .join(Bulletin, Bulletin.id == Article.bulletin_id)
          .order_by(Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq).limit(limit))
     with engine.connect() as conn:
@@ -192,6 +199,7 @@ def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFram
     for col, slot in (("themes", "theme"), ("services", "service"), ("streets", "street"), ("communities", "unit")):
         rows[col] = [by_article[i][slot] for i in ids]
     rows["reporters"] = rows["reporters"].map(json.loads)
+    rows["confidence_reasons"] = rows["confidence_reasons"].map(lambda r: json.loads(r) if r else [])
     return rows
 
 
@@ -202,7 +210,10 @@ def article_detail(engine: Engine, article_id: int) -> dict | None:
         if article is None:
             return None
         return {
-            "id": article.id, "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
+            "id": article.id, "key": article.article_key, "reviewed": bool(article.reviewed),
+            "excluded": bool(article.excluded), "confidence": article.confidence,
+            "confidence_reasons": json.loads(article.confidence_reasons or "[]"),
+            "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
             "seq": article.seq, "title": article.title, "text": article.full_text.text,
             "activity_date": article.activity_date, "date_precision": article.date_precision,
             "event_date": article.event_date, "reporters": json.loads(article.reporters),
@@ -225,7 +236,28 @@ def unknown_and_other_places(engine: Engine, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "status", "articles"])
 
 
-def store_version(engine: Engine) -> tuple:
-    """Changes whenever an ingest changes the store: the key the pages' caches hang on."""
+def review_queue(engine: Engine, f: Filters, reason: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Articles to check, most doubtful first: not yet reviewed before reviewed, then by
+    confidence; with `reason`, only those whose confidence that reason lowered. Articles
+    marked "not an article" stay in the queue (a reviewer may change their mind)."""
     with engine.connect() as conn:
-        return tuple(conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one())
+        where, _ = _where(conn, f, excluded_too=True)
+        q = (select(Article.id, Article.title, Article.first_sentence, Article.activity_date, Article.confidence,
+                    Article.confidence_reasons, Article.reviewed, Article.excluded, Bulletin.name.label("bulletin"))
+             .join(Bulletin, Bulletin.id == Article.bulletin_id).where(where)
+             .order_by(Article.reviewed.is_(True), Article.confidence.asc().nulls_last(), Article.id))
+        if reason:
+            q = q.where(contains(Article.confidence_reasons, f'"{reason}"'))
+        frame = pd.DataFrame(conn.execute(q.limit(limit)).mappings().all(),
+                             columns=["id", "title", "first_sentence", "activity_date", "confidence",
+                                      "confidence_reasons", "reviewed", "excluded", "bulletin"])
+    frame["confidence_reasons"] = frame["confidence_reasons"].map(lambda r: json.loads(r) if r else [])
+    return frame
+
+
+def store_version(engine: Engine) -> tuple:
+    """Changes whenever an ingest or a correction changes the store: the key the pages' caches
+    hang on."""
+    with engine.connect() as conn:
+        return (*conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one(),
+                conn.scalar(select(func.max(CorrectionRow.id))))

@@ -1,5 +1,6 @@
-"""Who may open what: the import page's setting and its password, with failures throttled.
-Plain functions of settings and time, so the gates are tested without a browser."""
+"""Who may open what: the import and review pages' settings, their passwords (reviewers each
+have a name and a password), with failures throttled. Plain functions of settings and time,
+so the gates are tested without a browser."""
 from __future__ import annotations
 
 import hmac
@@ -13,19 +14,49 @@ log = logging.getLogger(__name__)
 
 IMPORT_SETTING = "PINGCHENG_IMPORT"
 IMPORT_PASSWORD_SETTING = "PINGCHENG_IMPORT_PASSWORD"
-IMPORT_MODES = ("on", "password", "off")
+REVIEW_SETTING = "PINGCHENG_REVIEW"
+REVIEWERS_SETTING = "PINGCHENG_REVIEWERS"  # name:password;name:password
+MODES = ("on", "password", "off")
+
+
+def _mode(setting: str, environ) -> str:
+    """on (the default), password or off. Any other value closes the page: a typo must not
+    open a door (`false`, `0`, ` off`), and the log says why."""
+    value = environ.get(setting)
+    if value is None:
+        return "on"
+    if value in MODES:
+        return value
+    log.warning("%s=%r is not one of on/off/password: the page is closed", setting, value)
+    return "off"
 
 
 def import_mode(environ=os.environ) -> str:
-    """on (the default), password or off. Any other value closes the page: a typo must not
-    open a door (`false`, `0`, ` off`), and the log says why."""
-    value = environ.get(IMPORT_SETTING)
-    if value is None:
-        return "on"
-    if value in IMPORT_MODES:
-        return value
-    log.warning("%s=%r is not one of on/off/password: the import page is closed", IMPORT_SETTING, value)
-    return "off"
+    return _mode(IMPORT_SETTING, environ)
+
+
+def review_mode(environ=os.environ) -> str:
+    """on: reviewers give their name; password: each reviewer's name and password
+    (PINGCHENG_REVIEWERS, or [reviewers] in Streamlit's secrets); off: no review page."""
+    return _mode(REVIEW_SETTING, environ)
+
+
+def reviewers(environ=os.environ, secrets: dict | None = None) -> dict[str, str]:
+    """name -> password, from the secrets' [reviewers] table, else the environment
+    (PINGCHENG_REVIEWERS="王芳:pw1;李强:pw2")."""
+    if secrets:
+        return {str(k).strip(): str(v) for k, v in secrets.items() if str(k).strip() and str(v)}
+    accounts = {}
+    for entry in environ.get(REVIEWERS_SETTING, "").split(";"):
+        name, sep, password = entry.partition(":")
+        if sep and name.strip() and password:
+            accounts[name.strip()] = password
+    return accounts
+
+
+def reviewer_matches(name: str, password: str, accounts: dict[str, str]) -> bool:
+    """The name is a reviewer's and the password is theirs (compared in constant time)."""
+    return password_matches(password, accounts.get((name or "").strip(), ""))
 
 
 def import_password(environ=os.environ) -> str:

@@ -21,12 +21,21 @@ PAGES = [
     ("articles.py", "文章", ":material/article:", "articles"),
 ]
 IMPORT_PAGE = ("import.py", "导入", ":material/upload:", "import")
+REVIEW_PAGE = ("review.py", "审核", ":material/fact_check:", "review")
 log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
-def _password_throttle() -> access.Throttle:
-    return access.Throttle()  # one per server: a new session does not reset the count
+def _password_throttle(gate: str) -> access.Throttle:
+    return access.Throttle()  # one per gate and server: a new session does not reset the count
+
+
+def _reviewer_accounts() -> dict[str, str]:
+    try:
+        secrets = dict(st.secrets.get("reviewers", {}))
+    except Exception:  # no secrets file, or one that does not parse: the environment decides
+        secrets = {}
+    return access.reviewers(secrets=secrets)
 
 
 def _password_gate() -> bool:
@@ -38,7 +47,7 @@ def _password_gate() -> bool:
     if not secret:
         st.warning("管理员尚未设置导入密码（PINGCHENG_IMPORT_PASSWORD），导入已关闭。")
         return False
-    throttle = _password_throttle()
+    throttle = _password_throttle("import")
     with st.form("import_password"):
         given = st.text_input("导入密码", type="password")
         submitted = st.form_submit_button("进入")
@@ -57,21 +66,58 @@ def _password_gate() -> bool:
     return False
 
 
+def _reviewer_gate(mode: str) -> bool:
+    """The review page asks who is reviewing (and, with PINGCHENG_REVIEW=password, their
+    password): every correction is kept with that name."""
+    if st.session_state.get("reviewer"):
+        return True
+    st.title("审核与更正")
+    accounts = _reviewer_accounts() if mode == "password" else {}
+    if mode == "password" and not accounts:
+        st.warning("管理员尚未设置审核人员（PINGCHENG_REVIEWERS 或 secrets 中的 [reviewers]），审核已关闭。")
+        return False
+    with st.form("reviewer_form"):
+        name = st.text_input("审核人姓名", max_chars=64)
+        password = st.text_input("密码", type="password") if mode == "password" else ""
+        submitted = st.form_submit_button("开始审核")
+    if not submitted:
+        return False
+    throttle = _password_throttle("review")
+    if not name.strip():
+        st.error("请填写姓名：每条更正都记录审核人。")
+    elif mode == "password" and throttle.wait_seconds():
+        st.error(f"密码错误次数过多，请 {int(throttle.wait_seconds() // 60) + 1} 分钟后再试。")
+    elif mode == "password" and not access.reviewer_matches(name, password, accounts):
+        throttle.failed()
+        st.error("姓名或密码不正确。")
+    else:
+        throttle.succeeded()
+        st.session_state["reviewer"] = name.strip()
+        st.rerun()
+    return False
+
+
 def main() -> None:
     st.set_page_config(page_title=f"{district()}社区工作看板", page_icon=":material/newspaper:", layout="wide")
+    try:
+        _frame()
+    except Exception:  # a user sees what to do; the server's log keeps the traceback
+        log.exception("the page failed")
+        st.error("页面出错了，数据没有改动。请刷新页面或清除筛选后重试；若仍出错，请联系管理员查看服务器日志。"
+                 "(The page failed; nothing was changed. Reload, or ask the administrator to check the log.)")
+
+
+def _frame() -> None:
     data.ensure_store()
     downloads.start_page()
     state.sidebar()
-    mode = access.import_mode()
-    entries = PAGES + ([IMPORT_PAGE] if mode != "off" else [])
+    mode, review = access.import_mode(), access.review_mode()
+    entries = PAGES + ([REVIEW_PAGE] if review != "off" else []) + ([IMPORT_PAGE] if mode != "off" else [])
     pages = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=i == 0)
              for i, (file, title, icon, path) in enumerate(entries)]
     page = st.navigation(pages)
     if page.url_path == IMPORT_PAGE[3] and mode == "password" and not _password_gate():
         return
-    try:
-        page.run()
-    except Exception:  # a user sees what to do; the server's log keeps the traceback
-        log.exception("page %s failed", page.url_path)
-        st.error("页面出错了，数据没有改动。请刷新页面或清除筛选后重试；若仍出错，请联系管理员查看服务器日志。"
-                 "(The page failed; nothing was changed. Reload, or ask the administrator to check the log.)")
+    if page.url_path == REVIEW_PAGE[3] and not _reviewer_gate(review):
+        return
+    page.run()

@@ -54,6 +54,9 @@ def _draw(spec: FilterSpec, container) -> None:
         container.checkbox(w.label, key=key, help=w.help or None)
     elif w.kind == "text":
         container.text_input(w.label, key=key, placeholder=w.placeholder, max_chars=100)
+    elif w.kind == "choice":
+        words = dict(w.choices)
+        container.selectbox(w.label, list(words), key=key, format_func=words.get, help=w.help or None)
     else:
         options, names = _options(spec)
         # A value from an old or edited URL that is no longer a choice is dropped, not an error.

@@ -26,3 +26,6 @@ def service_names() -> dict[str, str]:
 def label_names() -> dict[str, dict[str, str]]:
     """kind -> key -> words, as Filters.describe takes them."""
     return load_knowledge().taxonomy
+REASON_ZH = {"no_lead": "无导语", "no_headline": "无标题", "furniture_nearby": "紧邻版面杂项", "cut_off": "正文不完整",
+             "unknown_place": "有未识别地名", "no_place": "没有地点", "vague_count": "人数模糊",
+             "inferred_date": "日期为推断", "labels_close": "主题难以区分"}

@@ -1,4 +1,4 @@
-"""python -m etl {ingest,extract,evaluate,stats,bench}: a thin layer over the library.
+"""python -m etl {ingest,extract,evaluate,stats,corrections,bench}: a thin layer over the library.
 
 Each command calls one library function; what the library refuses becomes a message
 here, at the edge.
@@ -85,6 +85,36 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_corrections_export(args) -> int:
+    from pathlib import Path
+
+    from .store import make_engine
+    from .store.review import reviewed_as_gold
+    gold, texts = reviewed_as_gold(make_engine(args.db))
+    if args.texts:  # every bulletin as plain text, under the name the gold file gives it
+        folder = Path(args.texts)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (folder / Path(name).with_suffix(".txt").name).write_text(text, encoding="utf-8")
+        for row in gold:
+            row["bulletin"] = Path(row["bulletin"]).with_suffix(".txt").name
+    out = Path(args.output)
+    out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in gold), encoding="utf-8")
+    print(f"{len(gold)} 篇已核对文章写入 {out}" + (f"，{len(texts)} 份公报原文写入 {args.texts}" if args.texts else "")
+          + f" ({len(gold)} reviewed articles written)")
+    return 0
+
+
+def cmd_corrections_orphans(args) -> int:
+    from .store import make_engine
+    from .store.review import orphans
+    rows = orphans(make_engine(args.db))
+    for o in rows:
+        print(f"{o['id']}\t{o['bulletin']}\t{o['title'][:30]}\t{o['field']}\t{o['reviewer']}\t{o['created_at']}")
+    print(f"{len(rows)} 条更正失去了对应的文章 ({len(rows)} orphaned corrections)", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from tools.bench import main as bench_main  # a tool on top of every layer
     return bench_main(args)
@@ -116,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=2, help="best of N runs for jieba alone and the 1-worker ETL")
     p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("corrections", help="reviewers' corrections: export as a gold file, list orphans")
+    corrections = p.add_subparsers(dest="action", required=True)
+    q = corrections.add_parser("export", help="reviewed articles as a gold JSONL (../shared/gold format)")
+    q.add_argument("-o", "--output", required=True, help="the gold JSONL file to write")
+    q.add_argument("--texts", help="also write the bulletins' texts here, for etl evaluate --texts")
+    q.add_argument("--db", help="SQLAlchemy URL")
+    q.set_defaults(func=cmd_corrections_export)
+    q = corrections.add_parser("orphans", help="corrections whose article is no longer in the store")
+    q.add_argument("--db", help="SQLAlchemy URL")
+    q.set_defaults(func=cmd_corrections_orphans)
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")

@@ -115,6 +115,11 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     return _load(Path(root) if root else data_dir())
 
 
+def reload_knowledge() -> None:
+    """Forget what was loaded: the data files changed (a reviewer added an alias or a keyword)."""
+    _load.cache_clear()
+
+
 @functools.lru_cache(maxsize=4)
 def _load(root: Path) -> Knowledge:
     config = tomllib.loads((root / "district.toml").read_text(encoding="utf-8"))

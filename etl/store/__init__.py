@@ -1,7 +1,8 @@
 """Store stage: the schema, the writes of one bulletin, and the bit sets the figures read."""
 from .bits import bits_of, count_bits, dimension_bits, keys_in, read_bits, totals_by_key
+from .engine import database_url, make_engine
 from .schema import (Article, ArticleText, Base, Bulletin, CorrectionRow, CountRow, Dimension, EvidenceRow, Label,
-                     Place, database_url, make_engine)
+                     Place)
 from .stats import stats
 from .write import store_bulletin
 

@@ -73,15 +73,20 @@ def open_article(engine: Engine, article_id: int) -> Opened:
         return _opened(conn, article_id)
 
 
-def save(engine: Engine, article_id: int, field: str, after, reviewer: str, note: str, version: int,
+def save(engine: Engine, article_id: int, changes: dict, reviewer: str, note: str, version: int,
          undoes: int | None = None) -> Facts:
-    """Keep one correction (or the undo of one) and rewrite the article; StaleEdit when the
-    article's version is no longer `version`; CorrectionError when the value is not valid."""
+    """Keep one correction per changed field (or the undo of one correction), all in one
+    transaction, and rewrite the article. StaleEdit when the article's version is no longer
+    `version` (someone saved since it was opened); CorrectionError when a value is not valid.
+    Returns the article's new facts."""
     kb = load_knowledge()
     reviewer = (reviewer or "").strip()[:64]
     if not reviewer:
         raise overlay.CorrectionError("请先填写审核人姓名")
-    value = overlay.validate(field, after, kb.gazetteer, kb.taxonomy) if undoes is None else None
+    values = {field: overlay.validate(field, after, kb.gazetteer, kb.taxonomy) if undoes is None else None
+              for field, after in changes.items()}
+    if not values:
+        raise overlay.CorrectionError("没有要保存的更正")
     try:
         with engine.begin() as conn:
             row = conn.execute(select(Article.article_key, Article.title, Bulletin.name, ArticleText.text)
@@ -93,12 +98,14 @@ def save(engine: Engine, article_id: int, field: str, after, reviewer: str, note
             if _version(conn, row.article_key) != version:
                 raise StaleEdit(article_id)
             current = _opened(conn, article_id).effective
-            conn.execute(CorrectionRow.__table__.insert().values(
-                article_key=row.article_key, seq=version + 1, field=field,
-                before=json.dumps(shown_value(current, field), ensure_ascii=False),
-                after=json.dumps(value, ensure_ascii=False), undoes=undoes, reviewer=reviewer,
-                note=(note or "")[:2000], created_at=datetime.now(timezone.utc), bulletin=row.name,
-                title=row.title, anchor=anchor(row.text)))
+            now = datetime.now(timezone.utc)
+            for seq, (field, value) in enumerate(values.items(), version + 1):
+                conn.execute(CorrectionRow.__table__.insert().values(
+                    article_key=row.article_key, seq=seq, field=field,
+                    before=json.dumps(shown_value(current, field), ensure_ascii=False),
+                    after=json.dumps(value, ensure_ascii=False), undoes=undoes, reviewer=reviewer,
+                    note=(note or "")[:2000], created_at=now, bulletin=row.name, title=row.title,
+                    anchor=anchor(row.text)))
             return rewrite_facts(conn, article_id)
     except IntegrityError as e:  # a second reviewer saved the same version at the same moment
         raise StaleEdit(article_id) from e
@@ -109,7 +116,7 @@ def undo(engine: Engine, article_id: int, correction_id: int, reviewer: str, not
         field = conn.scalar(select(CorrectionRow.field).where(CorrectionRow.id == correction_id))
     if field is None:
         raise overlay.CorrectionError("要撤销的更正不存在")
-    return save(engine, article_id, field, None, reviewer, note, version, undoes=correction_id)
+    return save(engine, article_id, {field: None}, reviewer, note, version, undoes=correction_id)
 
 
 def history(engine: Engine, key: str) -> list[dict]:
@@ -130,3 +137,32 @@ def orphans(engine: Engine) -> list[dict]:
                                 select(Article.article_key).where(Article.article_key.is_not(None))))
                             .order_by(CorrectionRow.id)).mappings().all()
     return [dict(r) for r in rows]
+
+
+def reviewed_as_gold(engine: Engine) -> tuple[list[dict], dict[str, str]]:
+    """The articles a person reviewed, in the gold file's format (../shared/gold/README.md),
+    with their corrections applied; and the texts of their bulletins (name -> text), so the
+    extractor can be scored against what staff confirmed (`etl evaluate`)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Article.id, Article.seq, Article.title, Article.first_sentence, Article.reporters,
+                                   Article.article_key, Article.extracted, Bulletin.name, Bulletin.text)
+                            .join(Bulletin, Bulletin.id == Article.bulletin_id)
+                            .where(Article.reviewed.is_(True)).order_by(Bulletin.name, Article.seq)).all()
+        found = corrections_for(conn, [r.article_key for r in rows])
+    gazetteer = load_knowledge().gazetteer
+    gold, texts = [], {}
+    for r in rows:
+        facts = overlay.apply(Facts.from_json(r.extracted), found.get(r.article_key, []), gazetteer)
+        if facts.excluded:
+            continue  # not an article: the gold file has no entry for it
+        texts[r.name] = r.text
+        gold.append({
+            "bulletin": r.name, "seq": r.seq, "title": r.title, "first_sentence": r.first_sentence,
+            "reporters": json.loads(r.reporters), "streets_in_text": facts.streets,
+            "communities": [u for u in facts.units if u not in facts.unknown_places],
+            "district_wide": facts.district_wide, "event_date": facts.event_date,
+            "themes": list(facts.themes), "services": list(facts.services),
+            "participants": [{"value": c.value, "approx": c.approx, "who": c.what} for c in facts.participants],
+            "quantities": [{"value": c.value, "unit": c.unit, "what": c.what} for c in facts.quantities],
+            "notes": "exported from reviewers' corrections"})
+    return gold, texts

@@ -1,27 +1,15 @@
-"""The store's schema (SQLAlchemy 2) and how a store is opened.
-
-An SQLite file in the district's data folder by default (district.toml names it); any
-SQLAlchemy URL (PostgreSQL for shared deployments) through --db or DATABASE_URL.
-"""
+"""The store's schema (SQLAlchemy 2), created on first use and extended (additively) when a
+newer version adds columns."""
 from __future__ import annotations
 
-import os
 import time
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, create_engine, event, inspect)
+                        UniqueConstraint, inspect)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-from ..knowledge import load_knowledge
-
-
-def database_url(explicit: str | None = None) -> str:
-    """--db, else $DATABASE_URL, else the district's SQLite file (district.toml `store`)."""
-    return explicit or os.environ.get("DATABASE_URL") or f"sqlite:///{load_knowledge().store_path}"
-
 
 class Base(DeclarativeBase):
     pass
@@ -175,27 +163,6 @@ class EvidenceRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     sentence_start: Mapped[int] = mapped_column(Integer)
     sentence_end: Mapped[int] = mapped_column(Integer)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a writer
-    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: still consistent after a crash, fewer fsyncs
-    cursor.execute("PRAGMA busy_timeout=30000")  # concurrent ingests wait instead of failing
-    cursor.close()
-
-
-def make_engine(url: str | None = None) -> Engine:
-    url = database_url(url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
-    # A server connection may have been dropped while pooled; a SQLite file's cannot.
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    create_schema(engine)
-    return engine
 
 
 def create_schema(engine: Engine, attempts: int = 5) -> None:

@@ -1,0 +1,40 @@
+"""How a store is opened: an SQLite file in the district's data folder by default
+(district.toml names it); any SQLAlchemy URL (PostgreSQL for shared deployments) through
+--db or DATABASE_URL. A store made by an older version is brought up to date on opening."""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+from ..knowledge import load_knowledge
+from .migrate import backfill_article_facts
+from .schema import create_schema
+
+
+def database_url(explicit: str | None = None) -> str:
+    """--db, else $DATABASE_URL, else the district's SQLite file (district.toml `store`)."""
+    return explicit or os.environ.get("DATABASE_URL") or f"sqlite:///{load_knowledge().store_path}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: still consistent after a crash, fewer fsyncs
+    cursor.execute("PRAGMA busy_timeout=30000")  # concurrent ingests wait instead of failing
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
+    # A server connection may have been dropped while pooled; a SQLite file's cannot.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    create_schema(engine)
+    backfill_article_facts(engine)
+    return engine
