@@ -189,28 +189,49 @@ def parse_credit(text: str, start: int, end: int, roles: Roles,
     return out
 
 
+@dataclass(frozen=True)
+class _Shapes:
+    reporter: re.Pattern  # any reporter role
+    bracket: re.Pattern  # （…）
+    lead: re.Pattern  # a reporter role opening a paragraph (after an XX讯 lead, if any)
+    tail: re.Pattern  # …。本报记者 X closing a paragraph
+
+
+@functools.lru_cache(maxsize=16)
+def _shapes(roles: Roles) -> _Shapes:
+    reporter = "|".join(map(re.escape, sorted(roles.reporter, key=len, reverse=True)))
+    return _Shapes(
+        reporter=re.compile(reporter),
+        bracket=re.compile(r"[（(]([^（）()\n]{2,48})[）)]"),
+        lead=re.compile(rf"\s*(?:[{CJK}]{{0,8}}讯\s*)?(?:{reporter})"),
+        tail=re.compile(rf"[。！？!?”]\s*((?:{reporter})\s*[{CJK}·\s、]{{2,16}})$"),
+    )
+
+
 def _credit_lines(text: str, roles: Roles) -> list[tuple[int, int, str]]:
     """Spans worth parsing as credits: brackets holding a reporter role, short lines with no
     sentence punctuation holding one, and a reporter role starting a paragraph or closing it."""
     spans: list[tuple[int, int, str]] = []
-    reporter = "|".join(map(re.escape, sorted(roles.reporter, key=len, reverse=True)))
-    for m in re.finditer(r"[（(]([^（）()\n]{2,48})[）)]", text):
-        if re.search(reporter, m.group(1)) and not SENTENCE_PUNCT.search(m.group(1)):
+    shapes = _shapes(roles)
+    if not shapes.reporter.search(text):
+        return spans  # no reporter role anywhere: no credit to read
+    for m in shapes.bracket.finditer(text):
+        if shapes.reporter.search(m.group(1)) and not SENTENCE_PUNCT.search(m.group(1)):
             spans.append((m.start(1), m.end(1), "bracket"))
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and len(stripped) <= OWN_LINE_MAX and re.search(reporter, stripped) \
-                and not SENTENCE_PUNCT.search(stripped) and not re.search(r"[（(]", stripped):
+        if stripped and len(stripped) <= OWN_LINE_MAX and shapes.reporter.search(stripped) \
+                and not SENTENCE_PUNCT.search(stripped) and "（" not in stripped and "(" not in stripped:
             spans.append((offset, offset + len(line), "line"))
         else:
             # 本报讯 记者X 通讯员Y 近日… / 记者 X 报道 5月19日…: the credit runs up to the
             # first word that is not a name.
-            lead = re.match(rf"\s*(?:[{CJK}]{{0,8}}讯\s*)?(?:{reporter})", line)
+            lead = shapes.lead.match(line)
             if lead:
                 spans.append((offset + lead.start(), offset + min(len(line), lead.end() + 24), "lead"))
             # …。本报记者 X: the closing byline of a feature.
-            tail = re.search(rf"[。！？!?”]\s*((?:{reporter})\s*[{CJK}·\s、]{{2,16}})$", line)
+            tail = shapes.tail.search(line)
             if tail:
                 spans.append((offset + tail.start(1), offset + tail.end(1), "line"))
         offset += len(line) + 1
