@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from .vocabulary import PRECISION_ZH
+from .vocabulary import PRECISION_ZH, REASON_ZH
 
 FIELD_STYLE = {
     "places": ("#cfe8ff", "地点"), "places_other_district": ("#e0e0e0", "外区地点"),
@@ -46,5 +46,12 @@ def article_header_html(detail: dict) -> str:
              "记者 " + ("、".join(detail["reporters"]) or "—")]
     if detail["flags"]:
         facts.append("标记 " + ", ".join(detail["flags"]))
+    if detail.get("confidence") is not None:
+        reasons = "、".join(REASON_ZH.get(r, r) for r in detail.get("confidence_reasons", []))
+        facts.append(f"可信度 {detail['confidence']:.2f}" + (f"（{reasons}）" if reasons else ""))
+    if detail.get("excluded"):
+        facts.append("已标记为非文章，不计入统计")
+    elif detail.get("reviewed"):
+        facts.append("已核对")
     return (f"<h3>{html.escape(detail['title'] or '（无标题）')}</h3>"
             f"<p style='color:#666'>{html.escape(' · '.join(facts))}</p>")

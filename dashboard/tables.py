@@ -9,11 +9,12 @@ import pandas as pd
 
 from analytics.filters import Filters
 
-from .vocabulary import LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH, service_names, theme_names
+from .vocabulary import LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH, REASON_ZH, service_names, theme_names
 
 ARTICLE_COLUMNS = {"activity_date": "日期", "date_precision": "日期精度", "bulletin": "公报", "seq": "序号",
                    "title": "标题", "streets": "街道", "communities": "社区/村", "themes": "主题", "services": "服务",
-                   "participants_low": "参与人数≥", "reporters": "记者"}
+                   "participants_low": "参与人数≥", "reporters": "记者", "confidence": "可信度",
+                   "reviewed": "已核对"}
 
 
 def people_text(total_low: float, approx: bool) -> str:
@@ -76,4 +77,6 @@ def articles_zh(articles: pd.DataFrame) -> pd.DataFrame:
     return articles.assign(
         themes=articles["themes"].map(lambda keys: [theme_names().get(k, k) for k in keys]),
         services=articles["services"].map(lambda keys: [service_names().get(k, k) for k in keys]),
-        date_precision=articles["date_precision"].map(lambda p: PRECISION_ZH.get(p, p)))
+        date_precision=articles["date_precision"].map(lambda p: PRECISION_ZH.get(p, p)),
+        confidence_reasons=articles["confidence_reasons"].map(lambda rs: [REASON_ZH.get(r, r) for r in rs]),
+        reviewed=articles["reviewed"].map(lambda r: "是" if r else "否"))

@@ -36,19 +36,15 @@ def cmd_extract(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import BARS, errors, extract_for_scoring, format_errors, format_scorecard, load_jsonl, score
-    from .evaluate import street_of_units
+    from .evaluate import BARS, evaluate, format_errors, format_scorecard
     from .knowledge import load_knowledge
-    kb = load_knowledge()
-    paths = (args.paths or []) + ([args.texts] if args.texts else []) or [kb.bulletins_dir]
+    paths = (args.paths or []) + ([args.texts] if args.texts else []) or [load_knowledge().bulletins_dir]
     scope = set(args.community_scope.split(",")) if args.community_scope else None
-    gold, pred = load_jsonl(args.gold), extract_for_scoring(paths)
-    street_of = street_of_units()
-    card = score(gold, pred, street_of, kb.district, scope)
-    print(json.dumps(card, ensure_ascii=False) if args.json else format_scorecard(card, BARS[args.bars]))
+    result = evaluate(args.gold, paths, scope, args.partial, args.errors)
+    print(json.dumps(result.card, ensure_ascii=False) if args.json else format_scorecard(result.card, BARS[args.bars]))
     if args.errors:
         print()
-        print(format_errors(errors(gold, pred, street_of, kb.district, scope)))
+        print(format_errors(result.errors))
     return 0
 
 
@@ -102,6 +98,8 @@ def cmd_corrections_export(args) -> int:
     out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in gold), encoding="utf-8")
     print(f"{len(gold)} 篇已核对文章写入 {out}" + (f"，{len(texts)} 份公报原文写入 {args.texts}" if args.texts else "")
           + f" ({len(gold)} reviewed articles written)")
+    if args.texts:
+        print(f"score the extractor against them: python -m etl evaluate --gold {out} --texts {args.texts} --partial")
     return 0
 
 
@@ -173,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="bulletins to extract (default: the district's sample bulletins)")
     p.add_argument("--texts", help="a folder of bulletin texts to extract (the gold's bulletins)")
     p.add_argument("--community-scope", help="comma list of districts whose gold communities are scored")
+    p.add_argument("--partial", action="store_true",
+                   help="the gold covers only some articles (reviewed ones): others are not counted as errors")
     p.add_argument("--errors", action="store_true",
                    help="list what was missed and invented, per field and per phenomenon tag")
     p.add_argument("--bars", choices=["seed", "dev"], default="seed",

@@ -14,6 +14,7 @@ PENALTIES = {
     "furniture_nearby": 0.1,  # page furniture right above or below: a cut may be off
     "cut_off": 0.1,  # the text stops mid-sentence
     "unknown_place": 0.1,  # a community-shaped name that is not in the gazetteer
+    "no_place": 0.1,  # no place of ours and not district-wide: another district's, or a place missed
     "vague_count": 0.05,  # 数百名, 二三十名: a count with no single value
     "inferred_date": 0.05,  # a month and day whose year was taken from the publication
     "labels_close": 0.1,  # the first theme won by a hair

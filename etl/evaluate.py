@@ -99,12 +99,20 @@ def field_set(article: dict, key: str, street_of: dict[str, str], gold: bool, di
     return set(article.get(key) or [])
 
 
+def _unpaired(pred: list[dict], pairs: dict[int, int], partial: bool) -> list[int]:
+    """Extracted articles with no gold pair: errors, unless the gold covers only some articles
+    of each bulletin (`partial`, as a file of reviewed articles does)."""
+    return [] if partial else sorted(set(range(len(pred))) - set(pairs.values()))
+
+
 def score(gold: list[dict], pred: list[dict], street_of: dict[str, str], district: str | None = None,
-          community_scope: set[str] | None = None) -> dict:
+          community_scope: set[str] | None = None, partial: bool = False) -> dict:
     """The scorecard. `district`: gold articles of other districts imply no streets of ours
     through their communities; `community_scope`: the districts whose gold communities are
-    scored (None: every article's)."""
+    scored (None: every article's); `partial`: extracted articles the gold does not cover are
+    not counted (segmentation precision then reads over the paired ones only)."""
     pairs = pair_articles(gold, pred)
+    unpaired = _unpaired(pred, pairs, partial)
     tallies = {k: Tally() for k in SET_FIELDS}
     date_ok = wide_ok = primary_ok = 0
     for i, g in enumerate(gold):
@@ -118,14 +126,15 @@ def score(gold: list[dict], pred: list[dict], street_of: dict[str, str], distric
             date_ok += (g.get("event_date") or None) == (p.get("event_date") or None)
             wide_ok += bool(g.get("district_wide")) == bool(p.get("district_wide"))
             primary_ok += bool(g.get("themes") and p.get("themes") and g["themes"][0] == p["themes"][0])
-    for j in set(range(len(pred))) - set(pairs.values()):
+    for j in unpaired:
         for k in SET_FIELDS:
             tallies[k].add(set(), field_set(pred[j], k, street_of, False))
     n = len(pairs)
+    scored_pred = n + len(unpaired) if partial else len(pred)
     card = {
         "articles_gold": len(gold), "articles_pred": len(pred), "articles_matched": n,
         "segmentation_recall": n / len(gold) if gold else 1.0,
-        "segmentation_precision": n / len(pred) if pred else 0.0,
+        "segmentation_precision": n / scored_pred if scored_pred else 0.0,
         "event_date_acc": date_ok / n if n else 0.0,
         "district_wide_acc": wide_ok / n if n else 0.0,
         "primary_theme_acc": primary_ok / len(gold) if gold else 0.0,
@@ -155,6 +164,21 @@ def evaluate_paths(gold_path: Path | str, paths, community_scope: set[str] | Non
 
 
 @dataclass
+class Evaluation:
+    card: dict
+    errors: list  # FieldError, when asked for
+
+
+def evaluate(gold_path: Path | str, paths, community_scope: set[str] | None = None, partial: bool = False,
+             with_errors: bool = False) -> Evaluation:
+    """`etl evaluate`: extract the bulletins among the paths and score them against the gold."""
+    gold, pred = load_jsonl(gold_path), extract_for_scoring(paths)
+    street_of, district = street_of_units(), load_knowledge().district
+    return Evaluation(score(gold, pred, street_of, district, community_scope, partial),
+                      errors(gold, pred, street_of, district, community_scope, partial) if with_errors else [])
+
+
+@dataclass
 class FieldError:
     field: str
     bulletin: str
@@ -166,7 +190,7 @@ class FieldError:
 
 
 def errors(gold: list[dict], pred: list[dict], street_of: dict[str, str], district: str | None = None,
-           community_scope: set[str] | None = None) -> list[FieldError]:
+           community_scope: set[str] | None = None, partial: bool = False) -> list[FieldError]:
     """What the scorecard counts against the extractor, article by article: per field, the
     values missed and invented; `segmentation` for articles missed or invented whole."""
     pairs = pair_articles(gold, pred)
@@ -192,7 +216,7 @@ def errors(gold: list[dict], pred: list[dict], street_of: dict[str, str], distri
                     want, got = bool(want), bool(got)
                 if want != got:
                     out.append(FieldError(k, g["bulletin"], g.get("seq"), g.get("title", ""), [want], [got], tags))
-    for j in sorted(set(range(len(pred))) - set(pairs.values())):
+    for j in _unpaired(pred, pairs, partial):
         p = pred[j]
         out.append(FieldError("segmentation", Path(p.get("bulletin", "")).name, None, p.get("title", ""),
                               [], [p.get("title") or p.get("first_sentence", "")[:30]], []))

@@ -216,13 +216,16 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
         reasons.append("inferred_date")
     if labels_close(theme_scores):
         reasons.append("labels_close")
+    district_wide = is_district_wide(norm, normalise(first_sentence), places, kb)
+    if not district_wide and not streets_of(places) and not units_of(places):
+        reasons.append("no_place")
     return ArticleRecord(
         confidence=confidence(reasons), confidence_reasons=reasons,
         bulletin=bulletin, seq=seq, title=draft.title, text=text, body_offset=body_offset,
         first_sentence=first_sentence,
         reporters=[n for n, _ in reporters], places=places,
         streets=streets_of(places), communities=units_of(places),
-        district_wide=is_district_wide(norm, normalise(first_sentence), places, kb), event_date=event,
+        district_wide=district_wide, event_date=event,
         date_precision=precision,
         themes=themes, services=services, participants=participants, quantities=quantities,
         evidence=sorted(evidence, key=lambda e: e.start), flags=list(dict.fromkeys(draft.flags)),

@@ -33,3 +33,10 @@ def test_records_carry_confidence_and_reasons(kb):
     assert article.confidence < 0.5
     row = extract_bulletin(doubtful, "2025-11-01_p.txt", kb).rows(evidence=False)[0]
     assert row["confidence"] == article.confidence and row["confidence_reasons"] == article.confidence_reasons
+
+
+def test_an_article_with_no_place_at_all_is_doubtful(kb):
+    nowhere = "夏日送清凉\n\n本报讯（记者 郑林）近日，志愿者为环卫工人送去绿豆汤。\n"
+    assert "no_place" in extract_bulletin(nowhere, "t.txt", kb).articles[0].confidence_reasons
+    district = "夏日送清凉\n\n本报讯（记者 郑林）近日，平城区总工会为全区环卫工人送去绿豆汤。\n"
+    assert "no_place" not in extract_bulletin(district, "t.txt", kb).articles[0].confidence_reasons

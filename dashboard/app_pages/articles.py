@@ -2,8 +2,9 @@
 import streamlit as st
 
 from analytics import queries
-from dashboard import data, downloads, page, state, tables
+from dashboard import data, downloads, page, review, state, tables
 from dashboard.evidence import article_header_html, highlight_html, legend_html
+from etl.store import review as reviews
 
 st.title("文章")
 page.stop_if_empty()
@@ -29,3 +30,8 @@ else:
     st.markdown(article_header_html(detail), unsafe_allow_html=True)
     st.markdown(legend_html(), unsafe_allow_html=True)
     st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)
+    history = reviews.history(data.engine(), detail["key"]) if detail["key"] else []
+    if history:
+        st.subheader("更正记录")
+        for entry in history:
+            st.text(review.history_words(entry) + (f"：{entry['note']}" if entry["note"] else ""))

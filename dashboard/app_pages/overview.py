@@ -22,8 +22,10 @@ c[2].metric("覆盖街道", f"{o.streets_covered} / {len(gaz.streets)}")
 c[3].metric("覆盖社区和村", f"{o.units_covered} / {len(gaz.units)}")
 span = f"{o.date_min} 至 {o.date_max}" if o.date_min else "无可确定日期"
 c[4].metric("日期跨度", span, help=f"{o.dated} 篇有日期（确切、见报或推断），{o.undated} 篇日期不明")
+notes = [f"已核对 {o.reviewed} / {o.articles} 篇（审核人员确认或更正过）"]
 if o.participants_vague:
-    st.caption(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计。")
+    notes.append(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计")
+st.caption("；".join(notes) + "。")
 
 left, right = st.columns(2)
 with left:

@@ -107,8 +107,12 @@ def save(engine: Engine, article_id: int, changes: dict, reviewer: str, note: st
                     note=(note or "")[:2000], created_at=now, bulletin=row.name, title=row.title,
                     anchor=anchor(row.text)))
             return rewrite_facts(conn, article_id)
-    except IntegrityError as e:  # a second reviewer saved the same version at the same moment
-        raise StaleEdit(article_id) from e
+    except IntegrityError as e:
+        with engine.connect() as conn:  # a second reviewer saved the same version at the same moment?
+            key = conn.scalar(select(Article.article_key).where(Article.id == article_id))
+            if key is None or _version(conn, key) != version:
+                raise StaleEdit(article_id) from e
+        raise
 
 
 def undo(engine: Engine, article_id: int, correction_id: int, reviewer: str, note: str, version: int) -> Facts:

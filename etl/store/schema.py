@@ -149,8 +149,8 @@ class CountRow(Base):
     unit: Mapped[str] = mapped_column(String(16))
     what: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(String(64))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int | None] = mapped_column(Integer)  # None for a count a reviewer added
+    end: Mapped[int | None] = mapped_column(Integer)
 
 
 class EvidenceRow(Base):
