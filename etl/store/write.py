@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import PurePath
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, delete, insert, select
 from sqlalchemy.engine import Engine
 
 from ..extract import ArticleRecord, BulletinRecord
+from ..formats import clean
 from .bits import bits_of, dimension_bits
-from .schema import Article, ArticleText, Bulletin, CountRow, EvidenceRow, Label, Place
+from .identity import Candidate, edited
+from .schema import SOURCE_LENGTH, Article, ArticleText, Bulletin, CountRow, EvidenceRow, Label, Place
 
 
 def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:
@@ -42,7 +47,7 @@ def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id:
                    dims: dict[str, dict[str, int]]) -> dict:
     activity, precision = _activity_date(record, bulletin)
     people = record.participants
-    return dict(
+    return _fit_values(ARTICLE_LENGTHS, dict(
         bulletin_id=bulletin_id, seq=record.seq, title=record.title, first_sentence=record.first_sentence,
         body_offset=record.body_offset, reporters=json.dumps(record.reporters, ensure_ascii=False),
         district_wide=record.district_wide, place_precision=record.precision,
@@ -53,7 +58,7 @@ def article_values(record: ArticleRecord, bulletin: BulletinRecord, bulletin_id:
         flags=json.dumps(record.flags, ensure_ascii=False), section=record.section,
         theme_bits=bits_of(record.themes, dims["theme"]), service_bits=bits_of(record.services, dims["service"]),
         street_bits=bits_of(record.streets, dims["street"]), primary_theme=(record.themes or [None])[0],
-    )
+    ))
 
 
 CHILD_COLUMNS = {
@@ -65,6 +70,41 @@ CHILD_COLUMNS = {
 }
 CHILD_TABLES = {"article_texts": ArticleText.__table__, "places": Place.__table__, "labels": Label.__table__, "counts": CountRow.__table__,
                 "evidence": EvidenceRow.__table__}
+
+
+def _lengths(table) -> dict[str, int]:
+    return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+
+
+# Strings are cut to their column (PostgreSQL refuses a longer one; SQLite would keep it): the
+# extractor's values fit, so only a hostile text reaches these limits.
+ARTICLE_LENGTHS = _lengths(Article.__table__)
+CHILD_LENGTHS = {name: [(i, _lengths(table)[col]) for i, col in enumerate(CHILD_COLUMNS[name])
+                        if col in _lengths(table)] for name, table in CHILD_TABLES.items()}
+
+
+def _fit_values(lengths: dict[str, int], values: dict) -> dict:
+    for column, size in lengths.items():
+        value = values.get(column)
+        if isinstance(value, str) and len(value) > size:
+            values[column] = value[:size]
+    return values
+
+
+def _fit_rows(name: str, rows: list[tuple]) -> list[tuple]:
+    bounded = CHILD_LENGTHS[name]
+    if not bounded:
+        return rows
+    out = []
+    for row in rows:
+        if any(isinstance(row[i], str) and len(row[i]) > size for i, size in bounded):
+            row = list(row)
+            for i, size in bounded:
+                if isinstance(row[i], str) and len(row[i]) > size:
+                    row[i] = row[i][:size]
+            row = tuple(row)
+        out.append(row)
+    return out
 
 
 def child_rows(record: ArticleRecord, article_id: int) -> dict[str, list[tuple]]:
@@ -95,20 +135,64 @@ def _insert_many(conn, name: str, rows: list[tuple]) -> None:
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(CHILD_TABLES[name].name)} ({', '.join(map(quote, columns))}) "
            f"VALUES ({', '.join([marker] * len(columns))})")
-    conn.exec_driver_sql(sql, rows)
+    conn.exec_driver_sql(sql, _fit_rows(name, rows))
 
 
-def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False) -> str:
-    """Write one bulletin in one transaction: 'stored', 'replaced' or 'unchanged'.
+def source_of(given: str) -> str:
+    """A bulletin's source as stored: the path or name as given (normalised: no ./ or //, no
+    control characters), its last SOURCE_LENGTH characters."""
+    source = clean(os.path.normpath(given)) if given else ""
+    return source[-SOURCE_LENGTH:]
+
+
+def display_name(source: str) -> str:
+    return (PurePath(source).name or source)[:255]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What storing one bulletin did: status 'stored' | 'replaced' | 'unchanged', why, and the
+    source of the bulletin it replaced or duplicates."""
+    status: str
+    reason: str = ""
+    other: str = ""
+
+
+def same_content(conn, content_hash: str, source: str) -> Written | None:
+    """'unchanged' when these bytes are stored already, under this source or another."""
+    row = conn.execute(select(Bulletin.source).where(Bulletin.content_hash == content_hash).limit(1)).first()
+    if row is None:
+        return None
+    return Written("unchanged", unchanged_reason(row.source, source), row.source)
+
+
+def unchanged_reason(stored_source: str, source: str) -> str:
+    if stored_source == source:
+        return "内容未变，已跳过 (unchanged since it was stored; skipped)"
+    return (f"与已存的 {stored_source} 内容完全相同，未重复存储 "
+            f"(a duplicate: identical to {stored_source}, which is stored; not stored twice)")
+
+
+def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False,
+                   source: str | None = None) -> Written:
+    """Write one bulletin in one transaction: 'stored', 'replaced' (an edited version of a
+    stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these bytes
+    are stored already). `source` is where the file came from (default: its name).
     Rows go in with executemany (SQLAlchemy Core): an article has some fifty child rows."""
+    source = source_of(source or record.name)
+    name = display_name(source)
     with engine.begin() as conn:
-        old = conn.execute(select(Bulletin.id, Bulletin.content_hash).where(Bulletin.name == record.name)).first()
-        if old is not None and old.content_hash == content_hash:
-            return "unchanged"
+        duplicate = same_content(conn, content_hash, source)
+        if duplicate is not None:
+            return duplicate
+        candidates = [Candidate(*row) for row in conn.execute(
+            select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision, Bulletin.text)
+            .where(Bulletin.name == name))]
+        old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
         if old is not None:
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
-            name=record.name, content_hash=content_hash, issue_date=record.issue.value,
+            name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
             ingested_at=datetime.now(timezone.utc), text=record.text)).scalar_one()
         if record.articles:
@@ -117,11 +201,13 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
                                [article_values(a, record, bulletin_id, dims) for a in record.articles]
                                ).scalars().all()
-            children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
+            children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
             for article_id, article in zip(ids, record.articles):
-                for name, rows in child_rows(article, article_id).items():
-                    children[name] += rows
-            for name, rows in children.items():
+                for table, rows in child_rows(article, article_id).items():
+                    children[table] += rows
+            for table, rows in children.items():
                 if rows:
-                    _insert_many(conn, name, rows)
-    return "stored" if old is None else "replaced"
+                    _insert_many(conn, table, rows)
+    if old is None:
+        return Written("stored", reason)
+    return Written("replaced", reason, old.source)
