@@ -78,31 +78,48 @@ def big_html(size: int = 19 * 1024 * 1024) -> tuple[str, bytes]:
     paragraphs = [line for line in sample_text().splitlines() if line.strip()]
     unit = "".join(f"<div class='x'><p>{p}</p></div>\n" for p in paragraphs).encode("utf-8")
     head, tail = b"<html><body><article>", b"</article></body></html>"
-    return "big.html", head + (unit * (size // len(unit) + 1))[:size - len(head) - len(tail)] + tail
+    room = size - len(head) - len(tail)
+    body = unit * (room // len(unit))
+    return "big.html", head + body + b" " * (room - len(body)) + tail  # whole characters: valid UTF-8
 
 
 def single_line_txt(size: int = 5 * 1024 * 1024) -> tuple[str, bytes]:
     """`size` bytes of UTF-8 text with no line break: the sample bulletin, its lines joined, repeated."""
     unit = "".join(line.strip() for line in sample_text().splitlines()).encode("utf-8")
-    data = (unit * (size // len(unit) + 1))[:size]
-    return "oneline.txt", data.decode("utf-8", "ignore").encode("utf-8")
+    data = unit * (size // len(unit))
+    return "oneline.txt", data + b" " * (size - len(data))
 
 
-def corrupt_pdf() -> tuple[str, bytes]:
-    """A PDF whose one stream claims a filter chain that decompresses without bound
-    (pypdf stops it with LimitReachedError), and whose cross-reference table is garbage."""
-    bomb = zlib.compress(b"\0" * (300 * 1024 * 1024), 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
-    ]
+def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
+    """A PDF whose page tree sits in an object stream that inflates to `inflated` bytes: pypdf
+    stops at 75 MB with LimitReachedError while finding the pages (a decompression bomb in 100 KB)."""
+    pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    header = b"2 0 "
+    compressor = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    packed = compressor.compress(header + pages) + b"".join(
+        compressor.compress(chunk) for _ in range(inflated >> 20)) + compressor.flush()
+    content = b"BT /F1 12 Tf 72 720 Td (hello) Tj ET"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /ObjStm /N 1 /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+           % (len(header), len(packed)) + packed + b"\nendstream",
+    }
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    for i, body in enumerate(objects, 1):
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    out.write(b"xref\n0 5\nthis is not a table\ntrailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n9\n%%EOF\n")
+    out.write(b"%PDF-1.5\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    offsets[6] = out.tell()
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 5, 0), (1, offsets[3], 0), (1, offsets[4], 0),
+            (1, offsets[5], 0), (1, offsets[6], 0)]
+    table = b"".join(kind.to_bytes(1, "big") + a.to_bytes(4, "big") + b.to_bytes(2, "big") for kind, a, b in rows)
+    out.write(b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+              + table + b"\nendstream\nendobj\n")
+    out.write(b"startxref\n%d\n%%%%EOF\n" % offsets[6])
     return "corrupt.pdf", out.getvalue()
 
 

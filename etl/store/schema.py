@@ -29,6 +29,7 @@ class Base(DeclarativeBase):
 
 
 SOURCE_LENGTH = 500  # characters of a bulletin's source kept (the end of a longer path)
+NAME_LENGTH = 255
 
 
 class Bulletin(Base):
@@ -39,7 +40,7 @@ class Bulletin(Base):
     once store it once). What replaces what: etl/store/identity.py."""
     __tablename__ = "bulletins"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
     source: Mapped[str] = mapped_column(String(SOURCE_LENGTH))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     issue_date: Mapped[str | None] = mapped_column(String(10))
@@ -170,7 +171,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+    if url.startswith("sqlite:///") and not url.startswith(("sqlite:///:memory:", "sqlite:///file:")):
         os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
     # A server connection may have been dropped while pooled; a SQLite file's cannot.
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))

@@ -14,7 +14,7 @@ from ..extract import ArticleRecord, BulletinRecord
 from ..formats import clean
 from .bits import bits_of, dimension_bits
 from .identity import Candidate, edited
-from .schema import SOURCE_LENGTH, Article, ArticleText, Bulletin, CountRow, EvidenceRow, Label, Place
+from .schema import NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CountRow, EvidenceRow, Label, Place
 
 
 def _activity_date(record: ArticleRecord, bulletin: BulletinRecord) -> tuple[date | None, str]:
@@ -146,7 +146,12 @@ def source_of(given: str) -> str:
 
 
 def display_name(source: str) -> str:
-    return (PurePath(source).name or source)[:255]
+    """The file name shown (the source's last part), cut to its column with its suffix kept."""
+    name = PurePath(source).name or source
+    if len(name) <= NAME_LENGTH:
+        return name
+    suffix = PurePath(name).suffix[:16]
+    return name[:NAME_LENGTH - len(suffix)] + suffix
 
 
 @dataclass(frozen=True)
