@@ -48,31 +48,57 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+STORE_FAILED = 3  # exit code: the store could not be opened or written
+
+
+def open_store(db: str | None):
+    """The store's engine, or None after saying why it cannot be opened (no traceback)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .ingest import describe_store_error
+    from .store import database_url, make_engine
+    try:
+        return make_engine(db)
+    except (SQLAlchemyError, OSError) as e:
+        print(f"无法打开数据库 {database_url(db).split('@')[-1]}：{describe_store_error(e)} "
+              f"(cannot open the store)", file=sys.stderr)
+        return None
+
+
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
     from .ingest import ingest_paths
     from .pipeline import ParseOptions
     from .sources import bulletin_paths
-    from .store import database_url, make_engine
+    from .store import database_url
     paths = bulletin_paths(args.paths)
     if not paths:
-        print("没有找到公报文件 (no bulletin files found in: " + " ".join(args.paths)
-              + "; give .txt, .pdf, .docx or .html files or folders)", file=sys.stderr)
+        print("没有找到公报文件；请给出 .txt、.pdf、.docx 或 .html 文件或文件夹 (no bulletin files found in: "
+              + " ".join(args.paths) + "; give .txt, .pdf, .docx or .html files or folders)", file=sys.stderr)
         return 2
-    engine = make_engine(args.db)
+    engine = open_store(args.db)
+    if engine is None:
+        return STORE_FAILED
     with tqdm(total=len(paths), unit="file", desc="ingest", disable=args.quiet, file=sys.stderr) as bar:
         report = ingest_paths(engine, paths, workers=args.workers,
                               options=ParseOptions(issue_date=args.issue_date, max_mb=args.max_mb),
                               progress=lambda _: bar.update())
     print(report.summary())
     print(f"store: {database_url(args.db).split('@')[-1]}")
+    if report.store_error:
+        print("存储失败，导入未完成；见上方说明 (the store failed and the ingest is incomplete; see above)",
+              file=sys.stderr)
+        return STORE_FAILED
     return 1 if report.refused else 0
 
 
 def cmd_stats(args) -> int:
-    from .store import make_engine, stats
-    figures = stats(make_engine(args.db))
+    from .store import stats
+    engine = open_store(args.db)
+    if engine is None:
+        return STORE_FAILED
+    figures = stats(engine)
     if args.json:
         print(json.dumps(figures))
     else:
@@ -122,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="bulletin ETL (公报数据处理)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="store bulletins in the database")
+    p = sub.add_parser("ingest", help="store bulletins in the database",
+                       description="Store bulletins. Exit code 0: all stored or unchanged; 1: some files were "
+                                   "refused (the others were stored); 2: no files given; 3: the store could "
+                                   "not be opened or written (what was stored before is whole; run again).")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
     p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
     p.add_argument("--workers", type=int, default=1, help="parse in N processes")

@@ -3,6 +3,13 @@
 Accepted: .txt (any common Chinese encoding), .pdf (the text layer), .docx, .html/.htm
 (article text only). The content must match the name: a PDF renamed .txt, a binary
 file, an empty file or one over the size limit is refused before any parsing.
+
+Every stage is bounded, so a hostile file under the size limit is refused in seconds, not
+parsed for minutes: a .docx's members and inflated size are checked before it is opened,
+a web page nested deeper than any real one is refused, and the text of a file is refused
+when it has more characters (or a longer line) than a bulletin could (MAX_TEXT_CHARS,
+MAX_LINE_CHARS). Control characters (NUL…) are removed from the text.
+Refusals say what is wrong in Chinese, then in English in parentheses, and what to do.
 """
 from __future__ import annotations
 
@@ -15,6 +22,13 @@ from .read import ReadError, decode
 
 SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_MB = 20.0
+# Bounds on what a file may unpack to (a bulletin is a few pages of text; these are far above that).
+DEFAULT_MAX_CHARS = 1_000_000  # characters of text per file (ETL_MAX_CHARS): some 200 newspaper pages
+MAX_LINE_CHARS = 20_000  # characters per line (a paragraph): a longer one is a file with no line breaks
+ZIP_MAX_MEMBERS = 2_000  # parts of a .docx
+ZIP_MAX_INFLATED = 200 * 1024 * 1024  # bytes of a .docx once unzipped, all parts together
+ZIP_MAX_XML = 50 * 1024 * 1024  # bytes of one unzipped XML part (word/document.xml)
+MAX_HTML_DEPTH = 200  # element nesting of a web page (real pages stay under 60)
 # Markup and page chrome that never hold article text.
 HTML_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
              "iframe", "svg", "button", "select", "input")
@@ -27,17 +41,37 @@ def max_bytes(limit_mb: float | None = None) -> int:
     return int(mb * 1024 * 1024)
 
 
+def max_chars() -> int:
+    return int(os.environ.get("ETL_MAX_CHARS", DEFAULT_MAX_CHARS))
+
+
 def refuse(name: str, en: str, zh: str) -> ReadError:
-    return ReadError(f"{name}: {en} ({zh})")
+    """A refusal naming the file: the reason in Chinese, then in English in parentheses."""
+    return ReadError(f"{name}: {zh} ({en})")
 
 
 def check_size(name: str, size: int, limit: int) -> None:
     if size == 0:
         raise refuse(name, "empty file", "文件为空")
     if size > limit:
-        raise refuse(name, f"{size:,} bytes is over the limit of {limit:,} bytes "
-                           "(raise it with --max-mb or ETL_MAX_FILE_MB)",
-                     "文件超过大小上限")
+        raise refuse(name, f"{size:,} bytes is over the limit of {limit:,} bytes; "
+                           "split the file, or raise the limit with --max-mb or ETL_MAX_FILE_MB",
+                     f"文件超过大小上限（{size:,} 字节，上限 {limit:,} 字节）；请拆分文件，"
+                     "或用 --max-mb / ETL_MAX_FILE_MB 提高上限")
+
+
+def check_text(name: str, text: str) -> None:
+    """The text of one file is bounded: characters in all, and per line."""
+    limit = max_chars()
+    if len(text) > limit:
+        raise refuse(name, f"{len(text):,} characters of text is over the limit of {limit:,} per file; "
+                           "split the file, or raise the limit with ETL_MAX_CHARS",
+                     f"文字过多（{len(text):,} 字，每个文件上限 {limit:,} 字）；请拆分文件，或用 ETL_MAX_CHARS 提高上限")
+    longest = max(map(len, text.split("\n")), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise refuse(name, f"a line of {longest:,} characters is over the limit of {MAX_LINE_CHARS:,}: the file "
+                           "has no line breaks; break it into paragraphs and try again",
+                     f"有一行长达 {longest:,} 字（上限 {MAX_LINE_CHARS:,} 字）：文件缺少换行；请按段落换行后再导入")
 
 
 def sniff(data: bytes) -> str:
@@ -47,7 +81,7 @@ def sniff(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
             return "binary"
         return ".docx" if "word/document.xml" in names else "zip"
     head = data[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
@@ -69,24 +103,39 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
     expected = ".html" if suffix == ".htm" else suffix
     if kind != expected and not (expected == ".txt" and kind == ".html"):
         what = "binary data" if kind in ("binary", "zip") else f"a {kind} file"
-        raise refuse(name, f"the content is {what}, not {expected}; rename or convert it", "文件内容与扩展名不符")
+        what_zh = "二进制数据" if kind in ("binary", "zip") else f"{kind} 文件"
+        raise refuse(name, f"the content is {what}, not {expected}; rename or convert it",
+                     f"文件内容是{what_zh}，与扩展名 {expected} 不符；请改名或转换格式")
     if expected == ".pdf":
         text = _pdf_text(name, data)
     elif expected == ".docx":
         text = _docx_text(name, data)
     elif expected == ".html":
-        text = _html_text(decode(data, name))
+        text = _html_text(decode(data, name), name)
     else:
         text = decode(data, name)
         if _control_share(text) > 0.01:
             raise refuse(name, "binary data, not a text bulletin", "文件含二进制内容，不是文本公报")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
-        raise refuse(name, "no text in the file (a scanned PDF needs OCR first)", "文件中没有文字")
+        raise refuse(name, "no text in the file (a scanned PDF needs OCR first)",
+                     "文件中没有文字（扫描的 PDF 需先做文字识别）")
+    check_text(name, text)
     return text
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# Never stored: control characters (NUL is refused by PostgreSQL), DEL, C1 controls, lone
+# surrogates, and the noncharacters U+FFFE/U+FFFF. Tabs, line and page breaks are kept as
+# white space.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """The text without characters a store cannot hold or a reader cannot see."""
+    for page_or_line_break in ("\x0b", "\x0c", "\u2028", "\u2029"):
+        text = text.replace(page_or_line_break, "\n")
+    return UNSTORABLE.sub("", text)
 
 
 def _control_share(text: str) -> float:
@@ -95,14 +144,22 @@ def _control_share(text: str) -> float:
 
 def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    limit = max_chars()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise refuse(name, "the PDF is encrypted; export an unprotected copy", "PDF 已加密")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError) as e:
-        raise refuse(name, f"unreadable PDF ({e})", "PDF 无法读取") from e
+            raise refuse(name, "the PDF is encrypted; export an unprotected copy", "PDF 已加密；请导出一份未加密的副本")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > limit:  # no need to read the rest: check_text refuses it
+                break
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - pypdf raises many kinds (LimitReachedError, AssertionError…) on a bad file
+        raise refuse(name, f"unreadable PDF: {type(e).__name__}: {_short(e)}; re-export the PDF and try again",
+                     "PDF 无法读取，请重新导出后再试") from e
     # Each page's text layer in content order; pages separated by a blank line.
     return "\n\n".join(reflow(p) for p in pages)
 
@@ -127,12 +184,39 @@ def reflow(page: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _short(e: BaseException, size: int = 200) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def check_zip(name: str, data: bytes) -> None:
+    """A .docx is a zip: its members and what they inflate to are bounded before it is opened.
+    (Python's zipfile never inflates a member past the size its directory declares.)"""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except Exception as e:  # noqa: BLE001 - a broken zip directory
+        raise refuse(name, f"unreadable Word file: {_short(e)}", "Word 文件无法读取") from e
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise refuse(name, f"the Word file has {len(members):,} parts, over the limit of {ZIP_MAX_MEMBERS:,}; "
+                           "save it again from Word", f"Word 文件包含 {len(members):,} 个部件（上限 {ZIP_MAX_MEMBERS:,}）；"
+                                                      "请用 Word 重新保存")
+    inflated = sum(m.file_size for m in members)
+    biggest = max((m.file_size for m in members if m.filename.endswith(".xml")), default=0)
+    if inflated > ZIP_MAX_INFLATED or biggest > ZIP_MAX_XML:
+        raise refuse(name, f"the Word file unpacks to {inflated:,} bytes (at most {ZIP_MAX_INFLATED:,}, and "
+                           f"{ZIP_MAX_XML:,} for its text); is it a zip bomb? Save it again from Word or split it",
+                     f"Word 文件解压后达 {inflated:,} 字节（上限 {ZIP_MAX_INFLATED:,} 字节，正文部件上限 "
+                     f"{ZIP_MAX_XML:,} 字节），可能是压缩炸弹；请用 Word 重新保存或拆分")
+
+
 def _docx_text(name: str, data: bytes) -> str:
     import docx
+    check_zip(name, data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # python-docx raises several kinds for a broken package
-        raise refuse(name, f"unreadable Word file ({e})", "Word 文件无法读取") from e
+    except Exception as e:  # noqa: BLE001 - python-docx raises several kinds for a broken package
+        raise refuse(name, f"unreadable Word file: {_short(e)}; save it again from Word",
+                     "Word 文件无法读取，请用 Word 重新保存") from e
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -140,15 +224,45 @@ def _docx_text(name: str, data: bytes) -> str:
     return "\n\n".join(p.strip() for p in parts if p.strip())
 
 
-def _html_text(markup: str) -> str:
-    from bs4 import BeautifulSoup
-    soup = BeautifulSoup(markup, "lxml")
-    for tag in soup(HTML_DROP):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    for tag in root.find_all(HTML_BLOCKS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    text = root.get_text()
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+def _html_text(markup: str, name: str = "page.html") -> str:
+    """The article text of a web page: one pass over lxml's tree (linear in the page's size;
+    libxml2 stops nesting at 256 levels, and a page nested deeper than MAX_HTML_DEPTH is refused)."""
+    import lxml.etree
+    import lxml.html
+    try:
+        doc = lxml.html.document_fromstring(markup.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise refuse(name, f"unreadable web page: {_short(e)}", "网页无法读取") from e
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(doc, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_HTML_DEPTH:
+        raise refuse(name, f"the web page nests elements more than {MAX_HTML_DEPTH} deep; save the article "
+                           "as plain text and try again",
+                     f"网页元素嵌套超过 {MAX_HTML_DEPTH} 层；请把文章另存为纯文本后再导入")
+    for element in list(doc.iter(*HTML_DROP)):
+        if element.getparent() is not None:
+            element.drop_tree()  # its tail (the text after it) stays
+    root = next(doc.iter("article"), None)
+    if root is None:
+        root = next(doc.iter("main"), None)
+    if root is None:
+        root = doc.find("body")
+    if root is None:
+        root = doc
+    parts: list[str] = []
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        is_tag = isinstance(element.tag, str)  # comments and processing instructions hold no text
+        if event == "start":
+            if is_tag and element.tag in HTML_BLOCKS:
+                parts.append("\n\n")
+            if is_tag and element.text:
+                parts.append(element.text)
+        else:
+            if is_tag and element.tag in HTML_BLOCKS:
+                parts.append("\n\n")
+            if element is not root and element.tail:
+                parts.append(element.tail)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parts).splitlines()]
     return "\n\n".join(line for line in lines if line)

@@ -1,44 +1,64 @@
 """Ingest: files -> read -> split -> extract -> store, one transaction per bulletin.
 
 Unchanged bulletins are skipped by content hash before any parsing; parsing may
-run in worker processes while this process writes.
+run in worker processes while this process reads and hashes.
+
+What can go wrong, and what happens:
+- a file that cannot be read, parsed or stored (whatever a parser raises, data the store
+  refuses): that file is refused with the reason; the others go on;
+- the store itself fails (a read-only SQLite file, a full disk, a PostgreSQL server that
+  went away and does not come back): the batch stops; the report says what was stored
+  before (each bulletin is whole or absent) and which files were not processed, and
+  running the same ingest again completes it. A lock held by another ingest, or one
+  dropped connection, is waited out and retried.
 """
 from __future__ import annotations
 
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Union
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .dates import IssueDate
 from .extract import BulletinRecord
 from .knowledge import load_knowledge
-from .pipeline import ParseOptions, content_hash, given_issue, parse_bytes, read_file
+from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, parse_bytes, read_file
 from .read import ReadError
 from .store import Bulletin, make_engine, store_bulletin
-
+from .store.write import display_name, source_of, unchanged_reason
 
 ATTEMPTS = 6
+# A path, or a (path, name) pair: the file at `path` is stored under `name` (an upload's own name).
+Item = Union[str, Path, tuple[Union[str, Path], str]]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be written (not one file's fault): the batch stops."""
 
 
 @dataclass
 class FileOutcome:
-    path: str
+    path: str  # the file's source: the path as given, or the name given with it
     status: str  # stored | replaced | unchanged | refused
     articles: int = 0
-    reason: str = ""
+    reason: str = ""  # why refused; for the others, what was replaced or duplicated and why
+    name: str = ""  # the file name shown
+    other: str = ""  # the source of the bulletin replaced (replaced) or duplicated (unchanged)
 
 
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    store_error: str = ""  # set when the store failed and the batch stopped
+    not_processed: list[str] = field(default_factory=list)  # files never stored because of that
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -47,18 +67,45 @@ class IngestReport:
     def refused(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "refused"]
 
+    @property
+    def articles_written(self) -> int:
+        return sum(o.articles for o in self.outcomes if o.status in ("stored", "replaced"))
+
     def summary(self) -> str:
-        articles = sum(o.articles for o in self.outcomes if o.status in ("stored", "replaced"))
-        lines = [f"{len(self.outcomes)} files: {self.count('stored')} stored, {self.count('replaced')} replaced, "
-                 f"{self.count('unchanged')} unchanged, {self.count('refused')} refused; {articles} articles written"]
-        lines += [f"  refused {o.path}: {o.reason}" for o in self.refused]
+        """What happened, in Chinese then English: counts, then each file that was replaced,
+        kept beside a namesake, a duplicate or refused, and why; a store failure last."""
+        n = len(self.outcomes)
+        counts = [self.count(s) for s in ("stored", "replaced", "unchanged", "refused")]
+        lines = [f"共 {n} 个文件：新存 {counts[0]}，替换 {counts[1]}，未变 {counts[2]}，拒绝 {counts[3]}；"
+                 f"写入 {self.articles_written} 篇文章 ({n} files: {counts[0]} stored, {counts[1]} replaced, "
+                 f"{counts[2]} unchanged, {counts[3]} refused; {self.articles_written} articles written)"]
+        for o in self.outcomes:
+            if o.status == "replaced":
+                lines.append(f"  替换 (replaced) {o.path}: {o.reason}")
+            elif o.status == "stored" and o.reason:
+                lines.append(f"  另存 (stored beside a namesake) {o.path}: {o.reason}")
+            elif o.status == "unchanged" and o.other and o.other != o.path:
+                lines.append(f"  重复 (duplicate) {o.path}: {o.reason}")
+        lines += [f"  拒绝 (refused) {o.path}: {o.reason}" for o in self.refused]
+        if self.store_error:
+            shown = self.not_processed[:10]
+            more = len(self.not_processed) - len(shown)
+            lines.append(f"存储失败，导入已停止：{self.store_error}")
+            lines.append(f"  以上 {n} 个文件已处理（已存的公报都完整）；{len(self.not_processed)} 个文件未处理。"
+                         f"修复存储后重新运行同一命令即可补齐 (the {n} files above were processed, every stored "
+                         f"bulletin is whole; {len(self.not_processed)} files were not processed: run the same "
+                         f"ingest again once the store is fixed)")
+            lines += [f"  未处理 (not processed) {p}" for p in shown]
+            if more:
+                lines.append(f"  …另有 {more} 个 (and {more} more)")
         return "\n".join(lines)
 
 
 @dataclass
 class Job:
-    path: str
-    name: str
+    path: str  # where the bytes were read from
+    source: str  # where the file came from, as stored
+    name: str  # the file name (issue dates are read from it)
     data: bytes
     digest: str
     issue: IssueDate | None  # stated outside the text (option or sidecar)
@@ -69,22 +116,67 @@ def parse_job(job: Job) -> BulletinRecord:
     return parse_bytes(job.name, job.data, load_knowledge(), job.issue, job.limit)
 
 
+def _transient(error: DBAPIError) -> bool:
+    """A lock held by another writer, or a connection dropped (retried on a new one)."""
+    message = str(error.orig).lower() if error.orig is not None else str(error).lower()
+    return error.connection_invalidated or "locked" in message or "busy" in message or "deadlock" in message
+
+
+def describe_store_error(error: BaseException) -> str:
+    """A store failure as the user reads it: what, then what to do (Chinese, then English)."""
+    detail = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
+    lowered = detail.lower()
+    if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+        zh, en = "数据库只读，无法写入；请检查数据库文件及其所在文件夹的写权限", \
+            "the store is read-only; check the write permissions of the database file and its folder"
+    elif "disk is full" in lowered or "no space" in lowered:
+        zh, en = "磁盘已满；请腾出空间", "the disk is full; free some space"
+    elif "does not exist" in lowered:
+        zh, en = "数据库不存在（可能已被删除）；请检查 --db / DATABASE_URL", \
+            "the database does not exist (it may have been dropped); check --db / DATABASE_URL"
+    else:
+        zh, en = "无法写入数据库（服务器可能已停止或连接中断）；请检查数据库服务后重试", \
+            "cannot write to the store (the server may have stopped or the connection was lost); " \
+            "check the database server and try again"
+    return f"{zh}。详情：{detail} ({en}. Detail: {detail})"
+
+
 def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
-    """Parse one file and store it; what happened, as an outcome."""
+    """Parse one file and store it; what happened, as an outcome. StoreError when the store
+    itself cannot be written."""
     try:
         record = parse_job(job)
     except ReadError as e:
-        return FileOutcome(job.path, "refused", reason=str(e))
+        return FileOutcome(job.source, "refused", reason=str(e), name=job.name)
+    except Exception as e:  # noqa: BLE001 - one bad file never stops the others
+        return FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name)
     for attempt in range(ATTEMPTS):
         try:
-            status = store_bulletin(engine, record, job.digest, synthetic)
+            written = store_bulletin(engine, record, job.digest, synthetic, source=job.source)
             break
-        except (IntegrityError, OperationalError):
-            # Another ingest wrote the same bulletin, or held the SQLite write lock: try again.
+        except IntegrityError as e:
+            # Another ingest stored the same bulletin meanwhile: the next attempt finds it.
             if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    return FileOutcome(job.path, status, len(record.articles) if status != "unchanged" else 0)
+                return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
+        except DataError as e:  # a value the store does not take (the writer bounds what it knows of)
+            return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
+        except DBAPIError as e:
+            if not _transient(e) or attempt == ATTEMPTS - 1:
+                raise StoreError(describe_store_error(e)) from e
+        except SQLAlchemyError as e:
+            raise StoreError(describe_store_error(e)) from e
+        except Exception as e:  # noqa: BLE001 - this file's records could not be written
+            return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
+        time.sleep(0.05 * (attempt + 1))
+    articles = len(record.articles) if written.status in ("stored", "replaced") else 0
+    return FileOutcome(job.source, written.status, articles, written.reason, job.name, written.other)
+
+
+def _not_stored(name: str, error: BaseException) -> str:
+    detail = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
+    return (f"{name}: 数据库拒绝了此文件的数据，未存储：{detail}；请检查文件内容，其他文件不受影响 "
+            f"(the store refused this file's data, not stored: {detail}; check the file; the other files "
+            f"are not affected)")
 
 
 _worker_engine: Engine | None = None
@@ -99,50 +191,126 @@ def _worker_job(job: Job, synthetic: bool) -> FileOutcome:
     return process_job(_worker_engine, job, synthetic)
 
 
-def ingest_paths(engine: Engine, paths: Iterable[Path], workers: int = 1,
+def _resolve(item: Item) -> tuple[Path, str]:
+    """(where to read, the source as given)."""
+    if isinstance(item, tuple):
+        path, name = item
+        return Path(path), str(name)
+    return Path(item), str(item)
+
+
+def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
                  options: ParseOptions = ParseOptions(), progress: Callable[[FileOutcome], None] | None = None,
                  synthetic: bool = False) -> IngestReport:
-    """A refused file never stops the others; each bulletin is stored in its own transaction.
-    With workers > 1, N processes parse and store in parallel."""
+    """Store each file as a bulletin, each in its own transaction; a refused file never stops
+    the others. With workers > 1, N processes parse and store in parallel.
+
+    `paths`: file paths (a path's source is the path as given), or (path, name) pairs: the file
+    at `path` is stored under `name`, its source and display name. The import page writes each
+    upload to its own temporary path and passes (that path, the upload's own name), so two
+    uploads named page2.txt in one batch are two bulletins (unless one is an edit of the
+    other), e.g.::
+
+        for i, upload in enumerate(files):
+            path = Path(tmp) / str(i) / Path(upload.name).name   # one folder per upload
+            path.parent.mkdir(); path.write_bytes(upload.getvalue())
+            items.append((path, upload.name))
+        report = ingest_paths(engine, items)
+
+    What replaces what (etl/store/identity.py): the same bytes stored under any name are
+    'unchanged' (skipped before parsing; a duplicate says of what); a file of the same name, no
+    conflicting issue date and at least half its text in common with a stored bulletin is an
+    edit: 'replaced'; anything else is 'stored' beside the others. Each outcome's `reason` says
+    why, `other` names the bulletin replaced or duplicated; `report.summary()` lists them.
+
+    When the store itself fails (read-only, gone), the batch stops: `report.store_error` says
+    why and what to do, `report.not_processed` lists the files not stored; what was stored
+    before is whole. Nothing is raised for a bad file or a failed store."""
     report = IngestReport()
     limit = options.limit
+    items = list(paths)
+    finished: set[int] = set()
 
-    def done(outcome: FileOutcome) -> None:
+    def done(index: int, outcome: FileOutcome) -> None:
+        finished.add(index)
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
 
-    with Session(engine) as session:
-        known = dict(session.execute(select(Bulletin.name, Bulletin.content_hash)).all())
+    def stop(error: StoreError) -> IngestReport:
+        report.store_error = str(error)
+        report.not_processed = [_resolve(item)[1] for i, item in enumerate(items) if i not in finished]
+        return report
 
-    def jobs() -> Iterator[Job]:
+    try:
+        with Session(engine) as session:
+            known = dict(session.execute(select(Bulletin.content_hash, Bulletin.source)).all())
+    except SQLAlchemyError as e:
+        return stop(StoreError(describe_store_error(e)))
+    batch: dict[str, str] = {}  # content hash -> source, for this batch
+
+    def jobs() -> Iterator[tuple[int, Job]]:
         """Files that need parsing, read one at a time; the unchanged ones are skipped by hash."""
-        for path in map(Path, paths):
+        for index, item in enumerate(items):
+            path, given = _resolve(item)
+            source = source_of(given)
+            name = display_name(source)
             try:
-                data = read_file(path, limit)  # the size is checked before a huge file is read
+                data = read_file(path, limit, name)  # the size is checked before a huge file is read
                 digest = content_hash(data)
-                if known.get(path.name) == digest:
-                    done(FileOutcome(str(path), "unchanged"))
+                stored = known.get(digest) or batch.get(digest)
+                if stored is not None:
+                    done(index, FileOutcome(source, "unchanged", reason=unchanged_reason(stored, source), name=name,
+                                            other=stored))
                     continue
                 issue = given_issue(path, options.issue_date)
+                batch[digest] = source
             except ReadError as e:
-                done(FileOutcome(str(path), "refused", reason=str(e)))
+                done(index, FileOutcome(source, "refused", reason=str(e), name=name))
                 continue
-            yield Job(str(path), path.name, data, digest, issue, limit)
+            except Exception as e:  # noqa: BLE001 - e.g. a path that is not a file
+                done(index, FileOutcome(source, "refused", reason=str(could_not_parse(name, e)), name=name))
+                continue
+            yield index, Job(str(path), source, name, data, digest, issue, limit)
 
     if workers <= 1 or engine.url.database in (None, "", ":memory:"):  # a memory store lives in one process
-        for job in jobs():
-            done(process_job(engine, job, synthetic))
+        for index, job in jobs():
+            try:
+                done(index, process_job(engine, job, synthetic))
+            except StoreError as e:
+                return stop(e)
         return report
     # Each worker parses and writes its own bulletins (one transaction each) while this process
     # reads and hashes; a bounded window keeps memory flat for any batch.
     url = engine.url.render_as_string(hide_password=False)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(url,)) as pool:
-        window: deque = deque()
-        for job in jobs():
-            window.append(pool.submit(_worker_job, job, synthetic))
-            if len(window) >= 4 * workers:
-                done(window.popleft().result())
-        while window:
-            done(window.popleft().result())
-    return report
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(url,))
+    window: deque = deque()
+    failure: StoreError | None = None
+
+    def collect(index: int, job: Job, future) -> None:
+        nonlocal failure
+        try:
+            done(index, future.result())
+        except StoreError as e:
+            failure = failure or e
+        except BrokenProcessPool as e:
+            failure = failure or StoreError(
+                f"工作进程意外退出（可能内存不足）；请用 --workers 1 重试 (a worker process stopped unexpectedly, "
+                f"perhaps out of memory; try again with --workers 1): {e}")
+        except Exception as e:  # noqa: BLE001 - a worker's unexpected failure on this file
+            done(index, FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name))
+
+    try:
+        for index, job in jobs():
+            window.append((index, job, pool.submit(_worker_job, job, synthetic)))
+            while window and (len(window) >= 4 * workers or window[0][2].done()) and not failure:
+                collect(*window.popleft())
+            if failure:
+                break
+        for index, job, future in window:  # after a failure, only what already runs is waited for
+            if not (failure and future.cancel()):
+                collect(index, job, future)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return stop(failure) if failure else report
+

@@ -7,6 +7,7 @@ close enough to the best one are kept, the best first.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -38,6 +39,23 @@ def _choose(scores: dict[str, float], least: float) -> list[str]:
                   key=lambda key: -scores[key])
 
 
+def _inside(spans):
+    """pos -> whether pos lies in one of the half-open spans: a bisect over the merged spans,
+    so the keyword step stays linear in the text's length however many places it names."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    starts = [s for s, _ in merged]
+
+    def inside(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < merged[i][1]
+    return inside
+
+
 def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end: int,
            masked: list[tuple[int, int]] = ()):
     """(themes, services, theme hits, service hits, theme scores): labels best first, hits of
@@ -47,8 +65,9 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
+    in_place = _inside(masked)
     for start, end, word in occurrences(kb.keyword_automaton, text, ordered=False):
-        if any(s <= start < e for s, e in masked) or not seg.is_token(start, end):
+        if in_place(start) or not seg.is_token(start, end):
             continue
         for kind, k in kb.keyword_index[word]:
             seen[(k.key, word)] += 1

@@ -14,6 +14,7 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CN = "零〇一二两三四五六七八九十百千万亿"
+MAX_COUNT = 10 ** 12  # no report counts more: a longer numeral (400 digits) is not a count
 PREFIX = r"(?P<prefix>近|约|超过|超|逾|达到|达|共计|共|累计|上(?=[百千万]))?"
 SUFFIX = r"(?P<suffix>余|多|来)?"
 # One pattern for every counted form; the groups say which form matched.
@@ -184,6 +185,8 @@ def parse_count(m: re.Match) -> Count | None:
                 return None
     if value is not None and m.group("after_mag"):  # 百余万
         value *= _magnitude(m.group("after_mag"))
+    if (value or 0) > MAX_COUNT or (high or 0) > MAX_COUNT:
+        return None  # beyond any count (and beyond what float arithmetic and the store hold)
     if value is not None and low is None:
         if prefix == "近":
             low, high = value * 0.8, value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -41,13 +42,24 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path, limit: int) -> bytes:
-    """The file's bytes; ReadError when it is too large (checked before reading) or unreadable."""
+def read_file(path: Path, limit: int, name: str | None = None) -> bytes:
+    """The file's bytes; ReadError when it is too large (checked before reading) or unreadable.
+    `name` is the file's name in messages (an upload's own name), else the path's."""
+    name = name or path.name
     try:
-        check_size(path.name, path.stat().st_size, limit)
+        check_size(name, path.stat().st_size, limit)
         return path.read_bytes()
     except OSError as e:
-        raise ReadError(f"{path.name}: cannot read: {e.strerror or e} (无法读取文件)") from e
+        raise ReadError(f"{name}: 无法读取文件：{e.strerror or e}；请检查路径和权限 "
+                        f"(cannot read the file: {e.strerror or e}; check the path and its permissions)") from e
+
+
+def could_not_parse(name: str, error: BaseException) -> ReadError:
+    """What an unexpected failure on one file tells the user: that file is refused, the others go on."""
+    detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    return ReadError(f"{name}: 文件无法解析：{detail}；请检查文件或换一种格式后再试，其他文件不受影响 "
+                     f"(could not parse: {detail}; check the file or save it in another format and try again; "
+                     f"the other files are not affected)")
 
 
 def given_issue(path: Path, option: str | None = None) -> IssueDate | None:
@@ -80,8 +92,31 @@ def _sidecar_value(raw: str):
 
 def parse_bytes(name: str, data: bytes, kb: Knowledge, given: IssueDate | None = None,
                 limit: int | None = None) -> BulletinRecord:
-    """A bulletin's bytes -> its records; ReadError when the file cannot be read as a bulletin."""
-    return extract_bulletin(to_text(name, data, limit), name, kb, given)
+    """A bulletin's bytes -> its records; ReadError when the file cannot be read as a bulletin,
+    whatever went wrong (a parser's own exception on a broken file becomes its refusal)."""
+    try:
+        return bounded(extract_bulletin(to_text(name, data, limit), name, kb, given), kb)
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a parser or the extractor failed on this file: refuse it only
+        raise could_not_parse(name, e) from e
+
+
+# A numeral of 13 or more digits before a unit: a count the extractor leaves out (numbers.MAX_COUNT).
+HUGE_NUMERAL = re.compile(r"(?<![\d.])\d{13,}(?:\.\d+)?")
+
+
+def bounded(record: BulletinRecord, kb: Knowledge) -> BulletinRecord:
+    """Flag what did not fit: an article whose count was too large to be one is flagged
+    `count_out_of_range` (the count itself is not kept)."""
+    for article in record.articles:
+        for m in HUGE_NUMERAL.finditer(article.text):
+            after = article.text[m.end():m.end() + 3]
+            if any(after[:size] in kb.units for size in (3, 2, 1)):
+                if "count_out_of_range" not in article.flags:
+                    article.flags.append("count_out_of_range")
+                break
+    return record
 
 
 def parse_file(path: Path | str, options: ParseOptions = ParseOptions(), kb: Knowledge | None = None
@@ -93,6 +128,8 @@ def parse_file(path: Path | str, options: ParseOptions = ParseOptions(), kb: Kno
                            options.limit)
     except ReadError as e:
         return Refusal(str(path), str(e))
+    except Exception as e:  # noqa: BLE001 - one bad file never stops the others
+        return Refusal(str(path), str(could_not_parse(path.name, e)))
 
 
 def parse_paths(paths: Iterable[str | Path], options: ParseOptions = ParseOptions(),

@@ -7,6 +7,7 @@ evidence quotes the original.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -24,10 +25,20 @@ _BOMS = (
 
 def decode(data: bytes, name: str = "<bytes>") -> str:
     """Decode bulletin bytes: BOM, then strict UTF-8, then the likelier of GB18030 and
-    BOM-less UTF-16, then charset detection."""
+    BOM-less UTF-16, then charset detection.
+
+    Only a BOM or valid UTF-8 is taken on trust. Any other reading must read as Chinese
+    (`reads_as_chinese`: its characters make the words of a Chinese dictionary), since almost
+    any bytes decode as *something* in GB18030: a Shift-JIS file read as GB18030 is a string
+    of real but meaningless characters. What cannot be read with confidence is refused."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"{name}: 文件开头标明是 {encoding.upper()} 编码，但内容已损坏（第 {e.start:,} 字节）；"
+                                f"请重新保存为 UTF-8 后再试 (the file says it is {encoding.upper()} but is damaged at "
+                                f"byte {e.start:,}; save it again as UTF-8 and try again)") from e
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -41,14 +52,45 @@ def decode(data: bytes, name: str = "<bytes>") -> str:
         candidates.append((_chinese_share(text), encoding, text))
     if candidates:
         share, encoding, text = max(candidates)
-        if share >= 0.5:
+        if share >= 0.5 and reads_as_chinese(text):
             return text
     if b"\x00" in data:
-        raise ReadError(f"{name}: binary data, not a text bulletin (文件含二进制内容，不是文本公报)")
+        raise ReadError(f"{name}: 文件含二进制内容，不是文本公报 (binary data, not a text bulletin)")
     best = from_bytes(data).best()
-    if best is None:
-        raise ReadError(f"{name}: unknown text encoding; save it as UTF-8 and try again (无法识别编码，请另存为 UTF-8)")
-    return str(best)
+    if best is not None and reads_as_chinese(str(best)):
+        return str(best)
+    looks = f"（看起来像 {best.encoding} 编码）" if best is not None else ""
+    looks_en = f" (it looks like {best.encoding})" if best is not None else ""
+    raise ReadError(f"{name}: 无法可靠识别文本编码{looks}，按 UTF-8、GB18030/GBK 或 UTF-16 读出的都不是通顺的中文；"
+                    f"请把文件另存为 UTF-8 后再导入 (the text encoding could not be identified with confidence"
+                    f"{looks_en}: read as UTF-8, GB18030/GBK or UTF-16 it is not readable Chinese; "
+                    f"save the file as UTF-8 and try again)")
+
+
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+KANA = re.compile(r"[\u3040-\u30ff]")  # Japanese syllables
+UNREADABLE = re.compile(r"[\ue000-\uf8ff\ufffd]")  # private use (GB18030's user areas), replacement
+READ_SAMPLE = 20_000  # characters looked at
+MIN_WORD_SHARE = 0.25  # of ideographs inside dictionary words: ~0.9 in bulletins, ~0 in a wrong decoding
+
+
+def reads_as_chinese(text: str) -> bool:
+    """Whether a decoding gives Chinese a person can read, not mojibake: most ideographs
+    fall in words of jieba's dictionary (a wrong decoding gives real characters in random
+    order, which almost never make words), no Japanese kana, no private-use characters.
+    A text with no Chinese at all is not judged readable: only UTF-8 is taken on trust."""
+    sample = text[:READ_SAMPLE]
+    runs = HAN_RUN.findall(sample)
+    ideographs = sum(map(len, runs))
+    kana = len(KANA.findall(sample))
+    if len(UNREADABLE.findall(sample)) > 0.01 * max(len(sample.strip()), 1) or kana > 0.02 * max(ideographs + kana, 1):
+        return False
+    if ideographs < 2:
+        return False  # no Chinese to read: not a bulletin this tool can read with confidence
+    from .knowledge import load_knowledge  # jieba's dictionary with the district's names
+    tokenizer = load_knowledge().tokenizer
+    in_words = sum(len(word) for run in runs for word in tokenizer.lcut(run, HMM=False) if len(word) >= 2)
+    return in_words >= MIN_WORD_SHARE * ideographs
 
 
 def _chinese_share(text: str) -> float:

@@ -1,6 +1,5 @@
 """Crashes and concurrency: kill -9 during ingest, then re-run; two ingests into one store."""
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,14 +14,16 @@ from support import ROOT, SAMPLES
 
 
 def _corpus(folder, copies):
-    """Copies of the samples under new names: expected articles per file name."""
+    """Copies of the samples under new names, each made distinct (identical content would be one
+    bulletin): expected articles per file name."""
     folder.mkdir()
     expected = {}
     for sample in sorted(SAMPLES.glob("*.txt")):
         n = len(parse_file(sample).articles)
+        text = sample.read_text(encoding="utf-8")
         for i in range(copies):
             name = f"{i:03d}_{sample.name}"
-            shutil.copy(sample, folder / name)
+            (folder / name).write_text(text.rstrip("\n") + f"\n\n（第{i}份）\n", encoding="utf-8")
             expected[name] = n
     return expected
 

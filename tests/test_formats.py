@@ -102,7 +102,8 @@ def test_mixed_batch_stores_the_good_and_lists_the_refused(tmp_path):
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 1
     assert "2 stored" in run.stdout and "2 refused" in run.stdout
-    assert "empty.txt: empty file" in run.stdout and "photo.txt: the content is binary data" in run.stdout
+    assert "empty.txt: 文件为空 (empty file)" in run.stdout and "photo.txt: 文件内容是二进制数据" in run.stdout
+    assert "the content is binary data" in run.stdout
     from etl.store import make_engine
     assert stats(make_engine(db))["bulletins"] == 2
 

@@ -13,8 +13,8 @@ GOOD = "社区义诊送健康\n\n本报讯（记者 郑林）近日，崇仁社�
 
 def test_a_malformed_sidecar_refuses_its_bulletin_and_the_good_one_is_stored(engine, tmp_path):
     good, bad, wrong = tmp_path / "good.txt", tmp_path / "bad.txt", tmp_path / "wrong.txt"
-    for path in (good, bad, wrong):
-        path.write_text(GOOD, encoding="utf-8")
+    for i, path in enumerate((good, bad, wrong)):  # distinct: identical content would be one bulletin
+        path.write_text(GOOD + f"\n第{i}版\n", encoding="utf-8")
     (tmp_path / "bad.json").write_text("{issue_date: 2025-06-03", encoding="utf-8")  # not JSON
     (tmp_path / "wrong.date").write_text("June 3rd\n", encoding="utf-8")  # not a date
     report = ingest_paths(engine, [bad, good, wrong])

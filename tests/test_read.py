@@ -20,3 +20,42 @@ def test_normalise_keeps_offsets_and_unifies_punctuation():
     norm = normalise(raw)
     assert len(norm) == len(raw)
     assert norm == "本报讯（记者 李雪峰） 日前，平城区2025年"
+
+
+# ---- issue 9, item 9: what cannot be read with confidence is refused, never stored garbled ------
+
+JAPANESE = "大同市平城区の地域活動について。本日、住民の皆様にお知らせいたします。新しい公園が開園しました。" * 3
+KOREAN = "대동시 평성구 지역 활동에 대해 알려드립니다. 오늘 주민 여러분께 새로운 공원이 개원했습니다." * 3
+TRADITIONAL = "社區義診送健康，本報訊記者鄭林近日，平城區鹿苑街道崇仁社區開展義診活動，二十餘名居民參加。" * 3
+
+
+def test_a_shift_jis_file_is_refused_not_read_as_garbled_chinese():
+    with pytest.raises(ReadError, match="UTF-8") as e:
+        decode(JAPANESE.encode("shift_jis"), "page.txt")
+    assert str(e.value).startswith("page.txt: 无法可靠识别文本编码")
+
+
+@pytest.mark.parametrize("text, encoding", [
+    (JAPANESE, "shift_jis"), (JAPANESE, "euc_jp"), (KOREAN, "euc_kr"), (TRADITIONAL, "big5"),
+    (TEXT * 5, "gbk"), (TEXT * 5, "utf-16-le"), ("Café résumé naïve, über die Straße.", "cp1252"),
+])
+def test_a_text_is_read_right_or_refused(text, encoding):
+    try:
+        decoded = decode(text.encode(encoding), "page.txt")
+    except ReadError:
+        return
+    assert decoded == text
+
+
+def test_a_shift_jis_bulletin_is_refused_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    from etl.store import make_engine, stats
+    from support import ROOT
+    (tmp_path / "page.txt").write_bytes(JAPANESE.encode("shift_jis"))
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    run = subprocess.run([sys.executable, "-m", "etl", "ingest", str(tmp_path / "page.txt"), "--db", db, "--quiet"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1 and "1 refused" in run.stdout and "save the file as UTF-8" in run.stdout
+    assert stats(make_engine(db))["bulletins"] == 0

@@ -81,13 +81,19 @@ def test_corrections_survive_reingest_and_an_edited_bulletin(engine, page):
     assert reviews.orphans(engine) == []
 
 
+LONG = ("夜校开课\n\n本报讯（记者 孙露）近日，平城区青年夜校春季班在文兴社区开课，" + "学员们学习书法、摄影和茶艺，" * 20
+        + "课程持续两个月。\n")
+
+
 def test_a_correction_whose_article_is_gone_is_listed(engine, page):
+    page.write_text(BULLETIN + "\n" + LONG, encoding="utf-8")
     ingest_paths(engine, [page])
     drill = _reopen(engine, "消防演练")
     reviews.save(engine, drill.article_id, {"district_wide": True}, "王芳", "整理", drill.version)
-    page.write_text(BULLETIN.split("消防演练进校园")[0] + "新增文章\n\n本报讯（记者 甲乙）近日，先锋村举办敬老宴。\n",
+    # an edited version of the page: the drill report gave way to another article
+    page.write_text(BULLETIN.split("消防演练进校园")[0] + LONG + "\n新增文章\n\n本报讯（记者 甲乙）近日，先锋村举办敬老宴。\n",
                     encoding="utf-8")
-    ingest_paths(engine, [page])
+    assert ingest_paths(engine, [page]).outcomes[0].status == "replaced"
     orphaned = reviews.orphans(engine)
     assert [(o["title"], o["field"], o["reviewer"]) for o in orphaned] == [("消防演练进校园", "district_wide", "王芳")]
 

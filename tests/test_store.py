@@ -20,14 +20,16 @@ def test_ingest_samples_then_again_changes_nothing(engine):
     assert stats(engine) == before
 
 
-def test_changed_file_replaces_its_old_records(engine, tmp_path):
+def test_an_edited_file_replaces_its_old_records(engine, tmp_path):
     path = tmp_path / "page.txt"
-    path.write_text("标题一\n\n本报讯（记者 郑林）近日，崇仁社区开展义诊活动。\n", encoding="utf-8")
+    body = ("本报讯（记者 郑林）近日，崇仁社区开展义诊活动。医护人员为居民测量血压、血糖，讲解慢性病预防知识，"
+            "并为行动不便的老人提供上门服务，受到居民欢迎。\n")
+    path.write_text("标题一\n\n" + body, encoding="utf-8")
     ingest_paths(engine, [path])
-    path.write_text("标题二\n\n本报讯（记者 郑林）近日，先锋村开展敬老活动。\n\n"
-                    "另一篇\n\n本报讯（记者 尚丽）近日，文兴社区开展讲座。\n", encoding="utf-8")
+    path.write_text("标题二\n\n" + body.replace("崇仁社区", "先锋村") + "\n另一篇\n\n本报讯（记者 尚丽）近日，文兴社区开展讲座。\n",
+                    encoding="utf-8")
     report = ingest_paths(engine, [path])
-    assert report.outcomes[0].status == "replaced"
+    assert report.outcomes[0].status == "replaced" and "replaced" in report.outcomes[0].reason
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Bulletin)) == 1
         assert s.scalars(select(Article.title).order_by(Article.seq)).all() == ["标题二", "另一篇"]
@@ -54,8 +56,8 @@ def test_a_failed_write_leaves_the_old_bulletin_whole(engine, tmp_path, monkeypa
         return real_rows(record, facts, article_id)
 
     monkeypatch.setattr(store, "child_rows", failing_rows)
-    with pytest.raises(RuntimeError):
-        ingest_paths(engine, [path])
+    report = ingest_paths(engine, [path])  # that file is refused with the reason; nothing is raised
+    assert [o.status for o in report.outcomes] == ["refused"] and "disk full" in report.outcomes[0].reason
     assert stats(engine) == before
 
 

@@ -98,7 +98,8 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
         article_id, bulletin_id = i + 1, i // 10 + 1
         if i % 10 == 0:
             issue = start + timedelta(days=rng.randrange(3650))
-            batch["bulletins"].append(dict(id=bulletin_id, name=f"{issue}_synthetic_bulk_{bulletin_id:07d}.txt",
+            bulk_name = f"{issue}_synthetic_bulk_{bulletin_id:07d}.txt"
+            batch["bulletins"].append(dict(id=bulletin_id, name=bulk_name, source=bulk_name,
                                            content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
                                            issue_precision="day", issue_source="filename", synthetic=True,
                                            ingested_at=_now(), text=""))

@@ -29,7 +29,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+    if url.startswith("sqlite:///") and not url.startswith(("sqlite:///:memory:", "sqlite:///file:")):
         os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
     # A server connection may have been dropped while pooled; a SQLite file's cannot.
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, inspect)
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+                        Text, UniqueConstraint, inspect, text)
+from sqlalchemy.schema import CreateTable
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -15,10 +16,20 @@ class Base(DeclarativeBase):
     pass
 
 
+SOURCE_LENGTH = 500  # characters of a bulletin's source kept (the end of a longer path)
+NAME_LENGTH = 255
+
+
 class Bulletin(Base):
+    """One bulletin file as it was stored. A bulletin is what it holds (content_hash), where it
+    came from (source: the path as given, or an upload's own name) and its issue date; `name`
+    (the file name) is only shown. Several bulletins may share a name or a source (page2.txt
+    of two issues); one source never holds the same content twice (two ingests of one file at
+    once store it once). What replaces what: etl/store/identity.py."""
     __tablename__ = "bulletins"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     issue_date: Mapped[str | None] = mapped_column(String(10))
     issue_precision: Mapped[str] = mapped_column(String(16))
@@ -28,6 +39,7 @@ class Bulletin(Base):
     text: Mapped[str] = mapped_column(Text)
     articles: Mapped[list[Article]] = relationship(back_populates="bulletin", cascade="all, delete-orphan",
                                                    passive_deletes=True)
+    __table_args__ = (Index("uq_bulletins_source_hash", "source", "content_hash", unique=True),)
 
 
 class Article(Base):
@@ -167,12 +179,14 @@ class EvidenceRow(Base):
 
 def create_schema(engine: Engine, attempts: int = 5) -> None:
     """Create missing tables and indexes, then add columns a store made by an older version
-    lacks. Two processes starting on a new store race to create it; the loser sees
-    'already exists' and tries again, finding it made."""
+    lacks, and the indexes a newer version adds. Two processes starting on a new store race to
+    create it; the loser sees 'already exists' and tries again, finding it made."""
     for attempt in range(attempts):
         try:
             Base.metadata.create_all(engine)
             add_missing_columns(engine)
+            migrate_bulletin_identity(engine)
+            add_missing_indexes(engine)
             return
         except (OperationalError, ProgrammingError, IntegrityError):
             if attempt == attempts - 1:
@@ -195,3 +209,97 @@ def add_missing_columns(engine: Engine) -> list[str]:
                     conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
                     added.append(f"{table.name}.{column.name}")
     return added
+
+
+def add_missing_indexes(engine: Engine) -> list[str]:
+    """Indexes of the models that an older store's tables lack (create_all skips existing tables)."""
+    inspector = inspect(engine)
+    added = []
+    for table in Base.metadata.sorted_tables:
+        present = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(engine, checkfirst=True)
+                added.append(index.name)
+    return added
+
+
+# ---- bulletins keyed by what they are, not by their file name ---------------------------------
+
+def _name_is_unique(conn) -> str | None:
+    """The name of the unique constraint an older store put on bulletins.name ('' when unnamed,
+    as SQLite's inline ones are), or None."""
+    inspector = inspect(conn)
+    for uc in inspector.get_unique_constraints("bulletins"):
+        if uc["column_names"] == ["name"]:
+            return uc["name"] or ""
+    for ix in inspector.get_indexes("bulletins"):
+        if ix.get("unique") and ix["column_names"] == ["name"]:
+            return ix["name"] or ""
+    return None
+
+
+def migrate_bulletin_identity(engine: Engine) -> bool:
+    """An older store kept one bulletin per file name (bulletins.name unique). Its bulletins get
+    their name as their source, and the name stops being unique, so page2.txt of two issues can
+    both be kept. SQLite cannot drop a table's unique constraint: the table is rebuilt (the
+    documented 12-step way, foreign keys off, in one transaction). Idempotent; a second process
+    starting at the same time waits for the first and finds nothing left to do."""
+    with engine.connect() as conn:
+        unique_name = _name_is_unique(conn)
+        source = next(c for c in inspect(conn).get_columns("bulletins") if c["name"] == "source")
+        unfilled = source["nullable"] and conn.execute(
+            text("SELECT 1 FROM bulletins WHERE source IS NULL LIMIT 1")).first() is not None
+    if unique_name is None and not unfilled:
+        return False
+    if engine.dialect.name == "sqlite":
+        return _rebuild_sqlite_bulletins(engine)
+    with engine.begin() as conn:
+        conn.execute(text("LOCK TABLE bulletins IN ACCESS EXCLUSIVE MODE"))
+        unique_name = _name_is_unique(conn)  # again, under the lock
+        if unique_name:
+            quote = engine.dialect.identifier_preparer.quote
+            conn.exec_driver_sql(f"ALTER TABLE bulletins DROP CONSTRAINT {quote(unique_name)}")
+        elif unique_name == "":
+            raise RuntimeError("bulletins.name has an unnamed unique constraint; drop it by hand")
+        conn.execute(text("UPDATE bulletins SET source = name WHERE source IS NULL"))
+        conn.execute(text("ALTER TABLE bulletins ALTER COLUMN source SET NOT NULL"))
+    return True
+
+
+def _rebuild_sqlite_bulletins(engine: Engine) -> bool:
+    table = Bulletin.__table__
+    staging = table.to_metadata(MetaData(), name="_bulletins_rebuilt")
+    for index in list(staging.indexes):  # the indexes are made on the final table
+        staging.indexes.discard(index)
+    columns = [c.name for c in table.columns]
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # else dropping the old table deletes the articles
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one migrating process at a time
+            try:
+                present = {c["name"] for c in inspect(conn).get_columns("bulletins")}
+                if _name_is_unique(conn) is None and "source" in present and conn.exec_driver_sql(
+                        "SELECT 1 FROM bulletins WHERE source IS NULL LIMIT 1").first() is None:
+                    conn.exec_driver_sql("ROLLBACK")
+                    return False  # another process did it
+                conn.exec_driver_sql("DROP TABLE IF EXISTS _bulletins_rebuilt")
+                conn.execute(CreateTable(staging))
+                values = [("COALESCE(source, name)" if c == "source" else c) if c in present else "NULL"
+                          for c in columns]
+                conn.exec_driver_sql(f"INSERT INTO _bulletins_rebuilt ({', '.join(columns)}) "
+                                     f"SELECT {', '.join(values)} FROM bulletins")
+                conn.exec_driver_sql("DROP TABLE bulletins")
+                conn.exec_driver_sql("ALTER TABLE _bulletins_rebuilt RENAME TO bulletins")
+                for index in table.indexes:
+                    index.create(conn)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"rebuilding bulletins would break {len(broken)} references")
+                conn.exec_driver_sql("COMMIT")
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    return True

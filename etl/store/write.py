@@ -8,9 +8,12 @@ so a correction holds after any re-ingest.
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import PurePath
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from .. import corrections as overlay
@@ -18,9 +21,12 @@ from ..dates import IssueDate
 from ..extract import ArticleRecord, BulletinRecord
 from ..facts import Facts
 from ..fingerprint import anchor, article_key, similarity
+from ..formats import clean
 from ..knowledge import load_knowledge
 from .bits import bits_of, dimension_bits
-from .schema import Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow, Label, Place
+from .identity import Candidate, edited
+from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
+                     Label, Place)
 
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
@@ -80,6 +86,42 @@ CHILD_TABLES = {"article_texts": ArticleText.__table__, "places": Place.__table_
 FACT_TABLES = ("places", "labels", "counts")  # the child rows a correction rewrites
 
 
+def _lengths(table) -> dict[str, int]:
+    return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+
+
+# Strings are cut to their column (PostgreSQL refuses a longer one; SQLite would keep it): the
+# extractor's values fit, so only a hostile text reaches these limits.
+ARTICLE_LENGTHS = _lengths(Article.__table__)
+CHILD_LENGTHS = {name: [(i, _lengths(table)[col]) for i, col in enumerate(CHILD_COLUMNS[name])
+                        if col in _lengths(table)] for name, table in CHILD_TABLES.items()}
+
+
+def _fit_values(lengths: dict[str, int], values: dict) -> dict:
+    for column, size in lengths.items():
+        value = values.get(column)
+        if isinstance(value, str) and len(value) > size:
+            values[column] = value[:size]
+    return values
+
+
+def _fit_rows(name: str, rows: list[tuple]) -> list[tuple]:
+    bounded = CHILD_LENGTHS[name]
+    if not bounded:
+        return rows
+    out = []
+    for row in rows:
+        if any(isinstance(row[i], str) and len(row[i]) > size for i, size in bounded):
+            row = list(row)
+            for i, size in bounded:
+                if isinstance(row[i], str) and len(row[i]) > size:
+                    row[i] = row[i][:size]
+            row = tuple(row)
+        out.append(row)
+    return out
+
+
+
 def fact_rows(facts: Facts, article_id: int) -> dict[str, list[tuple]]:
     """Places, labels and counts of one article, as tuples in CHILD_COLUMNS order."""
     places = [(article_id, p.name, p.level, p.status, p.street, p.code, p.surface, p.start, p.end)
@@ -112,7 +154,7 @@ def _insert_many(conn, name: str, rows: list[tuple]) -> None:
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(CHILD_TABLES[name].name)} ({', '.join(map(quote, columns))}) "
            f"VALUES ({', '.join([marker] * len(columns))})")
-    conn.exec_driver_sql(sql, rows)
+    conn.exec_driver_sql(sql, _fit_rows(name, rows))
 
 
 # ---- corrections as the articles are written ------------------------------------------------
@@ -155,46 +197,97 @@ def reattach_orphans(conn: Connection, bulletin: str, texts: dict[str, str]) -> 
 
 # ---- one bulletin -----------------------------------------------------------------------------
 
-def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False) -> str:
-    """Write one bulletin in one transaction: 'stored', 'replaced' or 'unchanged'.
+def source_of(given: str) -> str:
+    """A bulletin's source as stored: the path or name as given (normalised: no ./ or //, no
+    control characters), its last SOURCE_LENGTH characters."""
+    source = clean(os.path.normpath(given)) if given else ""
+    return source[-SOURCE_LENGTH:]
+
+
+def display_name(source: str) -> str:
+    """The file name shown (the source's last part), cut to its column with its suffix kept."""
+    name = PurePath(source).name or source
+    if len(name) <= NAME_LENGTH:
+        return name
+    suffix = PurePath(name).suffix[:16]
+    return name[:NAME_LENGTH - len(suffix)] + suffix
+
+
+@dataclass(frozen=True)
+class Written:
+    """What storing one bulletin did: status 'stored' | 'replaced' | 'unchanged', why, and the
+    source of the bulletin it replaced or duplicates."""
+    status: str
+    reason: str = ""
+    other: str = ""
+
+
+def same_content(conn, content_hash: str, source: str) -> Written | None:
+    """'unchanged' when these bytes are stored already, under this source or another."""
+    row = conn.execute(select(Bulletin.source).where(Bulletin.content_hash == content_hash).limit(1)).first()
+    if row is None:
+        return None
+    return Written("unchanged", unchanged_reason(row.source, source), row.source)
+
+
+def unchanged_reason(stored_source: str, source: str) -> str:
+    if stored_source == source:
+        return "内容未变，已跳过 (unchanged since it was stored; skipped)"
+    return (f"与已存的 {stored_source} 内容完全相同，未重复存储 "
+            f"(a duplicate: identical to {stored_source}, which is stored; not stored twice)")
+
+
+def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False,
+                   source: str | None = None) -> Written:
+    """Write one bulletin in one transaction: 'stored', 'replaced' (an edited version of a
+    stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these bytes
+    are stored already). `source` is where the file came from (default: its name).
     Rows go in with executemany (SQLAlchemy Core): an article has some fifty child rows."""
+    source = source_of(source or record.name)
+    name = display_name(source)
     gazetteer = load_knowledge().gazetteer
     with engine.begin() as conn:
-        old = conn.execute(select(Bulletin.id, Bulletin.content_hash).where(Bulletin.name == record.name)).first()
-        if old is not None and old.content_hash == content_hash:
-            return "unchanged"
+        duplicate = same_content(conn, content_hash, source)
+        if duplicate is not None:
+            return duplicate
+        candidates = [Candidate(*row) for row in conn.execute(
+            select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision, Bulletin.text)
+            .where(Bulletin.name == name))]
+        old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
         if old is not None:
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
-            name=record.name, content_hash=content_hash, issue_date=record.issue.value,
+            name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
             ingested_at=datetime.now(timezone.utc), text=record.text)).scalar_one()
         if record.articles:
             keys = [article_key(a.text) for a in record.articles]
-            reattach_orphans(conn, record.name, dict(zip(keys, (a.text for a in record.articles))))
+            reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
             found = corrections_for(conn, keys)
             extracted = [a.facts() for a in record.articles]
             effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
             dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
                     for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
-            rows = [dict(bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
-                         body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
-                         flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
-                         confidence=a.confidence,
-                         confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
-                         extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
-                         **fact_values(fixed, record.issue, dims))
-                    for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
+            rows = [_fit_values(ARTICLE_LENGTHS, dict(
+                bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
+                body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
+                flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
+                confidence=a.confidence, confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
+                extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
+                **fact_values(fixed, record.issue, dims)))
+                for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
                                rows).scalars().all()
-            children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
+            children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
             for article_id, article, fixed in zip(ids, record.articles, effective):
-                for name, child in child_rows(article, fixed, article_id).items():
-                    children[name] += child
-            for name, child in children.items():
+                for table, child in child_rows(article, fixed, article_id).items():
+                    children[table] += child
+            for table, child in children.items():
                 if child:
-                    _insert_many(conn, name, child)
-    return "stored" if old is None else "replaced"
+                    _insert_many(conn, table, child)
+    if old is None:
+        return Written("stored", reason)
+    return Written("replaced", reason, old.source)
 
 
 def rewrite_facts(conn: Connection, article_id: int) -> Facts:
