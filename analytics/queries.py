@@ -214,6 +214,7 @@ def article_detail(engine: Engine, article_id: int) -> dict | None:
             "excluded": bool(article.excluded), "confidence": article.confidence,
             "confidence_reasons": json.loads(article.confidence_reasons or "[]"),
             "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
+            "dropped": json.loads(article.bulletin.dropped or "[]"),
             "seq": article.seq, "title": article.title, "text": article.full_text.text,
             "activity_date": article.activity_date, "date_precision": article.date_precision,
             "event_date": article.event_date, "reporters": json.loads(article.reporters),

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 
-from .vocabulary import LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH, REASON_ZH, service_names, theme_names
+from .vocabulary import DROP_REASON_ZH, LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH, REASON_ZH, service_names, theme_names
 
 ARTICLE_COLUMNS = {"activity_date": "日期", "date_precision": "日期精度", "bulletin": "公报", "seq": "序号",
                    "title": "标题", "streets": "街道", "communities": "社区/村", "themes": "主题", "services": "服务",
@@ -80,3 +80,9 @@ def articles_zh(articles: pd.DataFrame) -> pd.DataFrame:
         date_precision=articles["date_precision"].map(lambda p: PRECISION_ZH.get(p, p)),
         confidence_reasons=articles["confidence_reasons"].map(lambda rs: [REASON_ZH.get(r, r) for r in rs]),
         reviewed=articles["reviewed"].map(lambda r: "是" if r else "否"))
+
+
+def dropped_zh(dropped: list[dict]) -> pd.DataFrame:
+    """The lines of a bulletin left out of its articles, with why, in the UI's words."""
+    return pd.DataFrame({"行": [d["line"] for d in dropped], "内容": [d["text"] for d in dropped],
+                         "原因": [DROP_REASON_ZH.get(d["reason"], d["reason"]) for d in dropped]})

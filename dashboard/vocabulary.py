@@ -29,3 +29,9 @@ def label_names() -> dict[str, dict[str, str]]:
 REASON_ZH = {"no_lead": "无导语", "no_headline": "无标题", "furniture_nearby": "紧邻版面杂项", "cut_off": "正文不完整",
              "unknown_place": "有未识别地名", "no_place": "没有地点", "vague_count": "人数模糊",
              "inferred_date": "日期为推断", "labels_close": "主题难以区分"}
+DROP_REASON_ZH = {"epaper_nav": "电子版导航", "date_picker": "日期选择", "page_list": "版面目录", "masthead": "报头/网站名",
+                  "breadcrumb": "网页路径", "menu": "网站菜单", "footer": "网页页脚", "wechat": "微信杂项",
+                  "image_name": "图片文件名", "meta": "来源、编辑、时间等信息", "related_list": "相关文章列表",
+                  "continuation": "转版提示", "page_header": "版眉", "duplicate_paragraph": "重复段落",
+                  "caption": "图片说明", "headline_without_body": "无正文的标题", "credit_without_article": "无文章的署名",
+                  "section": "栏目名", "series": "系列名"}

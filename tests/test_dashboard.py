@@ -173,3 +173,25 @@ def test_a_malformed_boundaries_file_is_a_warning_not_a_traceback(store_url, tmp
     at.switch_page("dashboard/app_pages/coverage.py").run()
     assert not page_failures(at)
     assert any("boundaries.geojson" in w.value for w in at.warning)
+
+
+def test_lines_left_out_of_a_bulletin_are_shown_with_their_reason(tmp_path, monkeypatch):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from etl.store import Article
+    page = tmp_path / "2025-06-03_p1.txt"
+    page.write_text("当前版：05版 上一版 下一版\n\n社区义诊送健康\n\n本报讯（记者 郑林）近日，崇仁社区开展义诊活动。\n\n"
+                    "上一篇 下一篇\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'dropped.db'}"
+    ingest_paths(make_engine(url), [page])
+    with Session(make_engine(url)) as s:
+        article_id = s.scalar(select(Article.id))
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["article"] = str(article_id)
+    at.run()
+    at.switch_page("dashboard/app_pages/articles.py").run()
+    assert not page_failures(at)
+    expander = next(e for e in at.expander if "未计入文章的行" in e.label)
+    shown = expander.dataframe[0].value
+    assert "上一篇 下一篇" in set(shown["内容"]) and set(shown["原因"]) == {"电子版导航"}

@@ -30,6 +30,9 @@ else:
     st.markdown(article_header_html(detail), unsafe_allow_html=True)
     st.markdown(legend_html(), unsafe_allow_html=True)
     st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)
+    if detail["dropped"]:
+        with st.expander(f"本公报中未计入文章的行（{len(detail['dropped'])} 行）：版面杂项、图片说明、重复段落等"):
+            st.dataframe(tables.dropped_zh(detail["dropped"]), hide_index=True, width="stretch")
     history = reviews.history(data.engine(), detail["key"]) if detail["key"] else []
     if history:
         st.subheader("更正记录")

@@ -37,6 +37,7 @@ class Bulletin(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)
+    dropped: Mapped[str | None] = mapped_column(Text)  # JSON: the lines left out of the articles, with why
     articles: Mapped[list[Article]] = relationship(back_populates="bulletin", cascade="all, delete-orphan",
                                                    passive_deletes=True)
     __table_args__ = (Index("uq_bulletins_source_hash", "source", "content_hash", unique=True),)

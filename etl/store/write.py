@@ -28,6 +28,7 @@ from .identity import Candidate, edited
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
 
+DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
 
@@ -259,7 +260,9 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
             name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
-            ingested_at=datetime.now(timezone.utc), text=record.text)).scalar_one()
+            ingested_at=datetime.now(timezone.utc), text=record.text,
+            dropped=json.dumps([d.as_dict() for d in record.dropped[:DROPPED_KEPT]], ensure_ascii=False)
+        )).scalar_one()
         if record.articles:
             keys = [article_key(a.text) for a in record.articles]
             reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
