@@ -60,7 +60,8 @@ class Knowledge:
     district_subject: tuple[str, ...]
     single_site: re.Pattern
     not_district: frozenset[str]
-    section_labels: frozenset[str]
+    section_labels: frozenset[str]  # brief column labels among them
+    brief_labels: frozenset[str]
     series_pattern: re.Pattern
     meta_pattern: re.Pattern
     published_pattern: re.Pattern
@@ -162,7 +163,8 @@ def _load(root: Path) -> Knowledge:
         district_subject=pick(scope_rules, "subject"),
         single_site=re.compile("|".join(pick(scope_rules, "single_site")) or r"(?!)"),
         not_district=frozenset(pick(scope_rules, "not_district")),
-        section_labels=frozenset(pick(layout_rules, "section")),
+        section_labels=frozenset(pick(layout_rules, "section") + pick(layout_rules, "brief")),
+        brief_labels=frozenset(pick(layout_rules, "brief")),
         series_pattern=re.compile("|".join(pick(layout_rules, "series")) or r"(?!)"),
         meta_pattern=re.compile("|".join(meta) or r"(?!)"),
         published_pattern=published_pattern(published),

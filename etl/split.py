@@ -197,6 +197,10 @@ def _breaks_a_word(before: str, after: str, kb: Knowledge) -> bool:
     return False
 
 
+# A brief report's kicker: a bullet, then a short name (a street, a unit) and a space before the text.
+BRIEF_KICKER = re.compile(r"^[■●▲◆★□○◇·•\s]*([\u4e00-\u9fff]{2,10})[ \u3000]+(?=\S)")
+
+
 def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
     return split_bulletin(text, kb)[0]
 
@@ -214,6 +218,8 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
     pending_credits: list[Paragraph] = []  # a credit line between a headline and its body
     pending_blocks: list[Block] = []  # the lines of those credits
     section = series = ""
+    in_brief = False  # inside a column of brief reports (简讯): a paragraph a report
+    before_brief = 0  # the articles that began before the column's label
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
 
@@ -270,6 +276,7 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
                 drop(orphan, "headline_without_body")
             pending = []
             section = text
+            in_brief, before_brief = block.norm in kb.brief_labels, len(articles)
             continue
         if kind == LineKind.SERIES:
             series = text
@@ -303,6 +310,20 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
             add_body(start_article(again), block, text)
             continue
         # BODY
+        # In a brief column a paragraph is a report of its own, unless it goes on a report that
+        # has a headline of its own (a feature printed in the column keeps its paragraphs).
+        if in_brief and not pending and current is not None and current.paragraphs and \
+                is_terminated(current.paragraphs[-1].text, kb.credits) and \
+                ("brief_item" in current.flags or articles.index(current) < before_brief):
+            kicker = BRIEF_KICKER.match(block.norm)  # 古城街道 3月28日，……: the kicker is its headline
+            if kicker:
+                pending.append(Block(kicker.group(1), kicker.group(1), block.gap_before, block.line))
+                text, block = text[kicker.end():], Block(text[kicker.end():], block.norm[kicker.end():],
+                                                         block.gap_before, block.line)
+            article = start_article()
+            article.flags.append("brief_item")
+            add_body(article, block, text)
+            continue
         if pending or current is None:
             article = start_article()
             article.flags.append("no_lead")  # a feature, or a fragment whose opening is lost

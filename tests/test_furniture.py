@@ -93,3 +93,9 @@ def test_continuation_markers_and_page_headers(line, reason):
 
 def test_a_headline_with_a_number_is_kept():
     assert furniture_lines(["18个街道入户排查1.3万余户"], RULES) == {}
+
+
+def test_a_wechat_post_header_is_furniture(kb):
+    from etl.furniture import furniture_lines
+    lines = ["平城发布 2025年03月19日 18:30 山西", "春风送岗 就业暖心｜街道举办专场招聘会"]
+    assert furniture_lines(lines, kb.furniture) == {0: "wechat"}

@@ -140,3 +140,21 @@ def test_a_paragraph_closed_by_its_bracketed_credit_is_complete(kb):
     text = ("齿欣社区入户排查隐患\n\n近日，齿欣社区走进38户老人家中检查燃气灶具。（记者 武晓燕）\n\n"
             "企业街社区寒假公益课堂开始报名\n\n企业街社区寒假公益课堂近日开始报名。\n")
     assert [a.title for a in split(text, kb)] == ["齿欣社区入户排查隐患", "企业街社区寒假公益课堂开始报名"]
+
+
+def test_a_brief_column_is_a_report_a_paragraph_with_its_kicker_as_headline(kb):
+    page = ("平城区开展防汛演练\n\n本报讯（记者 郭佳）4月1日，平城区开展防汛应急演练。\n\n简讯\n\n"
+            "■古城街道 3月28日，古城街道大北街社区为老人举办健康讲座，40余名老年居民参加。\n\n"
+            "新建社区 近日，社区组织垃圾分类宣传活动，发放宣传手册200份。\n\n"
+            "近日，永泰街道开展消防检查。\n")
+    articles = split(page, kb)
+    assert [a.title for a in articles] == ["平城区开展防汛演练", "古城街道", "新建社区", ""]
+    assert articles[1].body.startswith("3月28日") and "brief_item" in articles[1].flags
+    assert "讲座" not in articles[0].body
+
+
+def test_a_feature_printed_in_a_brief_column_keeps_its_paragraphs(kb):
+    page = ("简讯\n\n村晚排练忙\n\n文/本报记者 石蕾\n\n“今年的节目全是自己编的。”村民说。\n\n"
+            "消息传开，不少年轻人也报了名。\n")
+    articles = split(page, kb)
+    assert len(articles) == 1 and articles[0].body.count("\n") >= 1
