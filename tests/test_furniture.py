@@ -99,3 +99,10 @@ def test_a_wechat_post_header_is_furniture(kb):
     from etl.furniture import furniture_lines
     lines = ["平城发布 2025年03月19日 18:30 山西", "春风送岗 就业暖心｜街道举办专场招聘会"]
     assert furniture_lines(lines, kb.furniture) == {0: "wechat"}
+
+
+def test_government_page_metadata_and_share_buttons_are_furniture(kb):
+    from etl.furniture import furniture_lines
+    lines = ["发文日期：2024-11-14", "时间：2024-11-14 16:02 来源：区民政局 字号：大 中 小", "分享到：",
+             "时间：11月12日，社区开展活动。"]
+    assert furniture_lines(lines, kb.furniture) == {0: "meta", 1: "meta", 2: "footer"}
