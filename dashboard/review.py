@@ -2,10 +2,15 @@
 and the words of an article's history. Plain functions, tested without Streamlit."""
 from __future__ import annotations
 
+import pandas as pd
+
 from etl.corrections import FIELD_ZH
 from etl.facts import Facts
 from etl.store.review import shown_value
 
+from .vocabulary import REASON_ZH
+
+KEEP, NOT_A_PLACE, OTHER_DISTRICT = "（保持未识别）", "（不是地名）", "（外区地名）"  # choices for an unknown name
 EDITABLE = ("places", "participants", "quantities", "themes", "services", "event_date", "district_wide", "excluded")
 
 def _comparable(field: str, value):
@@ -46,3 +51,23 @@ def history_words(entry: dict) -> str:
         action = f"更正{what}"
     when = entry["created_at"].strftime("%Y-%m-%d %H:%M") if entry.get("created_at") else ""
     return f"{when} {entry['reviewer']} {action}"
+
+
+def places_value(streets: list[str], units: list[str], resolve: dict[str, str], official_units) -> dict:
+    """The places a reviewer chose: streets and units, and for each unknown name what it is
+    (an official unit it misspells, not a place, another district's, or left as it was)."""
+    renamed = {name: choice for name, choice in resolve.items() if choice in official_units}
+    return {"streets": list(streets), "units": list(dict.fromkeys([*units, *renamed.values()])),
+            "renamed": renamed,
+            "not_places": [name for name, choice in resolve.items() if choice == NOT_A_PLACE],
+            "other_district": [name for name, choice in resolve.items() if choice == OTHER_DISTRICT]}
+
+
+def queue_zh(queue: pd.DataFrame) -> pd.DataFrame:
+    """The review queue in the UI's words."""
+    titles = queue["title"].where(queue["title"] != "", "（无标题）" + queue["first_sentence"].str[:20])
+    return pd.DataFrame({
+        "可信度": queue["confidence"],
+        "存疑原因": queue["confidence_reasons"].map(lambda rs: "、".join(REASON_ZH.get(r, r) for r in rs)),
+        "状态": ["非文章" if x else "已核对" if r else "未核对" for r, x in zip(queue["reviewed"], queue["excluded"])],
+        "标题": titles, "日期": queue["activity_date"], "公报": queue["bulletin"]})

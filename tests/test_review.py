@@ -230,3 +230,20 @@ def test_read_only_deployments_hide_the_review_page(engine, monkeypatch):
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("dashboard/app_pages/review.py")
+
+
+def test_the_form_of_places_and_what_changed(engine, page, kb):
+    from dashboard import review
+    units = {u.name for u in kb.gazetteer.units}
+    value = review.places_value(["新华街道"], ["卫星里社区"], {"悦悦社区": "新悦社区", "某某村": review.NOT_A_PLACE,
+                                                        "安荣里社区": review.OTHER_DISTRICT, "乙社区": review.KEEP}, units)
+    assert value == {"streets": ["新华街道"], "units": ["卫星里社区", "新悦社区"], "renamed": {"悦悦社区": "新悦社区"},
+                     "not_places": ["某某村"], "other_district": ["安荣里社区"]}
+    ingest_paths(engine, [page])
+    facts = _reopen(engine, "社区义诊").effective
+    shown = reviews.shown_value(facts, "participants")  # what the page's table starts with
+    assert [(row["value"], row["approx"]) for row in shown] == [(80, True)]
+    same = {"places": {"streets": facts.streets, "units": facts.units}, "themes": list(facts.themes),
+            "participants": shown, "excluded": False}
+    assert review.changes(facts, same) == {}
+    assert review.changes(facts, {**same, "themes": ["safety"]}) == {"themes": ["safety"]}

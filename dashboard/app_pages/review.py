@@ -7,13 +7,12 @@ import streamlit as st
 from analytics import queries
 from dashboard import data, page, review, state
 from dashboard.evidence import article_header_html, highlight_html
+from dashboard.review import KEEP, NOT_A_PLACE, OTHER_DISTRICT
 from dashboard.vocabulary import REASON_ZH, service_names, theme_names
 from etl.corrections import CorrectionError
 from etl.knowledge import load_knowledge
 from etl.learn import LearnError, add_alias, add_keyword, alias_line, keyword_line
 from etl.store import review as reviews
-
-KEEP, NOT_A_PLACE, OTHER_DISTRICT = "（保持未识别）", "（不是地名）", "（外区地名）"
 
 st.title("审核与更正")
 reviewer = st.session_state["reviewer"]
@@ -30,13 +29,7 @@ gaz = load_knowledge().gazetteer
 reason = st.selectbox("按存疑原因筛选", ["", *REASON_ZH], format_func=lambda r: REASON_ZH.get(r, "全部原因"))
 queue = data.figure(queries.review_queue, f, reason or None)
 st.caption(f"共 {len(queue)} 篇（按侧栏的街道、日期等筛选），未核对的排在前面，可信度低的在前。")
-shown = pd.DataFrame({
-    "可信度": queue["confidence"], "存疑原因": queue["confidence_reasons"].map(
-        lambda rs: "、".join(REASON_ZH.get(r, r) for r in rs)),
-    "状态": [("非文章" if x else "已核对" if r else "未核对") for r, x in zip(queue["reviewed"], queue["excluded"])],
-    "标题": queue["title"].where(queue["title"] != "", "（无标题）" + queue["first_sentence"].str[:20]),
-    "日期": queue["activity_date"], "公报": queue["bulletin"]})
-picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+picked = st.dataframe(review.queue_zh(queue), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="review_queue", column_config={"可信度": st.column_config.ProgressColumn(
                           "可信度", min_value=0.0, max_value=1.0, format="%.2f")})
 if picked and picked.selection.rows:
@@ -99,11 +92,8 @@ else:
             save_pressed = b1.form_submit_button("保存更正", type="primary")
             confirm_pressed = b2.form_submit_button("核对无误（不作更改）")
         if save_pressed or confirm_pressed:
-            renamed = {n: r for n, r in resolve.items() if r in units}
-            form = {"places": {"streets": streets, "units": list(dict.fromkeys([*chosen_units, *renamed.values()])),
-                               "renamed": renamed,
-                               "not_places": [n for n, r in resolve.items() if r == NOT_A_PLACE],
-                               "other_district": [n for n, r in resolve.items() if r == OTHER_DISTRICT]},
+            places = review.places_value(streets, chosen_units, resolve, units)
+            form = {"places": places,
                     "participants": people.to_dict("records"), "quantities": counts.to_dict("records"),
                     "themes": themes, "services": services, "event_date": event_date.strip() or None,
                     "district_wide": district_wide, "excluded": excluded}
@@ -119,7 +109,7 @@ else:
                     st.error(f"保存被拒绝：{e}")
                 else:
                     versions[article_id] = version + len(changed)
-                    st.session_state["_learn"] = [(n, r) for n, r in renamed.items()]
+                    st.session_state["_learn"] = list(places["renamed"].items())
                     st.rerun()
         if version != opened.version and st.button("重新载入"):
             versions[article_id] = opened.version
