@@ -3,6 +3,7 @@ import streamlit as st
 
 from analytics import queries
 from dashboard import charts, data, downloads, page, state, tables
+from dashboard.brief_control import briefing_control
 from dashboard.vocabulary import district
 from etl.knowledge import load_knowledge
 
@@ -24,6 +25,7 @@ span = f"{o.date_min} 至 {o.date_max}" if o.date_min else "无可确定日期"
 c[4].metric("日期跨度", span, help=f"{o.dated} 篇有日期（确切、见报或推断），{o.undated} 篇日期不明")
 if o.participants_vague:
     st.caption(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计。")
+briefing_control()
 
 left, right = st.columns(2)
 with left:
