@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from . import data, state
-from .briefing import FORMATS, BriefingError, build, file_name, render
+from .briefing import FORMATS, BriefingError, file_name, make
 from .exports import ImageExportUnavailable
 
 SLOT = "_briefing"
@@ -35,8 +35,8 @@ def briefing_control() -> None:
         if middle.button("生成简报", key="brief_make", type="primary", icon=":material/description:"):
             with st.spinner("正在生成简报（图表由服务器绘制，约需十秒）…"):
                 try:
-                    b = build(data.engine(), f, base_url=base_url())
-                    st.session_state[SLOT] = (view, file_name(b, fmt), render(b, fmt))
+                    b, made = make(data.engine(), f, fmt, base_url=base_url())
+                    st.session_state[SLOT] = (view, file_name(b, fmt), made)
                 except (BriefingError, ImageExportUnavailable) as e:
                     st.error(str(e))
         made = st.session_state.get(SLOT)

@@ -4,10 +4,13 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import queue
 import re
 import shutil
+import threading
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,31 +122,102 @@ def _no_browser() -> ImageExportUnavailable:
         " (No Chromium: apt-get install chromium fonts-noto-cjk; set BROWSER_PATH=/usr/bin/chromium.)")
 
 
+def _failed(e: BaseException) -> ImageExportUnavailable:
+    return ImageExportUnavailable(
+        f"图片导出失败：{e}。请检查 chromium 与 fonts-noto-cjk 是否安装，BROWSER_PATH 是否指向 Chromium。"
+        f" (Chart images failed: check that chromium and fonts-noto-cjk are installed.)")
+
+
+class ImageSession:
+    """One Chromium (kaleido, the system's browser and fonts; no network: plotly.js is the one
+    installed, MathJax is off) for several figures. It starts in a thread of its own, so it comes
+    up while the caller is still computing what to draw:
+
+        with ImageSession() as session:
+            ...queries...
+            pngs = session.render(figures)
+    """
+
+    def __init__(self):
+        self._jobs: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ImageSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        path = browser_path()
+        if path is None or not os.path.exists(path):
+            raise _no_browser()
+        self._thread = threading.Thread(target=self._run, name="chart-images", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as e:  # noqa: BLE001 - handed to whoever waits for an image
+            self._error = e
+        while True:  # whatever still waits learns why
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[2].set_exception(self._error or RuntimeError("the chart session has closed"))
+
+    async def _serve(self) -> None:
+        import kaleido
+        loop = asyncio.get_running_loop()
+        async with kaleido.Kaleido(n=1, mathjax=False, timeout=120) as k:
+            while (job := await loop.run_in_executor(None, self._jobs.get)) is not None:
+                fig, fmt, future = job
+                width, height = _size(fig)
+                try:
+                    future.set_result(await k.calc_fig(fig, opts=dict(format=fmt, width=width, height=height,
+                                                                       scale=IMAGE_SCALE)))
+                except Exception as e:  # noqa: BLE001
+                    future.set_exception(e)
+
+    def render(self, figs: list[go.Figure], fmt: str = "png") -> list[bytes]:
+        if self._thread is None:
+            self.start()
+        futures = []
+        for fig in figs:
+            futures.append(Future())
+            self._jobs.put((fig, fmt, futures[-1]))
+        out = []
+        try:
+            for future in futures:
+                while True:
+                    try:
+                        out.append(future.result(timeout=0.5))
+                        break
+                    except FutureTimeout:
+                        if not self._thread.is_alive():
+                            raise self._error or RuntimeError("the chart session has closed")
+        except ImageExportUnavailable:
+            raise
+        except Exception as e:  # kaleido reports a missing or broken browser in several ways
+            raise _failed(e) from e
+        return out
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=60)
+
+
 def images(figs: list[go.Figure], fmt: str = "png") -> list[bytes]:
-    """Several figures rendered on the server in one Chromium session (kaleido with the system
-    Chromium and fonts; no network: plotly.js is the one installed, MathJax is off)."""
+    """Several figures rendered on the server in one Chromium session."""
     if not figs:
         return []
-    path = browser_path()
-    if path is None or not os.path.exists(path):
-        raise _no_browser()
-    import kaleido
-
-    async def render() -> list[bytes]:
-        async with kaleido.Kaleido(n=1, mathjax=False, timeout=120) as k:
-            out = []
-            for fig in figs:
-                width, height = _size(fig)
-                out.append(await k.calc_fig(fig, opts=dict(format=fmt, width=width, height=height,
-                                                            scale=IMAGE_SCALE)))
-            return out
-    try:  # in a thread of its own, so a running event loop (Streamlit, notebooks) is no obstacle
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, render()).result()
-    except Exception as e:  # kaleido reports a missing or broken browser in several ways
-        raise ImageExportUnavailable(
-            f"图片导出失败：{e}。请检查 chromium 与 fonts-noto-cjk 是否安装，BROWSER_PATH 是否指向 Chromium。"
-            f" (Chart images failed: check that chromium and fonts-noto-cjk are installed.)") from e
+    with ImageSession() as session:
+        return session.render(figs, fmt)
 
 
 def image_bytes(fig: go.Figure, fmt: str, title: str | None = None, view: str = "", source: str | None = None,

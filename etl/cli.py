@@ -89,7 +89,7 @@ def date_option(value: str):
 def cmd_brief(args) -> int:
     from pathlib import Path
 
-    from dashboard.briefing import FORMATS, BriefingError, build, render  # a briefing uses every layer
+    from dashboard.briefing import FORMATS, BriefingError, make  # a briefing uses every layer
     from dashboard.briefing.options import filters_from_options
     from dashboard.exports import ImageExportUnavailable
 
@@ -103,7 +103,7 @@ def cmd_brief(args) -> int:
     try:
         f = filters_from_options(args.date_from, args.date_to, args.street, args.community, args.theme,
                                  args.service, args.q, args.undated)
-        data = render(build(make_engine(args.db), f, base_url=args.base_url), fmt)
+        _, data = make(make_engine(args.db), f, fmt, base_url=args.base_url)
     except (BriefingError, ImageExportUnavailable) as e:
         print(str(e), file=sys.stderr)
         return 1

@@ -43,15 +43,23 @@ def render(b: Briefing, fmt: str) -> bytes:
     raise BriefingError(f"不支持的简报格式：{fmt}。请选择 docx、pdf 或 pptx。 (Unknown format {fmt!r}: docx, pdf or pptx.)")
 
 
-def make(engine: Engine, f: Filters, fmt: str, base_url: str = "") -> bytes:
-    """The briefing of these filters, as a file of this format."""
+PRESETS = {"docx": "document", "pdf": "document", "pptx": "slide"}  # exports.PRESETS: chart sizes
+
+
+def make(engine: Engine, f: Filters, fmt: str, base_url: str = "") -> tuple[Briefing, bytes]:
+    """The briefing of these filters as a file of this format. Chromium starts while the
+    figures are computed, and is closed before the file is written."""
     if fmt not in FORMATS:
         render(None, fmt)  # says which formats there are
-    return render(build(engine, f, base_url=base_url), fmt)
+    with exports.ImageSession() as session:
+        b = build(engine, f, base_url=base_url, session=session)
+        b.images(PRESETS[fmt])
+    b._session = None
+    return b, render(b, fmt)
 
 
 def file_name(b: Briefing, fmt: str) -> str:
     return f"{exports.safe_name(b.title, b.subtitle, b.made_at.date().isoformat())}.{fmt}"
 
 
-__all__ = ["FORMATS", "Briefing", "BriefingError", "Format", "build", "file_name", "make", "render"]
+__all__ = ["FORMATS", "PRESETS", "Briefing", "BriefingError", "Format", "build", "file_name", "make", "render"]

@@ -79,6 +79,7 @@ class Briefing:
     footer: list[str]
     view_link: str
     _images: dict[str, list[bytes]] = field(default_factory=dict, repr=False)
+    _session: exports.ImageSession | None = field(default=None, repr=False)  # a Chromium already started
 
     @property
     def source(self) -> str:
@@ -94,7 +95,7 @@ class Briefing:
         if preset not in self._images:
             ready = [exports.ready_to_paste(c.figure, c.title, self.subtitle, self.source, preset)
                      for c in self.charts]
-            self._images[preset] = exports.images(ready)
+            self._images[preset] = self._session.render(ready) if self._session else exports.images(ready)
         return self._images[preset]
 
 
@@ -314,9 +315,10 @@ def footer_lines(engine, f: Filters, made_at: datetime, o: queries.Overview) -> 
 
 
 def build(engine: Engine, f: Filters, *, base_url: str = "", now: datetime | None = None,
-          n_articles: int = KEY_ARTICLES) -> Briefing:
+          n_articles: int = KEY_ARTICLES, session: exports.ImageSession | None = None) -> Briefing:
     """The briefing of the view these filters select. `base_url` is where the dashboard is
-    served (links to articles and to the view); without it links are paths (/articles?article=ID)."""
+    served (links to articles and to the view); without it links are paths (/articles?article=ID).
+    Charts are drawn when a renderer asks for them, in `session` if one is given."""
     made_at = now or datetime.now().replace(microsecond=0)
     o = queries.overview(engine, f)
     figs, notes = key_figures(o)
@@ -338,4 +340,4 @@ def build(engine: Engine, f: Filters, *, base_url: str = "", now: datetime | Non
         comparison=comparison_line(engine, f), charts=charts, units_in_scope=scope, gaps=gaps,
         articles=key_articles(engine, f, base_url, n_articles),
         article_rule=f"按参与人数（下限）从多到少、再按日期从近到远选取前 {n_articles} 篇；标题链接到看板的文章页（原文与抽取依据）。",
-        footer=footer_lines(engine, f, made_at, o), view_link=view_link(base_url, f))
+        footer=footer_lines(engine, f, made_at, o), view_link=view_link(base_url, f), _session=session)

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 from fpdf import FPDF
-from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.enums import TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from .content import SECTIONS, Briefing, BriefingError
@@ -76,10 +76,11 @@ def _document(b: Briefing) -> _PDF:
     pdf.footer_text = f"{b.title} {b.subtitle}"
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=20)
-    regular, bold = cjk_font("Regular"), cjk_font("Bold")
+    # One weight, subset and embedded; bold is drawn by stroking the glyphs' outlines too, which
+    # halves the time spent subsetting CJK fonts.
+    regular = cjk_font("Regular")
     try:
         pdf.add_font(FAMILY, "", regular[0], collection_font_number=regular[1])
-        pdf.add_font(FAMILY, "B", bold[0], collection_font_number=bold[1])
     except Exception as e:  # a font file fpdf2 cannot read
         raise BriefingError(f"{NO_FONT} ({e})") from e
     for font in pdf.fonts.values():  # the subset keeps the font's own bounding box: half the time
@@ -94,16 +95,23 @@ def _document(b: Briefing) -> _PDF:
 
 def _text(pdf: _PDF, text: str, size: float = 10.5, bold: bool = False, color=(0, 0, 0), align: str = "J",
           link: str | None = None, height: float | None = None) -> None:
-    pdf.set_font(FAMILY, "B" if bold else "", size)
+    pdf.set_font(FAMILY, "", size)
     pdf.set_text_color(*color)
+    if bold:  # outlines stroked in the text's colour, 3% of the em wide
+        pdf.text_mode = TextMode.FILL_STROKE
+        pdf.set_draw_color(*color)
+        pdf.set_line_width(size * 0.3528 * 0.03)
     pdf.multi_cell(0, height or size * 0.55, text, align=align, wrapmode=WrapMode.CHAR, link=link or None,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if bold:
+        pdf.text_mode = TextMode.FILL
+        pdf.set_line_width(0.2)
 
 
 def _heading(pdf: _PDF, text: str, level: int = 1, keep: float = 40) -> None:
     """A heading, on a new page unless `keep` millimetres of what follows fit under it."""
     size = 15 if level == 1 else 12
-    if pdf.get_y() + 15 + keep > pdf.h - pdf.b_margin:
+    if pdf.get_y() + 12 + keep > pdf.h - pdf.b_margin:
         pdf.add_page()
     pdf.ln(4 if level == 1 else 2)
     _text(pdf, text, size, bold=True, color=ACCENT, align="L", height=size * 0.6)
@@ -119,7 +127,7 @@ def _table(pdf: _PDF, header: list[str], rows: list[list[str]], widths: tuple[fl
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(166, 166, 166)
     with pdf.table(col_widths=widths, text_align="LEFT", wrapmode=WrapMode.CHAR, line_height=5.2,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(220, 230, 242)), padding=1.2) as table:
+                   headings_style=FontFace(color=ACCENT, fill_color=(220, 230, 242)), padding=1.2) as table:
         for row in [header, *rows]:
             cells = table.row()
             for value in row:
@@ -141,14 +149,14 @@ def render_pdf(b: Briefing) -> bytes:
     if b.comparison:
         _text(pdf, b.comparison)
 
-    width = pdf.w - pdf.l_margin - pdf.r_margin
+    width = 160.0  # mm, as in the Word document
     height = width * 0.6  # the document preset is 1000 x 600
-    _heading(pdf, SECTIONS[1], keep=height + 25 if b.charts else 20)
+    _heading(pdf, SECTIONS[1], keep=height + 30 if b.charts else 20)
     if not b.charts:
         _text(pdf, "当前筛选条件下没有可绘制的图表。")
     for chart, png in zip(b.charts, b.images("document")):
-        _heading(pdf, chart.title, 2, keep=height + 15)
-        pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, h=height)
+        _heading(pdf, chart.title, 2, keep=height + 12)
+        pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, w=width, h=height)
         _text(pdf, chart.caption, 9.5, color=(64, 64, 64))
         pdf.ln(2)
 
