@@ -217,6 +217,7 @@ def test_briefing_is_made_and_downloaded(server, page, tmp_path):
     page.get_by_role("button", name="生成简报").click()
     download = page.get_by_role("button", name="下载简报（.docx）")
     download.wait_for(timeout=180_000)  # the charts are drawn on the server
+    page.locator(IDLE).wait_for(timeout=60_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview_briefing.png"))
     with page.expect_download(timeout=60_000) as info:

@@ -65,10 +65,13 @@ class _PDF(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
+        mode = self.text_mode  # a page may end inside a bold (stroked) heading
+        self.text_mode = TextMode.FILL
         self.set_y(-14)
         self.set_font(FAMILY, size=8)
         self.set_text_color(*GREY)
         self.cell(0, 6, f"{self.footer_text}　·　第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
+        self.text_mode = mode
 
 
 def _document(b: Briefing) -> _PDF:

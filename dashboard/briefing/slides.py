@@ -19,6 +19,15 @@ ACCENT = RGBColor(0x1F, 0x3A, 0x68)
 GREY = RGBColor(0x59, 0x59, 0x59)
 LINK = RGBColor(0x1F, 0x4E, 0x9A)
 GAP_NAMES_MAX = 60  # characters of names per street on the slide (the documents list them all)
+SLIDE_ARTICLES = 6  # key articles on their slide (the documents list them all)
+
+
+def _short(names: str, limit: int) -> str:
+    """A list of names cut to fit a cell: 文兴社区、新悦社区 等 9 处."""
+    if len(names) <= limit:
+        return names
+    parts = names.split("、")
+    return names[:limit].rsplit("、", 1)[0] + f" 等 {len(parts)} 处"
 
 
 def _open(template: Path | None):
@@ -81,6 +90,9 @@ def _title_slide(prs, b: Briefing) -> None:
         box = placeholders[0]
         box.left, box.top, box.width, box.height = margin, Inches(2.3), width, Inches(1.1)
         box.text = "\n".join(subtitle)
+        for paragraph, size in zip(box.text_frame.paragraphs, (24, 14)):
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
     else:
         _box(slide, margin, Inches(2.3), width, Inches(1.1), [(t, 18, False, GREY) for t in subtitle], PP_ALIGN.CENTER)
     # The key figures as a row of cards.
@@ -116,15 +128,21 @@ def _chart_slides(prs, b: Briefing) -> None:
         slide.notes_slide.notes_text_frame.text = chart.caption
 
 
-def _table(slide, left, top, width, header: list[str], rows: list[list[str]], widths: list[float], size=11):
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.4) * (len(rows) + 1))
+def _table(slide, left, top, width, header: list[str], rows: list[list[str]], widths: list[float], size=11,
+           height=None):
+    """A table; with `height`, its rows share that height (the slide's room below the title)."""
+    row_height = int(height / (len(rows) + 1)) if height else Inches(0.4)
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, row_height * (len(rows) + 1))
     table = shape.table
     total = sum(widths)
     for i, w in enumerate(widths):
         table.columns[i].width = int(width * w / total)
+    for row in table.rows:
+        row.height = row_height
     for r, values in enumerate([header, *rows]):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
             cell.text = value
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
@@ -149,20 +167,23 @@ def _gap_slide(prs, b: Briefing) -> None:
         return text if len(text) <= GAP_NAMES_MAX else text[:GAP_NAMES_MAX].rsplit("、", 1)[0] + f" 等 {len(g.names)} 个"
     size = 10 if len(b.gaps) > 12 else 12
     _table(slide, Inches(0.5), Inches(1.85), Inches(12.3), ["街道", "个数", "社区和村"],
-           [[g.street, str(len(g.names)), names(g)] for g in b.gaps], [2, 1, 12], size)
+           [[g.street, str(len(g.names)), names(g)] for g in b.gaps], [2, 1, 12], size,
+           height=prs.slide_height - Inches(1.85 + 0.6))
     _source(slide, prs, b)
 
 
 def _articles_slide(prs, b: Briefing) -> None:
     slide = prs.slides.add_slide(_layout(prs, "Title Only", 5))
     _title(slide, "重点文章")
-    _box(slide, Inches(0.5), Inches(1.25), Inches(12.3), Inches(0.4), [(b.article_rule, 11, False, GREY)])
+    more = f"（幻灯片列前 {SLIDE_ARTICLES} 篇，完整列表见 Word / PDF 简报）" if len(b.articles) > SLIDE_ARTICLES else ""
+    _box(slide, Inches(0.5), Inches(1.25), Inches(12.3), Inches(0.4), [(b.article_rule + more, 11, False, GREY)])
     if not b.articles:
         _box(slide, Inches(0.6), Inches(1.8), Inches(12), Inches(1), [("当前筛选条件下没有文章。", 16, False, None)])
         return
+    shown = b.articles[:SLIDE_ARTICLES]
     table = _table(slide, Inches(0.5), Inches(1.7), Inches(12.3), ["日期", "地点", "标题与首句", "来源公报"],
-                   [[a.date, a.place, "", a.source] for a in b.articles], [1.6, 2.2, 7, 2.4], 10)
-    for r, a in enumerate(b.articles, 1):
+                   [[a.date, _short(a.place, 18), "", a.source] for a in shown], [1.6, 2.2, 7, 2.4], 10)
+    for r, a in enumerate(shown, 1):
         frame = table.cell(r, 2).text_frame
         run = frame.paragraphs[0].add_run()
         run.text = a.title

@@ -197,9 +197,10 @@ def make_pptx_template() -> bytes:
             el.set("typeface", SLIDE_FONT)
     theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     # Every layout was drawn for 4:3: stretch its placeholders to the new width (all four
-    # numbers are written, or a placeholder that inherited its place would get no height).
+    # numbers are written, or a placeholder that inherited its place would get no height; the
+    # layouts go first, so none inherits a width already stretched).
     scale = prs.slide_width / Inches(10)
-    for layout in [prs.slide_master, *prs.slide_layouts]:
+    for layout in [*prs.slide_layouts, prs.slide_master]:  # layouts first: they may inherit from the master
         for shape in layout.placeholders:
             box = shape.left, shape.top, shape.width, shape.height
             if None not in box:
