@@ -235,8 +235,17 @@ def briefing_seconds(engine: Engine) -> dict[str, float]:
     f = briefing_month(engine)
     out = {}
     for fmt in briefing.FORMATS:
+        before = cpu_seconds()
         out[f"briefing_{fmt}_s"], _ = _timed(lambda: briefing.make(engine, f, fmt))
+        # CPU seconds of this process and of Chromium (a child, ended by then): what the
+        # briefing costs whatever else the machine is doing.
+        out[f"briefing_{fmt}_cpu_s"] = cpu_seconds() - before
     return out
+
+
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def postgres_database(server_url: str):
