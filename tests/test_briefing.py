@@ -262,3 +262,19 @@ def test_the_briefing_modules_need_no_streamlit():
     code = "import sys, dashboard.briefing, dashboard.briefing.word, dashboard.briefing.pdf, dashboard.briefing.slides; " \
            "sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_a_chart_s_export_menu_makes_an_image_ready_to_paste(store_url, monkeypatch):
+    """导出图表 → 幻灯片 16:9 → 生成 PNG: a 2560 x 1440 image for these filters, offered for download."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["themes"] = "safety"
+    at.run()
+    at.radio(key="ov_themes_preset").set_value("slide").run()
+    at.button(key="ov_themes_png_make").click().run()
+    assert not page_failures(at) and not at.error
+    made = at.session_state["_image_ov_themes_png"]
+    assert made[0] == (Filters(themes=("safety",)), "slide")
+    assert Image.open(io.BytesIO(made[1])).size == (2560, 1440)
+    assert any(b.proto.label == "下载 PNG" for b in at.get("download_button"))
