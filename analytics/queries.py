@@ -170,14 +170,18 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "theme
     return pd.DataFrame(out, columns=["period", "group", "precision", "articles"])
 
 
-def articles_table(engine: Engine, f: Filters, limit: int = 2000) -> pd.DataFrame:
+def articles_table(engine: Engine, f: Filters, limit: int = 2000, by: str = "date") -> pd.DataFrame:
+    """The filtered articles, latest first (by="date"), or most participants first (by="people")."""
+    order = [Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq]
+    if by == "people":
+        order.insert(0, Article.participants_low.desc())
     q = (select(Article.id, Bulletin.name.label("bulletin"), Article.seq, Article.title,
                 Article.activity_date, Article.date_precision, Article.event_date, Article.district_wide,
                 Article.place_precision, Article.participants_low, Article.participants_approx,
                 Article.participants_vague, Article.reporters, Article.first_sentence, Article.confidence,
                 Article.confidence_reasons, Article.reviewed)
          .join(Bulletin, Bulletin.id == Article.bulletin_id)
-         .order_by(Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq).limit(limit))
+         .order_by(*order).limit(limit))
     with engine.connect() as conn:
         q = q.where(_where(conn, f)[0])
         rows = pd.DataFrame(conn.execute(q).mappings().all())
@@ -262,3 +266,12 @@ def store_version(engine: Engine) -> tuple:
     with engine.connect() as conn:
         return (*conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one(),
                 conn.scalar(select(func.max(CorrectionRow.id))))
+
+
+def bulletins_of(engine: Engine, f: Filters) -> tuple[int, str | None, str | None]:
+    """How many bulletins the filtered articles come from, and their first and last issue dates."""
+    with engine.connect() as conn:
+        ids = select(Article.bulletin_id).where(_where(conn, f)[0])
+        n, first, last = conn.execute(select(func.count(Bulletin.id), func.min(Bulletin.issue_date),
+                                             func.max(Bulletin.issue_date)).where(Bulletin.id.in_(ids))).one()
+    return int(n or 0), first, last

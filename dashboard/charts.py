@@ -145,7 +145,7 @@ def show(key: str, **options) -> None:
     if chart.table is not None:
         downloads.page_tables()[chart.title] = chart.table(frame)
     with st.popover("导出图表", icon=":material/download:"):
-        st.caption("工具栏相机按钮直接保存 2 倍 PNG；这里由服务器生成 PNG 或 SVG。")
+        st.caption("工具栏相机按钮保存屏幕上的图；这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
         downloads.image_downloads(fig, chart.title, key)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points and chart.click is not None:

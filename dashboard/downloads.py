@@ -7,7 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import exports, state
+from analytics import queries
+
+from . import data, exports, state
 from .vocabulary import label_names
 
 
@@ -29,20 +31,34 @@ def _view_words() -> str:
     return state.current().describe(label_names())
 
 
-def image_downloads(fig: go.Figure, name: str, key: str) -> None:
-    """Server-side PNG/SVG (kaleido + system Chromium), or why it cannot be done."""
+def _source() -> str:
+    """数据来源：…，截至… for the current filters: to the end of the period, else the latest date."""
     f = state.current()
+    return exports.source_line(exports.as_of_date(f.date_to, data.figure(queries.overview, f).date_max))
+
+
+def image_downloads(fig: go.Figure, name: str, key: str) -> None:
+    """Server-side PNG/SVG (kaleido + system Chromium), or why it cannot be done. The image
+    carries its title, the filters in words and the source line, at a size for slides or
+    documents."""
+    f = state.current()
+    preset = st.radio("尺寸", list(exports.PRESETS), horizontal=True, key=f"{key}_preset",
+                      format_func=lambda p: f"{exports.PRESETS[p].label}（{exports.PRESETS[p].width}×"
+                                            f"{exports.PRESETS[p].height}，2 倍）")
     for col, fmt in zip(st.columns(2), ("png", "svg")):
         slot = f"_image_{key}_{fmt}"
         with col:
             if st.button(f"生成 {fmt.upper()}", key=f"{key}_{fmt}_make"):
                 try:
-                    st.session_state[slot] = (f, exports.image_bytes(fig, fmt))
+                    st.session_state[slot] = ((f, preset), exports.image_bytes(
+                        fig, fmt, title=name, view=_view_words(), source=_source(), preset=preset))
                 except exports.ImageExportUnavailable as e:
                     st.error(str(e))
             made = st.session_state.get(slot)
-            if made and made[0] == f:
-                st.download_button(f"下载 {fmt.upper()}", made[1], file_name=exports.file_name(name, _view_words(), fmt),
+            if made and made[0] == (f, preset):
+                st.download_button(f"下载 {fmt.upper()}", made[1],
+                                   file_name=exports.file_name(f"{name}_{exports.PRESETS[preset].label}", _view_words(),
+                                                               fmt),
                                    mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{key}_{fmt}_dl")
 
 
@@ -65,7 +81,7 @@ def bundle_download() -> None:
     with st.expander("导出本页全部图表（PNG + SVG + CSV 压缩包）"):
         if st.button("生成压缩包", key="bundle_make"):
             try:
-                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, tables))
+                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, tables, _view_words(), _source()))
             except exports.ImageExportUnavailable as e:
                 st.error(str(e))
         made = st.session_state.get("_bundle")

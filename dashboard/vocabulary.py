@@ -15,6 +15,11 @@ def district() -> str:
     return load_knowledge().district
 
 
+def source_name() -> str:
+    """What charts and briefings give as their data source (district.toml `source`)."""
+    return load_knowledge().source or f"{district()}公报"
+
+
 def theme_names() -> dict[str, str]:
     return load_knowledge().taxonomy["theme"]
 

@@ -1,4 +1,4 @@
-"""python -m etl {ingest,extract,evaluate,stats,corrections,bench}: a thin layer over the library.
+"""python -m etl {ingest,extract,evaluate,stats,corrections,bench,brief}: a thin layer over the library.
 
 Each command calls one library function; what the library refuses becomes a message
 here, at the edge.
@@ -144,6 +144,41 @@ def cmd_bench(args) -> int:
     return bench_main(args)
 
 
+def date_option(value: str):
+    from datetime import date
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{value!r} (a date is YYYY-MM-DD)") from e
+
+
+def cmd_brief(args) -> int:
+    from pathlib import Path
+
+    from dashboard.briefing import FORMATS, BriefingError, make  # a briefing uses every layer
+    from dashboard.briefing.options import filters_from_options
+    from dashboard.exports import ImageExportUnavailable
+
+    from .store import make_engine
+    out = Path(args.output)
+    fmt = args.format or out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        print("请用 --format 选择 docx、pdf 或 pptx，或让 -o 的文件名以其结尾。"
+              " (Choose --format docx|pdf|pptx, or end the -o file name with one.)", file=sys.stderr)
+        return 2
+    try:
+        f = filters_from_options(args.date_from, args.date_to, args.street, args.community, args.theme,
+                                 args.service, args.q, args.undated)
+        _, data = make(make_engine(args.db), f, fmt, base_url=args.base_url)
+    except (BriefingError, ImageExportUnavailable) as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"已生成简报 (briefing written): {out} ({fmt}, {len(data) / 1024:.0f} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="bulletin ETL (公报数据处理)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,6 +219,24 @@ def build_parser() -> argparse.ArgumentParser:
     q = corrections.add_parser("orphans", help="corrections whose article is no longer in the store")
     q.add_argument("--db", help="SQLAlchemy URL")
     q.set_defaults(func=cmd_corrections_orphans)
+
+    p = sub.add_parser("brief", help="a briefing (工作简报) of the filtered view as Word, PDF or slides")
+    p.add_argument("--from", dest="date_from", type=date_option, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=date_option, help="last day, YYYY-MM-DD")
+    p.add_argument("--street", action="append", help="a street (repeat, or comma-separated)")
+    p.add_argument("--community", action="append", help="a community or village (repeat, or comma-separated)")
+    p.add_argument("--theme", action="append", help="a theme, key or Chinese name (elderly, 为老服务)")
+    p.add_argument("--service", action="append", help="a service type, key or Chinese name")
+    p.add_argument("--q", help="a keyword in the headline or the text")
+    p.add_argument("--undated", action=argparse.BooleanOptionalAction, default=True,
+                   help="count articles whose date is unknown, as the dashboard does by default (default: yes)")
+    p.add_argument("--format", choices=("docx", "pdf", "pptx"), help="default: the suffix of -o")
+    p.add_argument("-o", "--output", required=True, help="the file to write")
+    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
+    p.add_argument("--base-url", default=os.environ.get("PINGCHENG_BASE_URL", "http://localhost:8501"),
+                   help="where the dashboard is served, for the links to articles (default: $PINGCHENG_BASE_URL "
+                        "or http://localhost:8501)")
+    p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("extract", help="print one JSON object per article")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")

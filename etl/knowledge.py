@@ -73,6 +73,7 @@ class Knowledge:
     boundaries_path: Path
     bulletins_dir: Path
     store_path: Path
+    source: str = ""  # the words of "数据来源：…" on charts and briefings (district.toml `source`)
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
     keyword_index: dict = field(repr=False, default=None)
     keyword_automaton: object = field(repr=False, default=None)
@@ -177,6 +178,7 @@ def _load(root: Path) -> Knowledge:
         boundaries_path=outline.parent / "boundaries.geojson",
         bulletins_dir=root / config.get("bulletins", "bulletins"),
         store_path=root / config.get("store", "store.db"),
+        source=config.get("source", ""),
     )
     kb.tokenizer = _build_tokenizer(kb)
     kb.keyword_index = keyword_index(kb.themes, kb.services)

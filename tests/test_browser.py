@@ -206,3 +206,27 @@ def test_import_page_reports_each_file(server, page, tmp_path):
     table.wait_for(timeout=30_000)
     summary = page.locator('[data-testid="stAlert"]').last.inner_text()
     assert "1 个文件已处理" in summary and "1 个被拒绝" in summary
+
+
+def test_briefing_is_made_and_downloaded(server, page, tmp_path):
+    """生成简报 on the overview, for the filters in the URL; the .docx downloads and opens."""
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    page.goto(f"{server.url}/?from=2025-05-01&to=2025-05-31")
+    _loaded(page, "总览")
+    page.get_by_role("button", name="生成简报").click()
+    download = page.get_by_role("button", name="下载简报（.docx）")
+    download.wait_for(timeout=180_000)  # the charts are drawn on the server
+    page.locator(IDLE).wait_for(timeout=60_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overview_briefing.png"))
+    with page.expect_download(timeout=60_000) as info:
+        download.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".docx" and "2025年5月" in path.name
+    doc = Document(str(path))
+    assert doc.paragraphs[0].text.endswith("社区工作简报") and doc.paragraphs[1].text == "2025年5月"
+    assert len(doc.inline_shapes) == 4
+    links = [r.target_ref for r in doc.part.rels.values() if r.reltype == RT.HYPERLINK]
+    assert any(link.startswith(f"{server.url}/articles?article=") for link in links)

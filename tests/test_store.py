@@ -1,7 +1,6 @@
 """Storage on a real SQLite file and a real PostgreSQL server."""
 import shutil
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

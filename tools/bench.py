@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import jieba
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import Engine
 
 from analytics import queries
@@ -216,6 +216,39 @@ def overview_rerun_seconds(url: str) -> float:
     return max(seconds)
 
 
+def briefing_month(engine: Engine) -> Filters:
+    """The month with the most dated articles: a monthly briefing as an office would make it."""
+    with engine.connect() as conn:
+        days = conn.execute(select(Article.activity_date, func.count()).where(Article.activity_date.is_not(None))
+                            .group_by(Article.activity_date)).all()
+    months: dict[tuple[int, int], int] = {}
+    for day, n in days:
+        months[(day.year, day.month)] = months.get((day.year, day.month), 0) + n
+    year, month = max(months, key=months.get) if months else (date.today().year, 1)
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return Filters(date_from=date(year, month, 1), date_to=last)
+
+
+def briefing_seconds(engine: Engine) -> dict[str, float]:
+    """A monthly briefing made from nothing in each format: the figures, the charts drawn by
+    Chromium, the file written (what 生成简报 and `etl brief` do)."""
+    from dashboard import briefing  # the briefing stands on the dashboard's figures and exports
+    f = briefing_month(engine)
+    out = {}
+    for fmt in briefing.FORMATS:
+        before = cpu_seconds()
+        out[f"briefing_{fmt}_s"], _ = _timed(lambda: briefing.make(engine, f, fmt))
+        # CPU seconds of this process and of Chromium (a child, ended by then): what the
+        # briefing costs whatever else the machine is doing.
+        out[f"briefing_{fmt}_cpu_s"] = cpu_seconds() - before
+    return out
+
+
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def postgres_database(server_url: str):
     """A fresh database on the server for the benchmark, dropped afterwards."""
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
@@ -279,6 +312,8 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
         latencies = query_latencies_ms(query_engine)
         figures["query_p95_ms"] = p95(latencies)
         figures["query_max_ms"] = max(latencies)
+        say("a monthly briefing in each format…")
+        figures.update(briefing_seconds(query_engine))
         say("overview page rerun in AppTest…")
         figures["overview_rerun_s"] = overview_rerun_seconds(query_url)
         if pg_url:

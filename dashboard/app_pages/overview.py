@@ -3,6 +3,7 @@ import streamlit as st
 
 from analytics import queries
 from dashboard import charts, data, downloads, page, state, tables
+from dashboard.brief_control import briefing_control
 from dashboard.vocabulary import district
 from etl.knowledge import load_knowledge
 
@@ -26,6 +27,7 @@ notes = [f"已核对 {o.reviewed} / {o.articles} 篇（审核人员确认或更�
 if o.participants_vague:
     notes.append(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计")
 st.caption("；".join(notes) + "。")
+briefing_control()
 
 left, right = st.columns(2)
 with left:
