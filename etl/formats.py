@@ -13,9 +13,11 @@ Refusals say what is wrong in Chinese, then in English in parentheses, and what 
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
+import struct
 import zipfile
 
 from .read import ReadError, decode
@@ -79,6 +81,8 @@ def sniff(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return ".pdf"
     if data.startswith(b"PK\x03\x04"):
+        if (zip_entries(data) or 0) > ZIP_MAX_MEMBERS:
+            return "zip-many"  # not listed: reading a huge directory is itself the attack
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
@@ -93,6 +97,21 @@ def sniff(data: bytes) -> str:
     return ".txt"
 
 
+def zip_entries(data: bytes) -> int | None:
+    """The member count a zip's end record declares, read without parsing its directory."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    return struct.unpack_from("<H", data, end + 10)[0]  # total entries (0xFFFF: zip64, i.e. more)
+
+
+def _too_many_parts(name: str, count: int) -> ReadError:
+    shown = f"{count:,}" + ("+" if count >= 0xFFFF else "")
+    return refuse(name, f"the file is a zip of {shown} parts, over the limit of {ZIP_MAX_MEMBERS:,}; "
+                        "save it again from Word", f"文件是包含 {shown} 个部件的压缩包（上限 {ZIP_MAX_MEMBERS:,}）；"
+                                                   "请用 Word 重新保存")
+
+
 def to_text(name: str, data: bytes, limit: int | None = None) -> str:
     check_size(name, len(data), limit if limit is not None else max_bytes())
     suffix = os.path.splitext(name)[1].lower()
@@ -100,6 +119,8 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
         raise refuse(name, f"unsupported file type {suffix or '(none)'}; use .txt, .pdf, .docx or .html",
                      "不支持的文件类型")
     kind = sniff(data)
+    if kind == "zip-many":
+        raise _too_many_parts(name, zip_entries(data) or 0)
     expected = ".html" if suffix == ".htm" else suffix
     if kind != expected and not (expected == ".txt" and kind == ".html"):
         what = "binary data" if kind in ("binary", "zip") else f"a {kind} file"
@@ -116,6 +137,8 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
         text = decode(data, name)
         if _control_share(text) > 0.01:
             raise refuse(name, "binary data, not a text bulletin", "文件含二进制内容，不是文本公报")
+    if len(text) > max_chars():  # before any more passes over a text that is refused anyway
+        check_text(name, text)
     text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise refuse(name, "no text in the file (a scanned PDF needs OCR first)",
@@ -197,9 +220,7 @@ def check_zip(name: str, data: bytes) -> None:
     except Exception as e:  # noqa: BLE001 - a broken zip directory
         raise refuse(name, f"unreadable Word file: {_short(e)}", "Word 文件无法读取") from e
     if len(members) > ZIP_MAX_MEMBERS:
-        raise refuse(name, f"the Word file has {len(members):,} parts, over the limit of {ZIP_MAX_MEMBERS:,}; "
-                           "save it again from Word", f"Word 文件包含 {len(members):,} 个部件（上限 {ZIP_MAX_MEMBERS:,}）；"
-                                                      "请用 Word 重新保存")
+        raise _too_many_parts(name, len(members))
     inflated = sum(m.file_size for m in members)
     biggest = max((m.file_size for m in members if m.filename.endswith(".xml")), default=0)
     if inflated > ZIP_MAX_INFLATED or biggest > ZIP_MAX_XML:
@@ -225,44 +246,47 @@ def _docx_text(name: str, data: bytes) -> str:
 
 
 def _html_text(markup: str, name: str = "page.html") -> str:
-    """The article text of a web page: one pass over lxml's tree (linear in the page's size;
-    libxml2 stops nesting at 256 levels, and a page nested deeper than MAX_HTML_DEPTH is refused)."""
-    import lxml.etree
-    import lxml.html
+    """The article text of a web page, linear in the page's size and all in C: lxml's parser
+    (libxml2 stops nesting at 256 levels; a page nested deeper than MAX_HTML_DEPTH is refused),
+    then one XSLT pass that keeps the article (or main, or body), drops page chrome, and puts
+    a blank line around each block element."""
+    import lxml.etree as etree
     try:
-        doc = lxml.html.document_fromstring(markup.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
-    except (lxml.etree.ParserError, ValueError) as e:
+        doc = etree.fromstring(markup.encode("utf-8"), parser=etree.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise refuse(name, f"unreadable web page: {_short(e)}", "网页无法读取") from e
-    depth = deepest = 0
-    for event, _ in lxml.etree.iterwalk(doc, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_HTML_DEPTH:
+    if doc is None:
+        raise refuse(name, "no text in the file", "文件中没有文字")
+    if doc.xpath("/*" + "/*" * MAX_HTML_DEPTH):  # an element deeper than MAX_HTML_DEPTH
         raise refuse(name, f"the web page nests elements more than {MAX_HTML_DEPTH} deep; save the article "
                            "as plain text and try again",
                      f"网页元素嵌套超过 {MAX_HTML_DEPTH} 层；请把文章另存为纯文本后再导入")
-    for element in list(doc.iter(*HTML_DROP)):
-        if element.getparent() is not None:
-            element.drop_tree()  # its tail (the text after it) stays
-    root = next(doc.iter("article"), None)
-    if root is None:
-        root = next(doc.iter("main"), None)
-    if root is None:
-        root = doc.find("body")
-    if root is None:
-        root = doc
-    parts: list[str] = []
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        is_tag = isinstance(element.tag, str)  # comments and processing instructions hold no text
-        if event == "start":
-            if is_tag and element.tag in HTML_BLOCKS:
-                parts.append("\n\n")
-            if is_tag and element.text:
-                parts.append(element.text)
-        else:
-            if is_tag and element.tag in HTML_BLOCKS:
-                parts.append("\n\n")
-            if element is not root and element.tail:
-                parts.append(element.tail)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parts).splitlines()]
-    return "\n\n".join(line for line in lines if line)
+    text = SPACES.sub(" ", str(_article_text_xslt()(doc)))
+    return "\n\n".join(filter(None, map(str.strip, text.splitlines())))
+
+
+SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _article_text_xslt():
+    import lxml.etree as etree
+    kept = " and ".join(f"not(ancestor::{tag})" for tag in HTML_DROP)
+    stylesheet = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      <xsl:output method="text" encoding="UTF-8"/>
+      <xsl:template match="/">
+        <xsl:variable name="article" select="(//article[{kept}])[1]"/>
+        <xsl:variable name="main" select="(//main[{kept}])[1]"/>
+        <xsl:choose>
+          <xsl:when test="$article"><xsl:apply-templates select="$article"/></xsl:when>
+          <xsl:when test="$main"><xsl:apply-templates select="$main"/></xsl:when>
+          <xsl:when test="/html/body"><xsl:apply-templates select="/html/body"/></xsl:when>
+          <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:template>
+      <xsl:template match="{'|'.join(HTML_BLOCKS)}">
+        <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+      </xsl:template>
+      <xsl:template match="{'|'.join(HTML_DROP)}|comment()|processing-instruction()"/>
+    </xsl:stylesheet>"""
+    return etree.XSLT(etree.XML(stylesheet))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from pathlib import Path
 
 from etl.knowledge import load_knowledge
 
@@ -126,3 +127,61 @@ def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
 def all_files() -> list[tuple[str, bytes]]:
     """Every hostile file at the size of the attack."""
     return [zip_bomb_docx(), many_members_docx(), deep_html(), big_html(), single_line_txt(), corrupt_pdf()]
+
+
+# ---- the bench's worst case: each hostile file parsed in a process of its own -------------------
+
+# (key, label, maker, size argument at scale 1: the attack of issue 9)
+ATTACKS = [
+    ("zip_bomb_docx", "zip bomb .docx (inflates to 1 GiB)", zip_bomb_docx, 1 << 30),
+    ("many_parts_docx", ".docx of 100,000 parts", many_members_docx, 100_000),
+    ("deep_html", "HTML nested 100,000 deep", deep_html, 100_000),
+    ("big_html", "19 MB web page", big_html, 19 * 1024 * 1024),
+    ("single_line_txt", "5 MB single-line text", single_line_txt, 5 * 1024 * 1024),
+    ("corrupt_pdf", "corrupt PDF (LimitReachedError)", corrupt_pdf, 100 * 1024 * 1024),
+]
+
+
+def measure(path: str) -> tuple[str, float, float, float]:
+    """(outcome, seconds, peak MB, MB before) of parsing one file in this (fresh) process, as
+    ingest parses it: the size check, reading, decoding, bounds, splitting and extraction."""
+    import resource
+    import time
+
+    from etl.pipeline import Refusal, parse_file
+    kb = load_knowledge()
+    parse_file(Path(path).with_name("warm.txt"), kb=kb)  # jieba's first words are start-up, not this file
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    result = parse_file(path, kb=kb)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if isinstance(result, Refusal):
+        reason = result.reason.split(": ", 1)[-1]
+        outcome = "refused: " + reason.split("(", 1)[-1].rstrip(")")[:70]
+    else:
+        outcome = f"parsed: {len(result.articles)} articles"
+    return outcome, seconds, peak, before
+
+
+def worst_case(folder: Path, scale: float = 1.0, say=print) -> list[dict]:
+    """Each attack written to `folder`, then parsed in a fresh process: what happened, how long
+    it took and the process's peak memory (with the knowledge loaded: `baseline_mb`)."""
+    import multiprocessing
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "warm.txt").write_text(sample_text(), encoding="utf-8")
+    rows = []
+    context = multiprocessing.get_context("spawn")  # not a fork of the caller: its memory is its own
+    for key, label, maker, size in ATTACKS:
+        say(f"worst case: {label}…")
+        name, data = maker(max(int(size * scale), 1))
+        path = folder / name
+        path.write_bytes(data)
+        megabytes = len(data) / 1024 / 1024
+        del data
+        with context.Pool(1) as pool:
+            outcome, seconds, peak, before = pool.apply(measure, (str(path),))
+        path.unlink()
+        rows.append(dict(key=key, file=label, name=name, size_mb=megabytes, outcome=outcome, seconds=seconds, peak_mb=peak,
+                         baseline_mb=before))
+    return rows
