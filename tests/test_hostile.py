@@ -114,6 +114,36 @@ def test_a_zip_bomb_docx_is_refused_before_it_is_inflated():
     assert str(e.value).startswith("bomb.docx: Word 文件解压后达")
 
 
+def test_a_docx_with_more_text_than_a_file_may_hold_is_refused_as_soon_as_that_is_known():
+    name, data = hostile.zip_bomb_docx(20 << 20)  # within the unzip limits: some 6 million characters
+    with pytest.raises(ReadError, match="characters of text is over the limit"):
+        to_text(name, data)
+
+
+def test_a_docx_of_nested_entities_is_not_expanded():
+    try:
+        text = to_text(*hostile.entity_bomb_docx())
+    except ReadError:
+        return
+    assert len(text) < 1000
+
+
+def test_a_docx_is_read_in_document_order_with_its_tables():
+    import io
+
+    import docx
+    document = docx.Document()
+    document.add_paragraph("社区义诊送健康")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "时间", "地点"
+    paragraph = document.add_paragraph("本报讯")
+    paragraph.add_run().add_break()
+    paragraph.add_run("近日")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert to_text("page.docx", buffer.getvalue()) == "社区义诊送健康\n\n时间\n\n地点\n\n本报讯\n近日"
+
+
 def test_a_docx_of_too_many_parts_is_refused():
     with pytest.raises(ReadError, match="parts"):
         to_text(*hostile.many_members_docx(formats.ZIP_MAX_MEMBERS + 10))

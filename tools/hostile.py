@@ -54,6 +54,21 @@ def zip_bomb_docx(inflated: int = 1 << 30) -> tuple[str, bytes]:
     return "bomb.docx", buffer.getvalue()
 
 
+def entity_bomb_docx() -> tuple[str, bytes]:
+    """A .docx whose document.xml declares nested entities ("billion laughs")."""
+    entities = '<!ENTITY a0 "社区开展义诊活动">' + "".join(
+        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]><w:document '
+           f'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+           f'<w:t>&a9;</w:t></w:r></w:p></w:body></w:document>').encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", RELS)
+        z.writestr("word/document.xml", xml)
+    return "entities.docx", buffer.getvalue()
+
+
 def many_members_docx(members: int = 100_000) -> tuple[str, bytes]:
     """A .docx with a great many tiny parts."""
     buffer = io.BytesIO()
