@@ -24,7 +24,7 @@ def cmd_extract(args) -> int:
     failed = 0
     for result in parse_paths(args.paths, ParseOptions(issue_date=args.issue_date)):
         if isinstance(result, Refusal):
-            print(f"refused: {result.reason}", file=sys.stderr)
+            print(f"拒绝 (refused): {result.reason}", file=sys.stderr)
             failed += 1
             continue
         for row in result.rows(evidence=args.evidence):

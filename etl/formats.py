@@ -7,7 +7,7 @@ file, an empty file or one over the size limit is refused before any parsing.
 Every stage is bounded, so a hostile file under the size limit is refused in seconds, not
 parsed for minutes: a .docx's members and inflated size are checked before it is opened,
 a web page nested deeper than any real one is refused, and the text of a file is refused
-when it has more characters (or a longer line) than a bulletin could (MAX_TEXT_CHARS,
+when it has more characters (or a longer line) than a bulletin could (ETL_MAX_CHARS,
 MAX_LINE_CHARS). Control characters (NUL…) are removed from the text.
 Refusals say what is wrong in Chinese, then in English in parentheses, and what to do.
 """
@@ -25,7 +25,7 @@ from .read import ReadError, decode
 SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_MB = 20.0
 # Bounds on what a file may unpack to (a bulletin is a few pages of text; these are far above that).
-DEFAULT_MAX_CHARS = 1_000_000  # characters of text per file (ETL_MAX_CHARS): some 200 newspaper pages
+DEFAULT_MAX_CHARS = 500_000  # characters of text per file (ETL_MAX_CHARS): some 100 newspaper pages
 MAX_LINE_CHARS = 20_000  # characters per line (a paragraph): a longer one is a file with no line breaks
 ZIP_MAX_MEMBERS = 2_000  # parts of a .docx
 ZIP_MAX_INFLATED = 200 * 1024 * 1024  # bytes of a .docx once unzipped, all parts together
@@ -98,18 +98,22 @@ def sniff(data: bytes) -> str:
 
 
 def zip_entries(data: bytes) -> int | None:
-    """The member count a zip's end record declares, read without parsing its directory."""
+    """How many members a zip has, read from its end record without parsing its directory:
+    the count declared, or more if the directory is too large for that count (each entry
+    takes at least 46 bytes). None when there is no end record."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return None
-    return struct.unpack_from("<H", data, end + 10)[0]  # total entries (0xFFFF: zip64, i.e. more)
+    count, directory_size = struct.unpack_from("<HL", data, end + 10)  # 0xFFFF: zip64, i.e. more
+    return max(count, directory_size // 46)
 
 
-def _too_many_parts(name: str, count: int) -> ReadError:
-    shown = f"{count:,}" + ("+" if count >= 0xFFFF else "")
-    return refuse(name, f"the file is a zip of {shown} parts, over the limit of {ZIP_MAX_MEMBERS:,}; "
-                        "save it again from Word", f"文件是包含 {shown} 个部件的压缩包（上限 {ZIP_MAX_MEMBERS:,}）；"
-                                                   "请用 Word 重新保存")
+def _too_many_parts(name: str, count: int | None = None) -> ReadError:
+    """`count`: the exact number of parts, when the directory was read."""
+    en = f"{count:,} parts" if count else f"more than {ZIP_MAX_MEMBERS:,} parts"
+    zh = f"{count:,} 个部件" if count else f"超过 {ZIP_MAX_MEMBERS:,} 个部件"
+    return refuse(name, f"the file is a zip of {en}, over the limit of {ZIP_MAX_MEMBERS:,}; save it again from Word",
+                  f"文件是包含{zh}的压缩包（上限 {ZIP_MAX_MEMBERS:,}）；请用 Word 重新保存")
 
 
 def to_text(name: str, data: bytes, limit: int | None = None) -> str:
@@ -120,7 +124,7 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
                      "不支持的文件类型")
     kind = sniff(data)
     if kind == "zip-many":
-        raise _too_many_parts(name, zip_entries(data) or 0)
+        raise _too_many_parts(name)
     expected = ".html" if suffix == ".htm" else suffix
     if kind != expected and not (expected == ".txt" and kind == ".html"):
         what = "binary data" if kind in ("binary", "zip") else f"a {kind} file"

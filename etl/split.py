@@ -8,6 +8,7 @@ follows them.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -88,7 +89,8 @@ def blocks_of(text: str) -> list[Block]:
 def is_terminated(text: str, credits: Credits) -> bool:
     """Ends a sentence, or ends with a feature's closing byline (本报记者 X)."""
     core = text.rstrip().rstrip(CLOSERS)
-    return bool(core) and (core[-1] in TERMINAL or bool(credits.byline.search(core)))
+    # The byline ends the text: searched for near the end only (linear in a long run-on paragraph).
+    return bool(core) and (core[-1] in TERMINAL or bool(credits.byline.search(core, max(0, len(core) - 200))))
 
 
 class LineKind:
@@ -174,6 +176,7 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
     section = series = ""
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
+    seen_sorted: list[str] = []  # the same, in order: those starting with a key follow it (bisect)
 
     def start_article() -> ArticleDraft:
         nonlocal pending, section, series, current
@@ -188,10 +191,13 @@ def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
 
     def add_body(article: ArticleDraft, block: Block, text: str) -> None:
         key = block.norm.rstrip(REPLACEMENT).replace(" ", "")
-        if key in seen_paragraphs or len(key) >= 30 and any(k.startswith(key) for k in seen_paragraphs):
+        after = bisect.bisect_left(seen_sorted, key)
+        if key in seen_paragraphs or len(key) >= 30 and after < len(seen_sorted) and \
+                seen_sorted[after].startswith(key):
             article.flags.append("duplicate_paragraph_dropped")
             return
         seen_paragraphs.add(key)
+        seen_sorted.insert(after, key)
         truncated = text.endswith(REPLACEMENT)
         text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)
         last = article.paragraphs[-1] if article.paragraphs else None

@@ -106,6 +106,33 @@ def single_line_txt(size: int = 5 * 1024 * 1024) -> tuple[str, bytes]:
     return "oneline.txt", data + b" " * (size - len(data))
 
 
+def largest_text(chars: int = 495_000) -> tuple[str, bytes]:
+    """Just under the character limit of a file: SYNTHETIC bulletins (tools/synth.py) one after
+    another, some 700 distinct articles: the most an accepted file makes the ETL do."""
+    import random
+    from datetime import date
+
+    from tools.synth import make_bulletin, source_articles
+    kb = load_knowledge()
+    rng, articles, parts, size = random.Random(3), source_articles(kb), [], 0
+    while size < chars:
+        parts.append(make_bulletin(articles, date(2025, 6, 3), rng, kb, 10))
+        size += len(parts[-1])
+    return "largest.txt", "".join(parts)[:chars].encode("utf-8")
+
+
+def run_on_article(chars: int = 480_000) -> tuple[str, bytes]:
+    """One article of `chars` characters: a headline, then lines that never end a sentence,
+    so the splitter joins them into one paragraph (quadratic before: 325 s at 950,000)."""
+    body = [line.strip() for line in sample_text().splitlines() if len(line.strip()) > 60]
+    lines, size, i = ["社区工作综述", ""], 0, 0
+    while size < chars:
+        lines.append(body[i % len(body)].removeprefix("本报讯") + f"（{i}）")  # distinct: repeats are dropped
+        size += len(lines[-1]) + 1
+        i += 1
+    return "runon.txt", "\n".join(lines).encode("utf-8")
+
+
 def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
     """A PDF whose page tree sits in an object stream that inflates to `inflated` bytes: pypdf
     stops at 75 MB with LimitReachedError while finding the pages (a decompression bomb in 100 KB)."""
@@ -154,23 +181,39 @@ ATTACKS = [
     ("big_html", "19 MB web page", big_html, 19 * 1024 * 1024),
     ("single_line_txt", "5 MB single-line text", single_line_txt, 5 * 1024 * 1024),
     ("corrupt_pdf", "corrupt PDF (LimitReachedError)", corrupt_pdf, 100 * 1024 * 1024),
+    # The most an accepted file makes the ETL do (parsed, not refused):
+    ("largest_text", "495,000 characters of bulletins", largest_text, 495_000),
+    ("run_on_article", "one article of 480,000 characters", run_on_article, 480_000),
 ]
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory: VmHWM (getrusage's ru_maxrss survives exec, so a
+    spawned child would report its parent's peak)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(path: str) -> tuple[str, float, float, float]:
     """(outcome, seconds, peak MB, MB before) of parsing one file in this (fresh) process, as
     ingest parses it: the size check, reading, decoding, bounds, splitting and extraction."""
-    import resource
     import time
 
     from etl.pipeline import Refusal, parse_file
     kb = load_knowledge()
     parse_file(Path(path).with_name("warm.txt"), kb=kb)  # jieba's first words are start-up, not this file
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_mb()
     start = time.perf_counter()
     result = parse_file(path, kb=kb)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     if isinstance(result, Refusal):
         reason = result.reason.split(": ", 1)[-1]
         outcome = "refused: " + reason.split("(", 1)[-1].rstrip(")")[:70]
