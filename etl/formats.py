@@ -128,7 +128,7 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
     expected = ".html" if suffix == ".htm" else suffix
     if kind != expected and not (expected == ".txt" and kind == ".html"):
         what = "binary data" if kind in ("binary", "zip") else f"a {kind} file"
-        what_zh = "二进制数据" if kind in ("binary", "zip") else f"{kind} 文件"
+        what_zh = "二进制数据" if kind in ("binary", "zip") else f" {kind} 文件"
         raise refuse(name, f"the content is {what}, not {expected}; rename or convert it",
                      f"文件内容是{what_zh}，与扩展名 {expected} 不符；请改名或转换格式")
     if expected == ".pdf":
