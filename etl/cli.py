@@ -24,7 +24,7 @@ def cmd_extract(args) -> int:
     failed = 0
     for result in parse_paths(args.paths, ParseOptions(issue_date=args.issue_date)):
         if isinstance(result, Refusal):
-            print(f"refused: {result.reason}", file=sys.stderr)
+            print(f"拒绝 (refused): {result.reason}", file=sys.stderr)
             failed += 1
             continue
         for row in result.rows(evidence=args.evidence):
@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL"),
                    help="PostgreSQL server URL; the benchmark creates and drops its own database there")
     p.add_argument("--repeat", type=int, default=2, help="best of N runs for jieba alone and the 1-worker ETL")
+    p.add_argument("--hostile-scale", type=float, default=1.0,
+                   help="size of the hostile files of the worst case (1: the attacks of issue 9; 0: skip)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     p.set_defaults(func=cmd_bench)
 

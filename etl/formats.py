@@ -7,15 +7,17 @@ file, an empty file or one over the size limit is refused before any parsing.
 Every stage is bounded, so a hostile file under the size limit is refused in seconds, not
 parsed for minutes: a .docx's members and inflated size are checked before it is opened,
 a web page nested deeper than any real one is refused, and the text of a file is refused
-when it has more characters (or a longer line) than a bulletin could (MAX_TEXT_CHARS,
+when it has more characters (or a longer line) than a bulletin could (ETL_MAX_CHARS,
 MAX_LINE_CHARS). Control characters (NUL…) are removed from the text.
 Refusals say what is wrong in Chinese, then in English in parentheses, and what to do.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
+import struct
 import zipfile
 
 from .read import ReadError, decode
@@ -23,7 +25,7 @@ from .read import ReadError, decode
 SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_MB = 20.0
 # Bounds on what a file may unpack to (a bulletin is a few pages of text; these are far above that).
-DEFAULT_MAX_CHARS = 1_000_000  # characters of text per file (ETL_MAX_CHARS): some 200 newspaper pages
+DEFAULT_MAX_CHARS = 500_000  # characters of text per file (ETL_MAX_CHARS): some 100 newspaper pages
 MAX_LINE_CHARS = 20_000  # characters per line (a paragraph): a longer one is a file with no line breaks
 ZIP_MAX_MEMBERS = 2_000  # parts of a .docx
 ZIP_MAX_INFLATED = 200 * 1024 * 1024  # bytes of a .docx once unzipped, all parts together
@@ -79,6 +81,8 @@ def sniff(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return ".pdf"
     if data.startswith(b"PK\x03\x04"):
+        if (zip_entries(data) or 0) > ZIP_MAX_MEMBERS:
+            return "zip-many"  # not listed: reading a huge directory is itself the attack
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
@@ -93,6 +97,25 @@ def sniff(data: bytes) -> str:
     return ".txt"
 
 
+def zip_entries(data: bytes) -> int | None:
+    """How many members a zip has, read from its end record without parsing its directory:
+    the count declared, or more if the directory is too large for that count (each entry
+    takes at least 46 bytes). None when there is no end record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    count, directory_size = struct.unpack_from("<HL", data, end + 10)  # 0xFFFF: zip64, i.e. more
+    return max(count, directory_size // 46)
+
+
+def _too_many_parts(name: str, count: int | None = None) -> ReadError:
+    """`count`: the exact number of parts, when the directory was read."""
+    en = f"{count:,} parts" if count else f"more than {ZIP_MAX_MEMBERS:,} parts"
+    zh = f"{count:,} 个部件" if count else f"超过 {ZIP_MAX_MEMBERS:,} 个部件"
+    return refuse(name, f"the file is a zip of {en}, over the limit of {ZIP_MAX_MEMBERS:,}; save it again from Word",
+                  f"文件是包含{zh}的压缩包（上限 {ZIP_MAX_MEMBERS:,}）；请用 Word 重新保存")
+
+
 def to_text(name: str, data: bytes, limit: int | None = None) -> str:
     check_size(name, len(data), limit if limit is not None else max_bytes())
     suffix = os.path.splitext(name)[1].lower()
@@ -100,10 +123,12 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
         raise refuse(name, f"unsupported file type {suffix or '(none)'}; use .txt, .pdf, .docx or .html",
                      "不支持的文件类型")
     kind = sniff(data)
+    if kind == "zip-many":
+        raise _too_many_parts(name)
     expected = ".html" if suffix == ".htm" else suffix
     if kind != expected and not (expected == ".txt" and kind == ".html"):
         what = "binary data" if kind in ("binary", "zip") else f"a {kind} file"
-        what_zh = "二进制数据" if kind in ("binary", "zip") else f"{kind} 文件"
+        what_zh = "二进制数据" if kind in ("binary", "zip") else f" {kind} 文件"
         raise refuse(name, f"the content is {what}, not {expected}; rename or convert it",
                      f"文件内容是{what_zh}，与扩展名 {expected} 不符；请改名或转换格式")
     if expected == ".pdf":
@@ -116,6 +141,8 @@ def to_text(name: str, data: bytes, limit: int | None = None) -> str:
         text = decode(data, name)
         if _control_share(text) > 0.01:
             raise refuse(name, "binary data, not a text bulletin", "文件含二进制内容，不是文本公报")
+    if len(text) > max_chars():  # before any more passes over a text that is refused anyway
+        check_text(name, text)
     text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise refuse(name, "no text in the file (a scanned PDF needs OCR first)",
@@ -197,9 +224,7 @@ def check_zip(name: str, data: bytes) -> None:
     except Exception as e:  # noqa: BLE001 - a broken zip directory
         raise refuse(name, f"unreadable Word file: {_short(e)}", "Word 文件无法读取") from e
     if len(members) > ZIP_MAX_MEMBERS:
-        raise refuse(name, f"the Word file has {len(members):,} parts, over the limit of {ZIP_MAX_MEMBERS:,}; "
-                           "save it again from Word", f"Word 文件包含 {len(members):,} 个部件（上限 {ZIP_MAX_MEMBERS:,}）；"
-                                                      "请用 Word 重新保存")
+        raise _too_many_parts(name, len(members))
     inflated = sum(m.file_size for m in members)
     biggest = max((m.file_size for m in members if m.filename.endswith(".xml")), default=0)
     if inflated > ZIP_MAX_INFLATED or biggest > ZIP_MAX_XML:
@@ -209,60 +234,89 @@ def check_zip(name: str, data: bytes) -> None:
                      f"{ZIP_MAX_XML:,} 字节），可能是压缩炸弹；请用 Word 重新保存或拆分")
 
 
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def _docx_text(name: str, data: bytes) -> str:
-    import docx
+    """The paragraphs of a Word file in document order (table cells in place), read as a
+    stream: memory stays flat and reading stops as soon as the text is over MAX_CHARS."""
+    import lxml.etree as etree
     check_zip(name, data)
+    limit = max_chars()
+    paragraphs: list[str] = []
+    current: list[str] = []
+    size = 0
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - python-docx raises several kinds for a broken package
+        with zipfile.ZipFile(io.BytesIO(data)).open("word/document.xml") as stream:
+            events = etree.iterparse(stream, events=("end",), tag=(WORD + "p", WORD + "t", WORD + "tab",
+                                                                   WORD + "br", WORD + "cr"),
+                                     resolve_entities=False, no_network=True, huge_tree=False)
+            for _, element in events:
+                tag = element.tag
+                if tag == WORD + "t":
+                    current.append(element.text or "")
+                    size += len(element.text or "")
+                elif tag == WORD + "tab":
+                    current.append("\t")
+                elif tag != WORD + "p":  # a line break in a paragraph
+                    current.append("\n")
+                else:
+                    paragraphs.append("".join(current))
+                    current = []
+                    element.clear()
+                    while element.getprevious() is not None:  # what was read is not kept
+                        del element.getparent()[0]
+                if size > limit:
+                    break  # check_text refuses it; no need to read the rest
+    except Exception as e:  # noqa: BLE001 - a broken package or XML
         raise refuse(name, f"unreadable Word file: {_short(e)}; save it again from Word",
                      "Word 文件无法读取，请用 Word 重新保存") from e
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n\n".join(p.strip() for p in parts if p.strip())
+    paragraphs.append("".join(current))
+    return "\n\n".join(p.strip() for p in paragraphs if p.strip())
 
 
 def _html_text(markup: str, name: str = "page.html") -> str:
-    """The article text of a web page: one pass over lxml's tree (linear in the page's size;
-    libxml2 stops nesting at 256 levels, and a page nested deeper than MAX_HTML_DEPTH is refused)."""
-    import lxml.etree
-    import lxml.html
+    """The article text of a web page, linear in the page's size and all in C: lxml's parser
+    (libxml2 stops nesting at 256 levels; a page nested deeper than MAX_HTML_DEPTH is refused),
+    then one XSLT pass that keeps the article (or main, or body), drops page chrome, and puts
+    a blank line around each block element."""
+    import lxml.etree as etree
     try:
-        doc = lxml.html.document_fromstring(markup.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
-    except (lxml.etree.ParserError, ValueError) as e:
+        doc = etree.fromstring(markup.encode("utf-8"), parser=etree.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise refuse(name, f"unreadable web page: {_short(e)}", "网页无法读取") from e
-    depth = deepest = 0
-    for event, _ in lxml.etree.iterwalk(doc, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_HTML_DEPTH:
+    if doc is None:
+        raise refuse(name, "no text in the file", "文件中没有文字")
+    if doc.xpath("/*" + "/*" * MAX_HTML_DEPTH):  # an element deeper than MAX_HTML_DEPTH
         raise refuse(name, f"the web page nests elements more than {MAX_HTML_DEPTH} deep; save the article "
                            "as plain text and try again",
                      f"网页元素嵌套超过 {MAX_HTML_DEPTH} 层；请把文章另存为纯文本后再导入")
-    for element in list(doc.iter(*HTML_DROP)):
-        if element.getparent() is not None:
-            element.drop_tree()  # its tail (the text after it) stays
-    root = next(doc.iter("article"), None)
-    if root is None:
-        root = next(doc.iter("main"), None)
-    if root is None:
-        root = doc.find("body")
-    if root is None:
-        root = doc
-    parts: list[str] = []
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        is_tag = isinstance(element.tag, str)  # comments and processing instructions hold no text
-        if event == "start":
-            if is_tag and element.tag in HTML_BLOCKS:
-                parts.append("\n\n")
-            if is_tag and element.text:
-                parts.append(element.text)
-        else:
-            if is_tag and element.tag in HTML_BLOCKS:
-                parts.append("\n\n")
-            if element is not root and element.tail:
-                parts.append(element.tail)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parts).splitlines()]
-    return "\n\n".join(line for line in lines if line)
+    text = SPACES.sub(" ", str(_article_text_xslt()(doc)))
+    return "\n\n".join(filter(None, map(str.strip, text.splitlines())))
+
+
+SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _article_text_xslt():
+    import lxml.etree as etree
+    kept = " and ".join(f"not(ancestor::{tag})" for tag in HTML_DROP)
+    stylesheet = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      <xsl:output method="text" encoding="UTF-8"/>
+      <xsl:template match="/">
+        <xsl:variable name="article" select="(//article[{kept}])[1]"/>
+        <xsl:variable name="main" select="(//main[{kept}])[1]"/>
+        <xsl:choose>
+          <xsl:when test="$article"><xsl:apply-templates select="$article"/></xsl:when>
+          <xsl:when test="$main"><xsl:apply-templates select="$main"/></xsl:when>
+          <xsl:when test="/html/body"><xsl:apply-templates select="/html/body"/></xsl:when>
+          <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:template>
+      <xsl:template match="{'|'.join(HTML_BLOCKS)}">
+        <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+      </xsl:template>
+      <xsl:template match="{'|'.join(HTML_DROP)}|comment()|processing-instruction()"/>
+    </xsl:stylesheet>"""
+    return etree.XSLT(etree.XML(stylesheet))

@@ -283,8 +283,13 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
     # Each worker parses and writes its own bulletins (one transaction each) while this process
     # reads and hashes; a bounded window keeps memory flat for any batch.
     url = engine.url.render_as_string(hide_password=False)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(url,))
+
+    def new_pool(size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=size, initializer=_start_worker, initargs=(url,))
+
+    pool = new_pool(workers)
     window: deque = deque()
+    suspects: list[tuple[int, Job]] = []  # in a worker that died: which one killed it is not known
     failure: StoreError | None = None
 
     def collect(index: int, job: Job, future) -> None:
@@ -293,16 +298,47 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
             done(index, future.result())
         except StoreError as e:
             failure = failure or e
-        except BrokenProcessPool as e:
-            failure = failure or StoreError(
-                f"工作进程意外退出（可能内存不足）；请用 --workers 1 重试 (a worker process stopped unexpectedly, "
-                f"perhaps out of memory; try again with --workers 1): {e}")
+        except BrokenProcessPool:
+            suspects.append((index, job))
         except Exception as e:  # noqa: BLE001 - a worker's unexpected failure on this file
             done(index, FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name))
 
+    def recover() -> None:
+        """A worker died (a crash in a parser, or killed for memory): each file that was in the
+        pool is parsed again alone; the one that kills its worker again is refused."""
+        nonlocal failure
+        for index, job in suspects:
+            with new_pool(1) as alone:
+                try:
+                    done(index, alone.submit(_worker_job, job, synthetic).result())
+                except BrokenProcessPool:
+                    done(index, FileOutcome(job.source, "refused", name=job.name, reason=(
+                        f"{job.name}: 处理此文件时工作进程意外退出（解析器崩溃或内存不足）；请检查文件或换一种格式，"
+                        f"其他文件不受影响 (the worker process died while parsing this file: a parser crashed or "
+                        f"ran out of memory; check the file or save it in another format; the other files are not "
+                        f"affected)")))
+                except StoreError as e:
+                    failure = failure or e
+        suspects.clear()
+
+    def heal() -> None:
+        """Drain the broken pool, retry the files it held one by one, start a new pool."""
+        nonlocal pool
+        while window:
+            collect(*window.popleft())
+        pool.shutdown(wait=True, cancel_futures=True)
+        recover()
+        pool = new_pool(workers)
+
     try:
         for index, job in jobs():
-            window.append((index, job, pool.submit(_worker_job, job, synthetic)))
+            if suspects:
+                heal()
+            try:
+                window.append((index, job, pool.submit(_worker_job, job, synthetic)))
+            except BrokenProcessPool:
+                heal()
+                window.append((index, job, pool.submit(_worker_job, job, synthetic)))
             while window and (len(window) >= 4 * workers or window[0][2].done()) and not failure:
                 collect(*window.popleft())
             if failure:
@@ -310,6 +346,9 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         for index, job, future in window:  # after a failure, only what already runs is waited for
             if not (failure and future.cancel()):
                 collect(index, job, future)
+        window.clear()
+        if suspects and not failure:
+            recover()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return stop(failure) if failure else report

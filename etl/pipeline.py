@@ -104,11 +104,14 @@ def parse_bytes(name: str, data: bytes, kb: Knowledge, given: IssueDate | None =
 
 # A numeral of 13 or more digits before a unit: a count the extractor leaves out (numbers.MAX_COUNT).
 HUGE_NUMERAL = re.compile(r"(?<![\d.])\d{13,}(?:\.\d+)?")
+LONG_DIGITS = re.compile(r"\d{13}")
 
 
 def bounded(record: BulletinRecord, kb: Knowledge) -> BulletinRecord:
     """Flag what did not fit: an article whose count was too large to be one is flagged
     `count_out_of_range` (the count itself is not kept)."""
+    if not LONG_DIGITS.search(record.text):
+        return record
     for article in record.articles:
         for m in HUGE_NUMERAL.finditer(article.text):
             after = article.text[m.end():m.end() + 3]

@@ -8,6 +8,7 @@ follows them.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -102,12 +103,14 @@ def blocks_of(text: str, skip: set[int] | frozenset[int] = frozenset()) -> list[
 
 
 TRAILING_BRACKET = re.compile(r"[（(]([^（）()]{1,48})[）)]\s*$")
+TAIL = 200  # characters at the end of a paragraph that say whether it has ended
 
 
 def is_terminated(text: str, credits: Credits) -> bool:
     """Ends a sentence, or ends with a feature's closing byline (本报记者 X), or with a sentence
     and its credit in brackets (…。（记者 X 通讯员 Y）)."""
-    core = text.rstrip()
+    # Only the end of the text decides: a run-on paragraph is asked again at every line it gains.
+    core = text[-TAIL:].rstrip()
     credit = TRAILING_BRACKET.search(core)
     if credit and is_credit_line(credit.group(0), credits.roles):
         core = core[:credit.start()].rstrip()
@@ -222,6 +225,7 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
     before_brief = 0  # the articles that began before the column's label
     current: ArticleDraft | None = None
     seen_paragraphs: set[str] = set()
+    seen_sorted: list[str] = []  # the same, in order: those starting with a key follow it (bisect)
 
     def drop(block: Block, reason: str) -> None:
         dropped.append(Dropped(block.line, block.text, reason))
@@ -249,11 +253,14 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
 
     def add_body(article: ArticleDraft, block: Block, text: str) -> None:
         key = block.norm.rstrip(REPLACEMENT).replace(" ", "")
-        if key in seen_paragraphs or len(key) >= 30 and any(k.startswith(key) for k in seen_paragraphs):
+        after = bisect.bisect_left(seen_sorted, key)
+        if key in seen_paragraphs or len(key) >= 30 and after < len(seen_sorted) and \
+                seen_sorted[after].startswith(key):
             article.flags.append("duplicate_paragraph_dropped")
             drop(block, "duplicate_paragraph")
             return
         seen_paragraphs.add(key)
+        seen_sorted.insert(after, key)
         article.covers(block)
         truncated = text.endswith(REPLACEMENT)
         text, norm = text.rstrip(REPLACEMENT), block.norm.rstrip(REPLACEMENT)

@@ -7,12 +7,15 @@ from support import ROOT
 
 KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
         "reingest_ratio", "query_p95_ms", "query_p95_ms_postgres", "peak_rss_mb", "overview_rerun_s",
-        "briefing_docx_s", "briefing_pdf_s", "briefing_pptx_s"}
+        "briefing_docx_s", "briefing_pdf_s", "briefing_pptx_s",
+        "worst_case_s", "worst_case_peak_mb", "worst_zip_bomb_docx_s", "worst_deep_html_s", "worst_big_html_s",
+        "worst_single_line_txt_s", "worst_corrupt_pdf_s"}
 
 
 def test_bench_prints_a_table_and_a_json_line(postgres_server):
     run = subprocess.run([sys.executable, "-m", "etl", "bench", "--articles", "40", "--query-articles", "300",
-                          "--repeat", "1", "--pg-url", postgres_server, "--json"],
+                          "--repeat", "1", "--pg-url", postgres_server, "--json",
+                          "--hostile-scale", "0.01"],  # small hostile files: the figures at full size are the README's
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     lines = run.stdout.strip().splitlines()
@@ -20,3 +23,4 @@ def test_bench_prints_a_table_and_a_json_line(postgres_server):
     assert KEYS <= set(figures)
     assert all(figures[k] > 0 for k in KEYS - {"reingest_ratio"})
     assert "etl_vs_jieba_time_ratio" in run.stdout.split(lines[-1])[0]  # the table came first
+    assert "zip bomb .docx" in run.stdout and "peak MB" in run.stdout  # the worst case, file by file

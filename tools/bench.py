@@ -28,6 +28,7 @@ from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
 from etl.pipeline import Refusal, parse_paths
 from etl.store import Article, ArticleText, Bulletin, CountRow, Dimension, Label, Place, bits_of, make_engine
+from tools.hostile import worst_case
 from tools.synth import write_corpus
 
 
@@ -270,7 +271,32 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, repeat: int = 2) -> dict:
+def hostile_figures(folder: Path, scale: float, say=print) -> tuple[dict, list[dict]]:
+    """The worst case: time and peak memory to refuse or parse each hostile file of issue 9
+    (tools/hostile.py), each in a fresh process. Goal: each under 10 s and 1 GB."""
+    rows = worst_case(folder, scale, say)
+    figures: dict[str, float] = {}
+    for row in rows:
+        figures[f"worst_{row['key']}_s"] = row["seconds"]
+        figures[f"worst_{row['key']}_peak_mb"] = row["peak_mb"]
+    figures["worst_case_s"] = max(row["seconds"] for row in rows)
+    figures["worst_case_peak_mb"] = max(row["peak_mb"] for row in rows)
+    return figures, rows
+
+
+def format_worst_case(rows: list[dict]) -> str:
+    out = [f"{'hostile file':36s} {'MB':>6s} {'seconds':>8s} {'peak MB':>8s}  outcome"]
+    for row in rows:
+        out.append(f"{row['file']:36s} {row['size_mb']:6.1f} {row['seconds']:8.2f} {row['peak_mb']:8.0f}  "
+                   f"{row['outcome']}")
+    if rows:
+        out.append(f"(peak MB is the whole process's, {rows[0]['baseline_mb']:.0f} MB of it the loaded knowledge "
+                   "and jieba before the file)")
+    return "\n".join(out)
+
+
+def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, repeat: int = 2,
+        hostile_scale: float = 1.0) -> dict:
     figures: dict[str, float | int | None] = {"articles": n_articles, "query_articles": query_articles,
                                               "cores": os.cpu_count()}
     load_knowledge()
@@ -330,23 +356,31 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
                 drop()
         engine1.dispose()
         query_engine.dispose()
-    figures["peak_rss_mb"] = peak_rss_mb()
+        figures["peak_rss_mb"] = peak_rss_mb()  # before the hostile files' own processes
+        if hostile_scale > 0:
+            worst, rows = hostile_figures(tmp / "hostile", hostile_scale, say)
+            figures.update(worst)
+            figures["_worst_case_rows"] = rows
     return figures
 
 
 def format_table(figures: dict) -> str:
-    rows = [f"{'measure':28s} {'value':>12s}"]
+    rows = [f"{'measure':32s} {'value':>12s}"]
     for key, value in figures.items():
         shown = "—" if value is None else (f"{value:12.3f}" if isinstance(value, float) else f"{value:12d}")
-        rows.append(f"{key:28s} {shown:>12s}")
+        rows.append(f"{key:32s} {shown:>12s}")
     return "\n".join(rows)
 
 
 def main(args) -> int:
     def say(message):
         print(message, file=sys.stderr, flush=True)
-    figures = run(args.articles, args.query_articles, args.pg_url, say, args.repeat)
+    figures = run(args.articles, args.query_articles, args.pg_url, say, args.repeat, args.hostile_scale)
+    rows = figures.pop("_worst_case_rows", [])
     print(format_table(figures))
+    if rows:
+        print()
+        print(format_worst_case(rows))
     if args.json:
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()}))
     return 0

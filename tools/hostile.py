@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from pathlib import Path
 
 from etl.knowledge import load_knowledge
 
@@ -53,6 +54,21 @@ def zip_bomb_docx(inflated: int = 1 << 30) -> tuple[str, bytes]:
     return "bomb.docx", buffer.getvalue()
 
 
+def entity_bomb_docx() -> tuple[str, bytes]:
+    """A .docx whose document.xml declares nested entities ("billion laughs")."""
+    entities = '<!ENTITY a0 "社区开展义诊活动">' + "".join(
+        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]><w:document '
+           f'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+           f'<w:t>&a9;</w:t></w:r></w:p></w:body></w:document>').encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", RELS)
+        z.writestr("word/document.xml", xml)
+    return "entities.docx", buffer.getvalue()
+
+
 def many_members_docx(members: int = 100_000) -> tuple[str, bytes]:
     """A .docx with a great many tiny parts."""
     buffer = io.BytesIO()
@@ -88,6 +104,33 @@ def single_line_txt(size: int = 5 * 1024 * 1024) -> tuple[str, bytes]:
     unit = "".join(line.strip() for line in sample_text().splitlines()).encode("utf-8")
     data = unit * (size // len(unit))
     return "oneline.txt", data + b" " * (size - len(data))
+
+
+def largest_text(chars: int = 495_000) -> tuple[str, bytes]:
+    """Just under the character limit of a file: SYNTHETIC bulletins (tools/synth.py) one after
+    another, some 700 distinct articles: the most an accepted file makes the ETL do."""
+    import random
+    from datetime import date
+
+    from tools.synth import make_bulletin, source_articles
+    kb = load_knowledge()
+    rng, articles, parts, size = random.Random(3), source_articles(kb), [], 0
+    while size < chars:
+        parts.append(make_bulletin(articles, date(2025, 6, 3), rng, kb, 10))
+        size += len(parts[-1])
+    return "largest.txt", "".join(parts)[:chars].encode("utf-8")
+
+
+def run_on_article(chars: int = 480_000) -> tuple[str, bytes]:
+    """One article of `chars` characters: a headline, then lines that never end a sentence,
+    so the splitter joins them into one paragraph (quadratic before: 325 s at 950,000)."""
+    body = [line.strip() for line in sample_text().splitlines() if len(line.strip()) > 60]
+    lines, size, i = ["社区工作综述", ""], 0, 0
+    while size < chars:
+        lines.append(body[i % len(body)].removeprefix("本报讯") + f"（{i}）")  # distinct: repeats are dropped
+        size += len(lines[-1]) + 1
+        i += 1
+    return "runon.txt", "\n".join(lines).encode("utf-8")
 
 
 def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
@@ -126,3 +169,77 @@ def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
 def all_files() -> list[tuple[str, bytes]]:
     """Every hostile file at the size of the attack."""
     return [zip_bomb_docx(), many_members_docx(), deep_html(), big_html(), single_line_txt(), corrupt_pdf()]
+
+
+# ---- the bench's worst case: each hostile file parsed in a process of its own -------------------
+
+# (key, label, maker, size argument at scale 1: the attack of issue 9)
+ATTACKS = [
+    ("zip_bomb_docx", "zip bomb .docx (inflates to 1 GiB)", zip_bomb_docx, 1 << 30),
+    ("many_parts_docx", ".docx of 100,000 parts", many_members_docx, 100_000),
+    ("deep_html", "HTML nested 100,000 deep", deep_html, 100_000),
+    ("big_html", "19 MB web page", big_html, 19 * 1024 * 1024),
+    ("single_line_txt", "5 MB single-line text", single_line_txt, 5 * 1024 * 1024),
+    ("corrupt_pdf", "corrupt PDF (LimitReachedError)", corrupt_pdf, 100 * 1024 * 1024),
+    # The most an accepted file makes the ETL do (parsed, not refused):
+    ("largest_text", "495,000 characters of bulletins", largest_text, 495_000),
+    ("run_on_article", "one article of 480,000 characters", run_on_article, 480_000),
+]
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory: VmHWM (getrusage's ru_maxrss survives exec, so a
+    spawned child would report its parent's peak)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(path: str) -> tuple[str, float, float, float]:
+    """(outcome, seconds, peak MB, MB before) of parsing one file in this (fresh) process, as
+    ingest parses it: the size check, reading, decoding, bounds, splitting and extraction."""
+    import time
+
+    from etl.pipeline import Refusal, parse_file
+    kb = load_knowledge()
+    parse_file(Path(path).with_name("warm.txt"), kb=kb)  # jieba's first words are start-up, not this file
+    before = peak_mb()
+    start = time.perf_counter()
+    result = parse_file(path, kb=kb)
+    seconds = time.perf_counter() - start
+    peak = peak_mb()
+    if isinstance(result, Refusal):
+        reason = result.reason.split(": ", 1)[-1]
+        outcome = "refused: " + reason.split("(", 1)[-1].rstrip(")")[:70]
+    else:
+        outcome = f"parsed: {len(result.articles)} articles"
+    return outcome, seconds, peak, before
+
+
+def worst_case(folder: Path, scale: float = 1.0, say=print) -> list[dict]:
+    """Each attack written to `folder`, then parsed in a fresh process: what happened, how long
+    it took and the process's peak memory (with the knowledge loaded: `baseline_mb`)."""
+    import multiprocessing
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "warm.txt").write_text(sample_text(), encoding="utf-8")
+    rows = []
+    context = multiprocessing.get_context("spawn")  # not a fork of the caller: its memory is its own
+    for key, label, maker, size in ATTACKS:
+        say(f"worst case: {label}…")
+        name, data = maker(max(int(size * scale), 1))
+        path = folder / name
+        path.write_bytes(data)
+        megabytes = len(data) / 1024 / 1024
+        del data
+        with context.Pool(1) as pool:
+            outcome, seconds, peak, before = pool.apply(measure, (str(path),))
+        path.unlink()
+        rows.append(dict(key=key, file=label, name=name, size_mb=megabytes, outcome=outcome, seconds=seconds, peak_mb=peak,
+                         baseline_mb=before))
+    return rows

@@ -11,9 +11,10 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from operator import itemgetter
 from pathlib import PurePath
 
-from sqlalchemy import String, delete, insert, select, update
+from sqlalchemy import String, case, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from .. import corrections as overlay
@@ -107,19 +108,12 @@ def _fit_values(lengths: dict[str, int], values: dict) -> dict:
 
 
 def _fit_rows(name: str, rows: list[tuple]) -> list[tuple]:
-    bounded = CHILD_LENGTHS[name]
-    if not bounded:
-        return rows
-    out = []
-    for row in rows:
-        if any(isinstance(row[i], str) and len(row[i]) > size for i, size in bounded):
-            row = list(row)
-            for i, size in bounded:
-                if isinstance(row[i], str) and len(row[i]) > size:
-                    row[i] = row[i][:size]
-            row = tuple(row)
-        out.append(row)
-    return out
+    """Rows whose strings fit their columns: one C-level pass per bounded column to find out."""
+    for i, size in CHILD_LENGTHS[name]:
+        if max(map(len, filter(None, map(itemgetter(i), rows))), default=0) > size:
+            rows = [row[:i] + (row[i][:size],) + row[i + 1:] if row[i] and len(row[i]) > size else row
+                    for row in rows]
+    return rows
 
 
 
@@ -223,14 +217,6 @@ class Written:
     other: str = ""
 
 
-def same_content(conn, content_hash: str, source: str) -> Written | None:
-    """'unchanged' when these bytes are stored already, under this source or another."""
-    row = conn.execute(select(Bulletin.source).where(Bulletin.content_hash == content_hash).limit(1)).first()
-    if row is None:
-        return None
-    return Written("unchanged", unchanged_reason(row.source, source), row.source)
-
-
 def unchanged_reason(stored_source: str, source: str) -> str:
     if stored_source == source:
         return "内容未变，已跳过 (unchanged since it was stored; skipped)"
@@ -248,12 +234,15 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
     name = display_name(source)
     gazetteer = load_knowledge().gazetteer
     with engine.begin() as conn:
-        duplicate = same_content(conn, content_hash, source)
-        if duplicate is not None:
-            return duplicate
-        candidates = [Candidate(*row) for row in conn.execute(
-            select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision, Bulletin.text)
-            .where(Bulletin.name == name))]
+        # One query: a bulletin with these bytes (then nothing to do), and those of the same name
+        # (with their texts: one of them may be what this file edits).
+        rows = conn.execute(select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision,
+                                   case((Bulletin.name == name, Bulletin.text)), Bulletin.content_hash)
+                            .where(or_(Bulletin.content_hash == content_hash, Bulletin.name == name))).all()
+        same = next((row for row in rows if row.content_hash == content_hash), None)
+        if same is not None:
+            return Written("unchanged", unchanged_reason(same.source, source), same.source)
+        candidates = [Candidate(*row[:5]) for row in rows]
         old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
         if old is not None:
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
