@@ -263,4 +263,24 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
     home = page_home(dropped, kb)
     furniture = frozenset(d.line for d in dropped if d.reason not in ("duplicate_paragraph", "caption"))
     articles = [extract_article(d, name, i, kb, issue, home, furniture) for i, d in enumerate(drafts, 1)]
+    for before, after in zip(articles, articles[1:]):
+        _same_day_as(before, after)
     return BulletinRecord(name, text, issue, articles, dropped)
+
+
+# 又讯 同日，… / ■同一天，…: a report dated by the one printed before it.
+SAME_DAY = re.compile(r"(?:又讯\s*)?(?:[（(][^）)]{0,40}[）)])?\s*(同日|同一天|同天)")
+
+
+def _same_day_as(before: ArticleRecord, after: ArticleRecord) -> None:
+    if after.event_date or not before.event_date:
+        return
+    m = SAME_DAY.match(after.text, after.body_offset)
+    if m is None:
+        return
+    after.event_date, after.date_precision = before.event_date, before.date_precision
+    after.evidence.append(Sentences(after.text).evidence("event_date", before.event_date, m.start(1), m.end(1)))
+    after.evidence.sort(key=lambda e: e.start)
+    if "inferred_date" in before.confidence_reasons and "inferred_date" not in after.confidence_reasons:
+        after.confidence_reasons.append("inferred_date")
+        after.confidence = confidence(after.confidence_reasons)

@@ -78,6 +78,16 @@ def test_event_date_takes_a_year_stated_in_its_sentence():
     ("5月24日，2023年科技活动周启动。", "2025-06-03", "2023-05-24", "day"),  # a stated year wins
     ("10月26日，文兴社区开展活动。", None, "--10-26", "month_day"),  # no publication date
     ("近日，社区开展活动。", "2025-01-03", None, "issue"),
+    # a day with no month opening the lead is in the issue's month (or the month before)
+    ("9日上午，振华街道建设里社区开展消防演练。", "2024-12-10", "2024-12-09", "year_inferred"),
+    ("本报讯（记者 武丽）20日，工农路社区开展心理讲座。", "2024-12-22", "2024-12-20", "year_inferred"),
+    ("28日，社区开展活动。", "2025-01-03", "2024-12-28", "year_inferred"),
+    ("为期3日的培训结束，社区开展活动。", "2025-01-03", None, "issue"),
+    # 昨日 is the day before the issue, unless a speaker says it
+    ("昨日是冬至，红旗里社区开展包饺子活动。", "2024-12-22", "2024-12-21", "year_inferred"),
+    ("“昨天我就来排队了。”近日，社区开展义诊。", "2024-12-22", None, "issue"),
+    # a dateline's date is the dispatch's, not the event's
+    ("山西新闻网大同6月1日讯 近日，花园屯乡签订种植协议。", "2023-06-02", None, "issue"),
 ])
 def test_event_date_takes_the_publication_year(lead, issue, expected, precision):
     given = IssueDate(issue, "day", "filename") if issue else IssueDate(None, "unknown", "none")
@@ -212,3 +222,11 @@ def test_a_page_of_another_districts_site_places_its_articles_there(kb):
     assert article.streets == [] and article.communities == []
     ours = text.replace("太原市尖草坪区人民政府", "大同市平城区人民政府")
     assert extract_bulletin(ours, "p.txt", kb).articles[0].streets == ["古城街道"]
+
+
+def test_a_report_opening_with_tongri_takes_the_date_of_the_report_before_it(kb):
+    text = ("垃圾分类进村入户\n本报讯 8月13日，小南头街道艾庄村开展垃圾分类入户宣传。\n"
+            "又讯 同日，该街道塔儿村举行垃圾分类知识有奖问答。（记者 韩冰）\n")
+    first, second = extract_bulletin(text, "2024-08-16_x.txt", kb).articles
+    assert first.event_date == second.event_date == "2024-08-13"
+    assert any(e.field == "event_date" and second.text[e.start:e.end] == "同日" for e in second.evidence)
