@@ -146,13 +146,27 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
-    if any(marker in norm for marker in kb.district_markers):
+    if any(_scope_marker(norm, marker, kb) for marker in kb.district_markers):
         return True
     if any(kb.district + word in lead for word in kb.district_subject):
         return True
     if ours or kb.single_site.search(norm):
         return False
     return bool(_district_actor(kb).search(norm))
+
+
+def _scope_marker(norm: str, marker: str, kb: Knowledge) -> bool:
+    """The marker (各街道, 全区) stands in a sentence that reports, not in one that plans
+    (下一步将在各街道推广)."""
+    pos = norm.find(marker)
+    while pos >= 0:
+        start = max(norm.rfind(c, 0, pos) for c in "。！？\n") + 1
+        ends = [i for i in (norm.find(c, pos) for c in "。！？\n") if i >= 0]
+        sentence = norm[start:min(ends) if ends else len(norm)]
+        if not any(word in sentence for word in kb.district_plan):
+            return True
+        pos = norm.find(marker, pos + len(marker))
+    return False
 
 
 # 数百, 十几, 上百, 二三十, 两三个: a count with no single value

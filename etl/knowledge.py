@@ -58,6 +58,7 @@ class Knowledge:
     district_markers: tuple[str, ...]
     district_actors: tuple[str, ...]
     district_subject: tuple[str, ...]
+    district_plan: tuple[str, ...]  # a sentence saying what will be done: its 各街道 is no scope
     single_site: re.Pattern
     not_district: frozenset[str]
     section_labels: frozenset[str]  # brief column labels among them
@@ -161,6 +162,7 @@ def _load(root: Path) -> Knowledge:
         district_markers=pick(scope_rules, "marker"),
         district_actors=pick(scope_rules, "actor"),
         district_subject=pick(scope_rules, "subject"),
+        district_plan=pick(scope_rules, "plan"),
         single_site=re.compile("|".join(pick(scope_rules, "single_site")) or r"(?!)"),
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section") + pick(layout_rules, "brief")),

@@ -230,3 +230,23 @@ def test_a_report_opening_with_tongri_takes_the_date_of_the_report_before_it(kb)
     first, second = extract_bulletin(text, "2024-08-16_x.txt", kb).articles
     assert first.event_date == second.event_date == "2024-08-13"
     assert any(e.field == "event_date" and second.text[e.start:e.end] == "同日" for e in second.evidence)
+
+
+def test_names_sharing_their_stem_after_direction_characters_are_expanded(kb):
+    places = find_places("马军营街道在阳和坡村和上、下皇庄村植树，小南头街道东、西王庄村开设积分超市。", kb)
+    assert units_of(places) == ["阳和坡村", "上皇庄村", "下皇庄村", "东王庄村", "西王庄村"]
+    assert units_of(find_places("东、西两侧道路", kb)) == []
+
+
+def test_a_district_whose_name_ends_in_shanqu_is_another_district(kb):
+    text = "古城街道：加装电梯\n\n5月18日，石景山区古城街道古城南路东社区的电梯投入使用。\n"
+    article = extract_bulletin(text, "a.txt", kb).articles[0]
+    assert article.streets == [] and "古城街道" in article.other_district_places
+
+
+def test_a_plan_to_go_to_every_street_is_not_district_scope(kb):
+    local = extract_bulletin("夜校开课\n\n4月1日，鹿苑街道北苑社区青春夜校开课。团区委表示，下一步将在各街道开设教学点。\n",
+                             "a.txt", kb).articles[0]
+    fair = extract_bulletin("年货大集\n\n1月12日，平城区年货大集在红旗广场举办，十八个街道组织商户参展。\n",
+                            "b.txt", kb).articles[0]
+    assert not local.district_wide and fair.district_wide
