@@ -51,6 +51,8 @@ class Knowledge:
     units: dict[str, str]  # unit -> kind
     skip_after: tuple[str, ...]
     skip_before: tuple[str, ...]
+    rate_words: tuple[str, ...]  # in the clause before a number, they make it a price or a rate (每斤, 户均)
+    frequency_words: tuple[str, ...]  # …and a count of sessions a frequency (每月开展1次)
     structure_nouns: tuple[str, ...]
     what_stop: re.Pattern  # ends the counted noun read after a unit
     leading_verb: re.Pattern  # a verb before the counted noun, not part of it
@@ -153,6 +155,8 @@ def _load(root: Path) -> Knowledge:
         units={r["unit"]: r["kind"] for r in _read_csv(lex_dir / "units.csv")},
         skip_after=pick(quantity_rules, "skip_after"),
         skip_before=pick(quantity_rules, "skip_before"),
+        rate_words=pick(quantity_rules, "rate_before"),
+        frequency_words=pick(quantity_rules, "frequency_before"),
         structure_nouns=pick(quantity_rules, "structure"),
         # The counted noun ends where a participation cue (…参加) or another verb begins.
         what_stop=_words([cue for cue, where, _ in participation if where == "after"]

@@ -250,3 +250,22 @@ def test_a_plan_to_go_to_every_street_is_not_district_scope(kb):
     fair = extract_bulletin("年货大集\n\n1月12日，平城区年货大集在红旗广场举办，十八个街道组织商户参展。\n",
                             "b.txt", kb).articles[0]
     assert not local.district_wide and fair.district_wide
+
+
+def test_people_handed_something_staff_on_the_books_and_enrolments_are_not_participants(kb):
+    def kinds(text):
+        return [(q.value, q.participant) for q in find_quantities(text, kb)]
+    assert kinds("村“两委”为村里32位老人送上了月饼。") == [(32, False)]
+    assert kinds("为120余名老年居民送上免费健康服务。") == [(120, True)]
+    assert kinds("中心配备专兼职调解员15名。") == [(15, False)]
+    assert kinds("首批招收辖区小学生45名。") == [(45, False)]
+    assert kinds("三天累计吸引近两万人次市民前来选购。") == [(20000, True)]
+    assert kinds("累计培训两百多位老人。") == [(200, False)]
+
+
+def test_prices_per_head_rates_and_frequencies_are_not_counts(kb):
+    values = lambda text: [q.value for q in find_quantities(text, kb)]
+    assert values("企业以每斤8元的保护价收购，带动农户户均增收3000元以上。") == []
+    assert values("社区每月组织商户开展1次公益服务日，每期安排6节课。") == []
+    assert values("每年为困难家庭提供5个名额，日均接待居民超500人次。") == [5, 500]
+    assert values("今年计划加装电梯30部，送出春联两千余副，准备了12道家常菜。") == [30, 2000, 12]
