@@ -269,3 +269,10 @@ def test_prices_per_head_rates_and_frequencies_are_not_counts(kb):
     assert values("社区每月组织商户开展1次公益服务日，每期安排6节课。") == []
     assert values("每年为困难家庭提供5个名额，日均接待居民超500人次。") == [5, 500]
     assert values("今年计划加装电梯30部，送出春联两千余副，准备了12道家常菜。") == [30, 2000, 12]
+
+
+def test_traditional_festivals_are_culture_and_market_fairs_are_hands_on(kb):
+    text = ("元宵喜乐会\n\n2月12日晚，鹿苑街道北辰社区举办元宵喜乐会，居民猜灯谜、吃元宵。\n\n"
+            "年货大集开市\n\n1月12日，年货大集在红旗广场举办，商户集中展销年货。\n")
+    lantern, fair = extract_bulletin(text, "a.txt", kb).articles
+    assert lantern.themes[0] == "culture" and "hands_on" in fair.services
