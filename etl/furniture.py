@@ -93,7 +93,27 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
             items += 1
             continue
         in_list = None
+    _account_echoes(lines, out)
     return out
+
+
+# A WeChat post's header line (云冈发布  2025年02月14日 19:02  山西) names its account before the date.
+ACCOUNT_HEADER = re.compile(r"^\s*((?:\S{2,20}\s+){1,3})\d{4}\s*(?:年|[-/.])")
+
+
+def _account_echoes(lines: list[str], out: dict[int, str]) -> None:
+    """A line printing only the account's name of a WeChat header line (the copy's first line,
+    above the title) is furniture too."""
+    names = set()
+    for i, reason in out.items():
+        if reason == "wechat":
+            m = ACCOUNT_HEADER.match(lines[i])
+            if m:
+                names.update(w for w in m.group(1).split() if len(w) >= 2 and w != "原创")
+    if names:
+        for i, line in enumerate(lines):
+            if i not in out and line.strip() in names:
+                out[i] = "wechat"
 
 
 def drop_furniture(text: str, rules: list[FurnitureRule]) -> tuple[str, list[Dropped]]:

@@ -154,3 +154,8 @@ def test_a_reposted_posts_account_card_is_furniture():
 def test_a_wechat_back_issue_list_is_furniture():
     lines = ["往期回顾", "平城区：“一老一小”服务圈越织越密", "卧虎湾街道：冬季供暖“暖心”服务到家"]
     assert sorted(furniture_lines(lines, RULES)) == [0, 1, 2]
+
+
+def test_a_wechat_accounts_name_printed_alone_is_furniture():
+    lines = ["云冈发布", "元宵喜乐会 邻里一家亲", "云冈发布  2025年02月14日 19:02  山西", "2月12日晚，社区举办元宵喜乐会。"]
+    assert furniture_lines(lines, RULES) == {0: "wechat", 2: "wechat"}
