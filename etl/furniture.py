@@ -51,8 +51,28 @@ def load_rules(path: Path | str) -> list[FurnitureRule]:
     return parse_rules(Path(path).read_text(encoding="utf-8").splitlines())
 
 
-def _match(text: str, rules: list[FurnitureRule]) -> FurnitureRule | None:
+_PREFILTER: dict[int, tuple[list, re.Pattern, list]] = {}
+
+
+def _prefilter(rules: list[FurnitureRule]) -> tuple[re.Pattern, list[FurnitureRule]]:
+    """The rules anchored at the line's start as one pattern tried at the start only (most lines
+    are article text and match none, which one match tells), and the other rules."""
+    cached = _PREFILTER.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        anchored = [r for r in rules if r.pattern.pattern.startswith("^")]
+        floating = [r for r in rules if not r.pattern.pattern.startswith("^")]
+        pattern = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in anchored) or "(?!)")
+        cached = (rules, pattern, floating)
+        _PREFILTER[id(rules)] = cached
+    return cached[1], cached[2]
+
+
+def _match(text: str, rules: list[FurnitureRule], prefilter=None) -> FurnitureRule | None:
     """The first rule (in file order) that the line matches."""
+    if prefilter is not None:
+        anchored, floating = prefilter
+        if not anchored.match(text) and not any(r.pattern.search(text) for r in floating):
+            return None
     for rule in rules:
         if rule.pattern.search(text):
             return rule
@@ -72,6 +92,7 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
     line that reads as body text.
     """
     out: dict[int, str] = {}
+    prefilter = _prefilter(rules)
     in_list: str | None = None
     items = 0
     for i, line in enumerate(lines):
@@ -80,7 +101,7 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
             if in_list and items:
                 in_list = None
             continue
-        rule = _match(text, rules)
+        rule = _match(text, rules, prefilter)
         if rule is not None:
             out[i] = rule.reason
             if rule.kind == "list":
