@@ -230,7 +230,8 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
         reasons.append("inferred_date")
     if labels_close(theme_scores):
         reasons.append("labels_close")
-    district_wide = is_district_wide(norm, normalise(first_sentence), places, kb)
+    # An article of another district (its lead or its page says so) is never our district's work.
+    district_wide = not elsewhere and is_district_wide(norm, normalise(first_sentence), places, kb)
     if not district_wide and not streets_of(places) and not units_of(places):
         reasons.append("no_place")
     return ArticleRecord(

@@ -177,8 +177,7 @@ def _load(root: Path) -> Knowledge:
         credits=compile_credits(_read_rules(lex_dir / "credits.txt")),
         furniture=load_rules(lex_dir / "furniture.txt"),
         place_suffixes=pick(layout_rules, "place_suffix"),
-        place_names=frozenset(gazetteer.aliases) | {config["name"]} | (
-            {config["city"], config["city"].removesuffix("市")} if config.get("city") else set()),
+        place_names=frozenset(gazetteer.aliases) | _district_names(config),
         outline_path=outline,
         boundaries_path=outline.parent / "boundaries.geojson",
         bulletins_dir=root / config.get("bulletins", "bulletins"),
@@ -189,6 +188,17 @@ def _load(root: Path) -> Knowledge:
     kb.keyword_automaton = automaton(kb.keyword_index)
     kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
     return kb
+
+
+def _district_names(config: dict) -> set[str]:
+    """The district's and its city's names as headlines print them: 平城区, 平城, 大同市, 大同,
+    大同平城, 大同市平城区."""
+    district = config["name"]
+    names = {district, district.removesuffix("区").removesuffix("县")} - {""}
+    if config.get("city"):
+        cities = {config["city"], config["city"].removesuffix("市")}
+        names |= cities | {c + d for c in cities for d in set(names)}
+    return names
 
 
 def _build_tokenizer(kb: Knowledge) -> jieba.Tokenizer:

@@ -276,3 +276,13 @@ def test_traditional_festivals_are_culture_and_market_fairs_are_hands_on(kb):
             "年货大集开市\n\n1月12日，年货大集在红旗广场举办，商户集中展销年货。\n")
     lantern, fair = extract_bulletin(text, "a.txt", kb).articles
     assert lantern.themes[0] == "culture" and "hands_on" in fair.services
+
+
+def test_an_article_of_another_district_is_never_district_wide(kb):
+    text = "云州区：送温暖\n\n元旦前夕，云州区民政局联合各乡镇开展走访慰问活动，为全区380户困难家庭送去慰问物资。\n"
+    assert not extract_bulletin(text, "a.txt", kb).articles[0].district_wide
+
+
+def test_people_handing_things_out_took_part(kb):
+    found = find_quantities("三十余名学生向村民发放文明倡议书200余份。", kb)
+    assert [(q.value, q.participant) for q in found] == [(30, True), (200, False)]

@@ -66,6 +66,10 @@ RULES = load_rules(Path(__file__).resolve().parent.parent / "data" / "lexicons" 
     ("图片", "image_name"),
     ("▼", "image_name"),
     ("▲志愿者为老人们端上热腾腾的饺子", "caption"),
+    ("返回搜狐，查看更多", "footer"),
+    ("阅读 (1523)", "footer"),
+    ("澎湃新闻·澎湃号·政务 > 平城发布", "breadcrumb"),
+    ("图｜新悦社区", "meta"),
 ])
 def test_furniture_line(line, reason):
     assert furniture_lines([line], RULES) == {0: reason}

@@ -209,3 +209,15 @@ def test_a_youxun_credit_is_also_the_credit_of_the_report_before_it(kb):
     assert [c.text for c in first.credits] == ["（记者 韩　冰）"] and second.title == first.title
     page = ("标题\n本报讯（记者 王瑞庭）3月14日，明珠社区开展宣传。\n又讯 3月15日，红卫里社区检查。（记者 胡晓峰）\n")
     assert split(page, kb)[0].credits == []
+
+
+def test_a_byline_in_a_metadata_line_that_also_holds_print_buttons_is_kept(kb):
+    page = ("罗文皂镇：“小手拉大手”共建文明村\n"
+            "来源：阳高县融媒体中心　作者：见习记者 贾婷　　2024-05-15 09:12　　【字体：大 中 小】　【打印】　【关闭】\n"
+            "5月13日，罗文皂镇中心小学组织学生走进5个村。\n")
+    assert [c.text for c in split(page, kb)[0].credits] == ["见习记者 贾婷"]
+
+
+def test_a_headline_opened_by_the_city_and_the_districts_short_name(kb):
+    page = "大同平城：新旺街道“红马甲”年末走访暖人心\n2024年12月30日，平城区新旺街道组织志愿服务队入户走访。\n"
+    assert split(page, kb)[0].title == "大同平城：新旺街道“红马甲”年末走访暖人心"
