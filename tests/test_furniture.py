@@ -70,6 +70,13 @@ RULES = load_rules(Path(__file__).resolve().parent.parent / "data" / "lexicons" 
     ("阅读 (1523)", "footer"),
     ("澎湃新闻·澎湃号·政务 > 平城发布", "breadcrumb"),
     ("图｜新悦社区", "meta"),
+    ("预览时标签不可点", "wechat"),
+    ("继续滑动看下一个", "wechat"),
+    ("视频 小程序 赞 ，轻点两下取消赞 在看 ，轻点两下取消在看", "wechat"),
+    ("喜欢就点个在看吧", "wechat"),
+    ("阅读 1.2万", "footer"),
+    ("撰稿：王五", "meta"),
+    ("本期编辑 | 李四", "meta"),
 ])
 def test_furniture_line(line, reason):
     assert furniture_lines([line], RULES) == {0: reason}
@@ -86,6 +93,7 @@ def test_furniture_line(line, reason):
     "来源于群众的意见，社区一一记下。",
     "2024年5月12日，平城区开展防灾减灾宣传活动。",
     "平城区2024年春季招聘会举行",
+    "留言板上写满了居民的心愿。",
     "关注老人健康 义诊送到家门口",
     "▲活动现场，志愿者为老人端上热腾腾的饺子，老人们围坐在一起，吃得格外香甜，不少人还跟着哼起了小曲。",
 ])
