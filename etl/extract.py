@@ -256,11 +256,20 @@ HOME_REASONS = ("masthead", "meta", "wechat", "breadcrumb", "footer")
 def page_home(dropped: list[Dropped], kb: Knowledge) -> str | None:
     """Another district that the page's own furniture names: 太原市尖草坪区人民政府,
     来源：大兴区清源街道, 来源：云州区融媒体中心. None when it names ours or none."""
-    named = [district_named_in(d.text, "", kb) for d in dropped if d.reason in HOME_REASONS]
+    own = [d.text for d in dropped if d.reason in HOME_REASONS]
+    named = [district_named_in(text, "", kb) or _neighbour_named_short(text, kb) for text in own]
     named = [n for n in named if n]
     if not named or any(kb.district in d.text for d in dropped if d.reason in HOME_REASONS):
         return None
     return named[0]
+
+
+def _neighbour_named_short(text: str, kb: Knowledge) -> str | None:
+    """A neighbouring district named by its short name in a page's own line (云冈发布, 云州融媒)."""
+    ours = kb.district[:-1]
+    if ours in text:
+        return None
+    return next((n for n in kb.neighbours if len(n) >= 3 and n[:-1] in text), None)
 
 
 def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity]:

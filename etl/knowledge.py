@@ -61,6 +61,7 @@ class Knowledge:
     district_actors: tuple[str, ...]
     district_subject: tuple[str, ...]
     district_plan: tuple[str, ...]  # a sentence saying what will be done: its 各街道 is no scope
+    neighbours: tuple[str, ...]  # the city's other districts (云冈区), named short on their pages (云冈发布)
     single_site: re.Pattern
     not_district: frozenset[str]
     section_labels: frozenset[str]  # brief column labels among them
@@ -167,6 +168,7 @@ def _load(root: Path) -> Knowledge:
         district_actors=pick(scope_rules, "actor"),
         district_subject=pick(scope_rules, "subject"),
         district_plan=pick(scope_rules, "plan"),
+        neighbours=pick(scope_rules, "neighbour"),
         single_site=re.compile("|".join(pick(scope_rules, "single_site")) or r"(?!)"),
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section") + pick(layout_rules, "brief")),

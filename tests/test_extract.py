@@ -286,3 +286,19 @@ def test_an_article_of_another_district_is_never_district_wide(kb):
 def test_people_handing_things_out_took_part(kb):
     found = find_quantities("三十余名学生向村民发放文明倡议书200余份。", kb)
     assert [(q.value, q.participant) for q in found] == [(30, True), (200, False)]
+
+
+def test_a_community_printed_after_a_street_not_of_ours_is_not_ours(kb):
+    places = find_places("9月4日，新平旺街道和平社区举办邻里节，西坪镇陈庄村村民参加。", kb)
+    assert units_of(places) == [] and {p.surface for p in places} == {"和平社区", "陈庄村"}
+    assert units_of(find_places("同日，该街道塔儿村举行有奖问答；平城区振华街道和平社区开展活动。", kb)) == \
+        ["塔儿村", "和平社区"]
+
+
+def test_a_page_of_a_neighbouring_districts_account_is_theirs(kb):
+    page = ("邻里节里话和谐\n云冈发布  2024年09月05日 19:02  山西\n"
+            "9月4日，和平社区举办第三届邻里文化节，200余名居民参加。\n")
+    article = extract_bulletin(page, "a.txt", kb).articles[0]
+    assert article.communities == [] and article.other_district_places == ["和平社区"]
+    ours = page.replace("云冈发布", "平城发布")
+    assert extract_bulletin(ours, "b.txt", kb).articles[0].communities == ["和平社区"]
