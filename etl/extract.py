@@ -15,6 +15,7 @@ from .furniture import Dropped
 from .knowledge import Knowledge
 from .labels import labels
 from .places import (
+    LEAD_DISTRICT,
     PlaceMention,
     district_named_in,
     find_places,
@@ -195,6 +196,12 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     elsewhere = district_named_in(normalise(first_sentence), norm, kb)
     if not elsewhere and home and kb.district not in norm:
         elsewhere = home  # a page of another district's site or account, and the text never names ours
+    if not elsewhere and not any(p.level == "street" and p.status == "ours" for p in places):
+        # 近日，泰安里社区…… 云冈区相关负责人表示……: the text never names ours nor a street of
+        # ours, and names one other district only: its communities are that district's.
+        named = _districts_named(norm, kb)
+        if len(named) == 1:
+            elsewhere = named.pop()
     if elsewhere:
         places = relocate(places, elsewhere)
     for p in places:
@@ -262,6 +269,14 @@ def page_home(dropped: list[Dropped], kb: Knowledge) -> str | None:
     if not named or any(kb.district in d.text for d in dropped if d.reason in HOME_REASONS):
         return None
     return named[0]
+
+
+def _districts_named(norm: str, kb: Knowledge) -> set[str]:
+    """The other districts a text names (云冈区, 阳高县), none when it names ours."""
+    if kb.district in norm:
+        return set()
+    return {m.group(1) for m in LEAD_DISTRICT.finditer(norm)
+            if not any(m.group(1).endswith(w) for w in kb.not_district)}
 
 
 def _neighbour_named_short(text: str, kb: Knowledge) -> str | None:

@@ -302,3 +302,11 @@ def test_a_page_of_a_neighbouring_districts_account_is_theirs(kb):
     assert article.communities == [] and article.other_district_places == ["和平社区"]
     ours = page.replace("云冈发布", "平城发布")
     assert extract_bulletin(ours, "b.txt", kb).articles[0].communities == ["和平社区"]
+
+
+def test_a_text_naming_one_other_district_and_no_street_of_ours_is_that_districts(kb):
+    text = ("文明实践进万家\n\n近日，和平社区开展“文明家庭”评选活动，30户家庭获评。"
+            "云冈区文明办相关负责人表示，将推广这一做法。\n")
+    assert extract_bulletin(text, "a.txt", kb).articles[0].communities == []
+    passing = "义诊进社区\n\n近日，和平社区联合云冈区一家医院开展义诊活动。\n"
+    assert extract_bulletin(passing, "b.txt", kb).articles[0].communities == ["和平社区"]
