@@ -310,3 +310,10 @@ def test_a_text_naming_one_other_district_and_no_street_of_ours_is_that_district
     assert extract_bulletin(text, "a.txt", kb).articles[0].communities == []
     passing = "义诊进社区\n\n近日，和平社区联合云冈区一家医院开展义诊活动。\n"
     assert extract_bulletin(passing, "b.txt", kb).articles[0].communities == ["和平社区"]
+
+
+def test_beneficiaries_are_counted_and_a_turnout_said_before_its_number_took_part(kb):
+    kinds = lambda text: [(q.value, q.participant) for q in find_quantities(text, kb)]
+    assert kinds("受益群众达3000余人。") == [(3000, False)]
+    assert kinds("参加活动的居民有150余人。") == [(150, True)]
+    assert kinds("报名参加的有60人。") == [(60, False)]
