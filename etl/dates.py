@@ -66,11 +66,13 @@ THIS_MONTH = re.compile(rf"本月{NUM}[日号]")
 # A day with no month opening a clause of a daily's lead (9日上午，… / （记者 X）20日，…) is a day of
 # the issue's month, or of the month before when that day is still to come.
 DAY_ONLY = re.compile(rf"(?:^|(?<=[，,。；;\s）)讯]))(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[日号]"
-                      rf"(?=[上中下晚早凌傍夜午]|[，,]|当天|\d{{1,2}}[时点])")
+                      rf"(?=[上中下晚早凌傍夜午至到—-]|[，,]|当天|\d{{1,2}}[时点])")
 # 昨日/昨天 in a daily's lead, outside a quotation: the day before the issue.
 YESTERDAY = re.compile(r"昨[日天晚夜]")
 # A dateline: 山西新闻网大同6月1日讯, 新华社太原12月1日电: the dispatch's date, not the event's.
 DATELINE_AFTER = ("讯", "电")
+# 截至11月15日，全区已…: a reporting cut-off, not the day of an activity.
+CUTOFF_BEFORE = ("截至", "截止", "截止到", "截止至")
 
 
 def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
@@ -81,7 +83,8 @@ def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
     year that puts the event on or before the publication date (a paper reports what has
     happened: 12月30日 in a paper of 2025-01-03 is 2024-12-30). 本月18日 is in the month of
     the publication. With no publication date the year stays open: --MM-DD."""
-    dates = [d for d in find_dates(lead) if not lead.startswith(DATELINE_AFTER, d.end)]
+    dates = [d for d in find_dates(lead) if not lead.startswith(DATELINE_AFTER, d.end)
+             and not lead.endswith(CUTOFF_BEFORE, 0, d.start)]
     published = _issue_day(issue)
     if published:
         dates += [FoundDate(None, published.month, _num(m.group(1)), m.start(), m.end())

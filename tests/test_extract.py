@@ -88,6 +88,8 @@ def test_event_date_takes_a_year_stated_in_its_sentence():
     ("“昨天我就来排队了。”近日，社区开展义诊。", "2024-12-22", None, "issue"),
     # a dateline's date is the dispatch's, not the event's
     ("山西新闻网大同6月1日讯 近日，花园屯乡签订种植协议。", "2023-06-02", None, "issue"),
+    ("18日至19日，社区开展活动。", "2024-11-20", "2024-11-18", "year_inferred"),
+    ("截至11月15日，全区已走访困难家庭1360户。", "2024-11-20", None, "issue"),
 ])
 def test_event_date_takes_the_publication_year(lead, issue, expected, precision):
     given = IssueDate(issue, "day", "filename") if issue else IssueDate(None, "unknown", "none")
