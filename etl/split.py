@@ -242,7 +242,7 @@ BRIEF_KICKER = re.compile(r"^[■●▲◆★□○◇·•\s]*([\u4e00-\u9fff]{
 # the next field's label (来源：忻州日报　作者：记者 X).
 META_FIELDS = re.compile(r"[|｜\t]|[ \u3000]{2,}|[ \u3000](?=[\u4e00-\u9fff]{2,4}[:：])")
 AUTHOR_LABEL = re.compile(r"^\s*作者\s*[:：]\s*")
-CREDIT_CARRIERS = ("meta", "masthead", "footer")  # a metadata line may also hold 【打印】
+CREDIT_CARRIERS = ("meta", "masthead", "footer", "page_header")  # a metadata line may also hold 【打印】 or the date
 
 
 def credit_in_furniture(line: str, kb: Knowledge) -> str | None:

@@ -77,6 +77,14 @@ RULES = load_rules(Path(__file__).resolve().parent.parent / "data" / "lexicons" 
     ("阅读 1.2万", "footer"),
     ("撰稿：王五", "meta"),
     ("本期编辑 | 李四", "meta"),
+    ("打印本页 关闭窗口", "footer"),
+    ("【我要纠错】", "footer"),
+    ("[返回]", "footer"),
+    ("扫描二维码在手机上查看", "footer"),
+    ("访问量：1234", "footer"),
+    ("第三版 综合新闻", "epaper_nav"),
+    ("A3 平城新闻", "epaper_nav"),
+    ("附件下载：", "meta"),
 ])
 def test_furniture_line(line, reason):
     assert furniture_lines([line], RULES) == {0: reason}
@@ -94,6 +102,8 @@ def test_furniture_line(line, reason):
     "2024年5月12日，平城区开展防灾减灾宣传活动。",
     "平城区2024年春季招聘会举行",
     "留言板上写满了居民的心愿。",
+    "返回家乡 建设家乡",
+    "第三届邻里节开幕",
     "关注老人健康 义诊送到家门口",
     "▲活动现场，志愿者为老人端上热腾腾的饺子，老人们围坐在一起，吃得格外香甜，不少人还跟着哼起了小曲。",
 ])
