@@ -38,6 +38,10 @@ def _any(words) -> str:
     return "(?:" + "|".join(map(re.escape, words)) + ")" if words else "(?!)"
 
 
+# A name of two to four characters, printed as it is or spaced to fill its column (王　涛).
+SPACED_NAME = rf"[{CJK}](?:[ \u3000]?[{CJK}]){{1,3}}"
+
+
 def compile_credits(rules: list[tuple[str, str]]) -> Credits:
     def words(kind: str) -> list[str]:
         return [text for k, text in rules if k == kind]
@@ -50,8 +54,8 @@ def compile_credits(rules: list[tuple[str, str]]) -> Credits:
     return Credits(
         lead=re.compile(rf"^\s*{lead}\s*[（(][^）)]{{0,40}}[）)]\s*|^\s*{lead}\s*"),
         byline=re.compile(rf"(?:^|(?<=[。！？”\s]))\s*{byline}\s*((?:[{CJK}]{{2,4}}[\s、，,]*){{1,4}})$"),
-        credit_only=re.compile(rf"^\s*(?:图/)?[{CJK}]{{2,4}}(?:[\s、][{CJK}]{{2,4}})*\s*{photo}\s*$"),
-        caption_with_credit=re.compile(rf"^.{{2,60}}[。\s]\s*[{CJK}]{{2,4}}\s*{photo}\s*$"),
+        credit_only=re.compile(rf"^\s*(?:图/)?{SPACED_NAME}(?:[\s、]{SPACED_NAME})*\s*{photo}\s*$"),
+        caption_with_credit=re.compile(rf"^.{{2,60}}[。\s]\s*{SPACED_NAME}\s*{photo}\s*$"),
         reporter_role=re.compile(reporter),
         other_role=re.compile(_any(words("not_reporter"))),
         loose_reporter=re.compile(rf"{reporter}[{CJK} 、]{{2,20}}"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .numbers import chinese_to_int
 
@@ -63,6 +63,16 @@ def with_stated_year(text: str, d: FoundDate) -> FoundDate:
 
 
 THIS_MONTH = re.compile(rf"本月{NUM}[日号]")
+# A day with no month opening a clause of a daily's lead (9日上午，… / （记者 X）20日，…) is a day of
+# the issue's month, or of the month before when that day is still to come.
+DAY_ONLY = re.compile(rf"(?:^|(?<=[，,。；;\s）)讯]))(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[日号]"
+                      rf"(?=[上中下晚早凌傍夜午至到—-]|[，,]|当天|\d{{1,2}}[时点])")
+# 昨日/昨天 in a daily's lead, outside a quotation: the day before the issue.
+YESTERDAY = re.compile(r"昨[日天晚夜]")
+# A dateline: 山西新闻网大同6月1日讯, 新华社太原12月1日电: the dispatch's date, not the event's.
+DATELINE_AFTER = ("讯", "电")
+# 截至11月15日，全区已…: a reporting cut-off, not the day of an activity.
+CUTOFF_BEFORE = ("截至", "截止", "截止到", "截止至")
 
 
 def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
@@ -73,11 +83,27 @@ def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
     year that puts the event on or before the publication date (a paper reports what has
     happened: 12月30日 in a paper of 2025-01-03 is 2024-12-30). 本月18日 is in the month of
     the publication. With no publication date the year stays open: --MM-DD."""
-    dates = find_dates(lead)
+    dates = [d for d in find_dates(lead) if not lead.startswith(DATELINE_AFTER, d.end)
+             and not lead.endswith(CUTOFF_BEFORE, 0, d.start)]
     published = _issue_day(issue)
     if published:
         dates += [FoundDate(None, published.month, _num(m.group(1)), m.start(), m.end())
                   for m in THIS_MONTH.finditer(lead) if _valid(published.month, _num(m.group(1)))]
+        taken = [(d.start, d.end) for d in dates]
+        for m in DAY_ONLY.finditer(lead):
+            day = _num(m.group(1))
+            if any(s <= m.start() < e for s, e in taken) or not day:
+                continue
+            month, year = published.month, published.year
+            if day > published.day:
+                month, year = (month - 1, year) if month > 1 else (12, year - 1)
+            if _valid(month, day, year):
+                dates.append(FoundDate(year, month, day, m.start(), m.end(), year_from_issue=True))
+        for m in YESTERDAY.finditer(lead):
+            if not _quoted(lead, m.start()):
+                d = published - timedelta(days=1)
+                dates.append(FoundDate(d.year, d.month, d.day, m.start(), m.end(), year_from_issue=True))
+                break
     if not dates:
         return None, None
     first = min(dates, key=lambda d: d.start)
@@ -88,6 +114,11 @@ def event_date(lead: str, lead_offset: int, issue: "IssueDate | None" = None
             d = FoundDate(year, d.month, d.day, d.start, d.end, year_from_issue=True)
     return d.iso(), FoundDate(d.year, d.month, d.day, d.start + lead_offset, d.end + lead_offset,
                               d.year_from_issue)
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Inside a quotation (“…”) at pos: a speaker's 昨天 is not the report's."""
+    return text.count("“", 0, pos) > text.count("”", 0, pos)
 
 
 def date_precision(event: str | None, found: FoundDate | None, issue: "IssueDate") -> str:

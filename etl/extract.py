@@ -15,6 +15,7 @@ from .furniture import Dropped
 from .knowledge import Knowledge
 from .labels import labels
 from .places import (
+    LEAD_DISTRICT,
     PlaceMention,
     district_named_in,
     find_places,
@@ -146,13 +147,27 @@ def is_district_wide(norm: str, lead: str, places: list[PlaceMention], kb: Knowl
     ours = [p for p in places if p.status != "other_district"]
     if not ours and any(p.status == "other_district" for p in places):
         return False
-    if any(marker in norm for marker in kb.district_markers):
+    if any(_scope_marker(norm, marker, kb) for marker in kb.district_markers):
         return True
     if any(kb.district + word in lead for word in kb.district_subject):
         return True
     if ours or kb.single_site.search(norm):
         return False
     return bool(_district_actor(kb).search(norm))
+
+
+def _scope_marker(norm: str, marker: str, kb: Knowledge) -> bool:
+    """The marker (各街道, 全区) stands in a sentence that reports, not in one that plans
+    (下一步将在各街道推广)."""
+    pos = norm.find(marker)
+    while pos >= 0:
+        start = max(norm.rfind(c, 0, pos) for c in "。！？\n") + 1
+        ends = [i for i in (norm.find(c, pos) for c in "。！？\n") if i >= 0]
+        sentence = norm[start:min(ends) if ends else len(norm)]
+        if not any(word in sentence for word in kb.district_plan):
+            return True
+        pos = norm.find(marker, pos + len(marker))
+    return False
 
 
 # 数百, 十几, 上百, 二三十, 两三个: a count with no single value
@@ -181,6 +196,12 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     elsewhere = district_named_in(normalise(first_sentence), norm, kb)
     if not elsewhere and home and kb.district not in norm:
         elsewhere = home  # a page of another district's site or account, and the text never names ours
+    if not elsewhere and not any(p.level == "street" and p.status == "ours" for p in places):
+        # 近日，泰安里社区…… 云冈区相关负责人表示……: the text never names ours nor a street of
+        # ours, and names one other district only: its communities are that district's.
+        named = _districts_named(norm, kb)
+        if len(named) == 1:
+            elsewhere = named.pop()
     if elsewhere:
         places = relocate(places, elsewhere)
     for p in places:
@@ -216,7 +237,8 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
         reasons.append("inferred_date")
     if labels_close(theme_scores):
         reasons.append("labels_close")
-    district_wide = is_district_wide(norm, normalise(first_sentence), places, kb)
+    # An article of another district (its lead or its page says so) is never our district's work.
+    district_wide = not elsewhere and is_district_wide(norm, normalise(first_sentence), places, kb)
     if not district_wide and not streets_of(places) and not units_of(places):
         reasons.append("no_place")
     return ArticleRecord(
@@ -241,11 +263,28 @@ HOME_REASONS = ("masthead", "meta", "wechat", "breadcrumb", "footer")
 def page_home(dropped: list[Dropped], kb: Knowledge) -> str | None:
     """Another district that the page's own furniture names: 太原市尖草坪区人民政府,
     来源：大兴区清源街道, 来源：云州区融媒体中心. None when it names ours or none."""
-    named = [district_named_in(d.text, "", kb) for d in dropped if d.reason in HOME_REASONS]
+    own = [d.text for d in dropped if d.reason in HOME_REASONS]
+    named = [district_named_in(text, "", kb) or _neighbour_named_short(text, kb) for text in own]
     named = [n for n in named if n]
     if not named or any(kb.district in d.text for d in dropped if d.reason in HOME_REASONS):
         return None
     return named[0]
+
+
+def _districts_named(norm: str, kb: Knowledge) -> set[str]:
+    """The other districts a text names (云冈区, 阳高县), none when it names ours."""
+    if kb.district in norm:
+        return set()
+    return {m.group(1) for m in LEAD_DISTRICT.finditer(norm)
+            if not any(m.group(1).endswith(w) for w in kb.not_district)}
+
+
+def _neighbour_named_short(text: str, kb: Knowledge) -> str | None:
+    """A neighbouring district named by its short name in a page's own line (云冈发布, 云州融媒)."""
+    ours = kb.district[:-1]
+    if ours in text:
+        return None
+    return next((n for n in kb.neighbours if len(n) >= 3 and n[:-1] in text), None)
 
 
 def _dedupe_title_counts(found: list[Quantity], title_end: int) -> list[Quantity]:
@@ -263,4 +302,24 @@ def extract_bulletin(text: str, name: str, kb: Knowledge, given_issue: dates.Iss
     home = page_home(dropped, kb)
     furniture = frozenset(d.line for d in dropped if d.reason not in ("duplicate_paragraph", "caption"))
     articles = [extract_article(d, name, i, kb, issue, home, furniture) for i, d in enumerate(drafts, 1)]
+    for before, after in zip(articles, articles[1:]):
+        _same_day_as(before, after)
     return BulletinRecord(name, text, issue, articles, dropped)
+
+
+# 又讯 同日，… / ■同一天，…: a report dated by the one printed before it.
+SAME_DAY = re.compile(r"(?:又讯\s*)?(?:[（(][^）)]{0,40}[）)])?\s*(同日|同一天|同天)")
+
+
+def _same_day_as(before: ArticleRecord, after: ArticleRecord) -> None:
+    if after.event_date or not before.event_date:
+        return
+    m = SAME_DAY.match(after.text, after.body_offset)
+    if m is None:
+        return
+    after.event_date, after.date_precision = before.event_date, before.date_precision
+    after.evidence.append(Sentences(after.text).evidence("event_date", before.event_date, m.start(1), m.end(1)))
+    after.evidence.sort(key=lambda e: e.start)
+    if "inferred_date" in before.confidence_reasons and "inferred_date" not in after.confidence_reasons:
+        after.confidence_reasons.append("inferred_date")
+        after.confidence = confidence(after.confidence_reasons)

@@ -51,8 +51,28 @@ def load_rules(path: Path | str) -> list[FurnitureRule]:
     return parse_rules(Path(path).read_text(encoding="utf-8").splitlines())
 
 
-def _match(text: str, rules: list[FurnitureRule]) -> FurnitureRule | None:
+_PREFILTER: dict[int, tuple[list, re.Pattern, list]] = {}
+
+
+def _prefilter(rules: list[FurnitureRule]) -> tuple[re.Pattern, list[FurnitureRule]]:
+    """The rules anchored at the line's start as one pattern tried at the start only (most lines
+    are article text and match none, which one match tells), and the other rules."""
+    cached = _PREFILTER.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        anchored = [r for r in rules if r.pattern.pattern.startswith("^")]
+        floating = [r for r in rules if not r.pattern.pattern.startswith("^")]
+        pattern = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in anchored) or "(?!)")
+        cached = (rules, pattern, floating)
+        _PREFILTER[id(rules)] = cached
+    return cached[1], cached[2]
+
+
+def _match(text: str, rules: list[FurnitureRule], prefilter=None) -> FurnitureRule | None:
     """The first rule (in file order) that the line matches."""
+    if prefilter is not None:
+        anchored, floating = prefilter
+        if not anchored.match(text) and not any(r.pattern.search(text) for r in floating):
+            return None
     for rule in rules:
         if rule.pattern.search(text):
             return rule
@@ -72,6 +92,7 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
     line that reads as body text.
     """
     out: dict[int, str] = {}
+    prefilter = _prefilter(rules)
     in_list: str | None = None
     items = 0
     for i, line in enumerate(lines):
@@ -80,7 +101,7 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
             if in_list and items:
                 in_list = None
             continue
-        rule = _match(text, rules)
+        rule = _match(text, rules, prefilter)
         if rule is not None:
             out[i] = rule.reason
             if rule.kind == "list":
@@ -93,7 +114,27 @@ def furniture_lines(lines: list[str], rules: list[FurnitureRule]) -> dict[int, s
             items += 1
             continue
         in_list = None
+    _account_echoes(lines, out)
     return out
+
+
+# A WeChat post's header line (云冈发布  2025年02月14日 19:02  山西) names its account before the date.
+ACCOUNT_HEADER = re.compile(r"^\s*((?:\S{2,20}\s+){1,3})\d{4}\s*(?:年|[-/.])")
+
+
+def _account_echoes(lines: list[str], out: dict[int, str]) -> None:
+    """A line printing only the account's name of a WeChat header line (the copy's first line,
+    above the title) is furniture too."""
+    names = set()
+    for i, reason in out.items():
+        if reason == "wechat":
+            m = ACCOUNT_HEADER.match(lines[i])
+            if m:
+                names.update(w for w in m.group(1).split() if len(w) >= 2 and w != "原创")
+    if names:
+        for i, line in enumerate(lines):
+            if i not in out and line.strip() in names:
+                out[i] = "wechat"
 
 
 def drop_furniture(text: str, rules: list[FurnitureRule]) -> tuple[str, list[Dropped]]:

@@ -51,6 +51,8 @@ class Knowledge:
     units: dict[str, str]  # unit -> kind
     skip_after: tuple[str, ...]
     skip_before: tuple[str, ...]
+    rate_words: tuple[str, ...]  # in the clause before a number, they make it a price or a rate (每斤, 户均)
+    frequency_words: tuple[str, ...]  # …and a count of sessions a frequency (每月开展1次)
     structure_nouns: tuple[str, ...]
     what_stop: re.Pattern  # ends the counted noun read after a unit
     leading_verb: re.Pattern  # a verb before the counted noun, not part of it
@@ -58,6 +60,8 @@ class Knowledge:
     district_markers: tuple[str, ...]
     district_actors: tuple[str, ...]
     district_subject: tuple[str, ...]
+    district_plan: tuple[str, ...]  # a sentence saying what will be done: its 各街道 is no scope
+    neighbours: tuple[str, ...]  # the city's other districts (云冈区), named short on their pages (云冈发布)
     single_site: re.Pattern
     not_district: frozenset[str]
     section_labels: frozenset[str]  # brief column labels among them
@@ -153,6 +157,8 @@ def _load(root: Path) -> Knowledge:
         units={r["unit"]: r["kind"] for r in _read_csv(lex_dir / "units.csv")},
         skip_after=pick(quantity_rules, "skip_after"),
         skip_before=pick(quantity_rules, "skip_before"),
+        rate_words=pick(quantity_rules, "rate_before"),
+        frequency_words=pick(quantity_rules, "frequency_before"),
         structure_nouns=pick(quantity_rules, "structure"),
         # The counted noun ends where a participation cue (…参加) or another verb begins.
         what_stop=_words([cue for cue, where, _ in participation if where == "after"]
@@ -162,6 +168,8 @@ def _load(root: Path) -> Knowledge:
         district_markers=pick(scope_rules, "marker"),
         district_actors=pick(scope_rules, "actor"),
         district_subject=pick(scope_rules, "subject"),
+        district_plan=pick(scope_rules, "plan"),
+        neighbours=pick(scope_rules, "neighbour"),
         single_site=re.compile("|".join(pick(scope_rules, "single_site")) or r"(?!)"),
         not_district=frozenset(pick(scope_rules, "not_district")),
         section_labels=frozenset(pick(layout_rules, "section") + pick(layout_rules, "brief")),
@@ -172,8 +180,7 @@ def _load(root: Path) -> Knowledge:
         credits=compile_credits(_read_rules(lex_dir / "credits.txt")),
         furniture=load_rules(lex_dir / "furniture.txt"),
         place_suffixes=pick(layout_rules, "place_suffix"),
-        place_names=frozenset(gazetteer.aliases) | {config["name"]} | (
-            {config["city"], config["city"].removesuffix("市")} if config.get("city") else set()),
+        place_names=frozenset(gazetteer.aliases) | _district_names(config),
         outline_path=outline,
         boundaries_path=outline.parent / "boundaries.geojson",
         bulletins_dir=root / config.get("bulletins", "bulletins"),
@@ -185,6 +192,17 @@ def _load(root: Path) -> Knowledge:
     kb.keyword_automaton = automaton(kb.keyword_index)
     kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
     return kb
+
+
+def _district_names(config: dict) -> set[str]:
+    """The district's and its city's names as headlines print them: 平城区, 平城, 大同市, 大同,
+    大同平城, 大同市平城区."""
+    district = config["name"]
+    names = {district, district.removesuffix("区").removesuffix("县")} - {""}
+    if config.get("city"):
+        cities = {config["city"], config["city"].removesuffix("市")}
+        names |= cities | {c + d for c in cities for d in set(names)}
+    return names
 
 
 def _build_tokenizer(kb: Knowledge) -> jieba.Tokenizer:

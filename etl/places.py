@@ -17,6 +17,12 @@ CJK = r"\u4e00-\u9fff"
 # pattern starts at the 、 (a fast literal scan); the earlier names are read back from there.
 GROUP_TAIL = re.compile(rf"、([{CJK}]{{2,6}}?)等?(?:[0-9一二两三四五六七八九十]+个)?(社区|村)")
 GROUP_ITEM_BEFORE = re.compile(rf"([{CJK}]{{2,8}})$")
+# 东、西王庄村 / 上、下皇庄村: names that differ only in a direction or size printed once, the
+# first ones reduced to their first character.
+PREFIX_PAIR = re.compile(rf"((?:[东西南北上下前后大小新老中]、)+)([东西南北上下前后大小新老中])([{CJK}]{{1,4}}?)(村|社区)")
+# 新平旺街道和平社区, 西坪镇陈庄村: a street or town printed right before a community or village
+# names where it lies; when that street is not one of ours, neither is the community.
+UNIT_BEFORE = re.compile(rf"([{CJK}]{{2,6}}?(?:街道|镇|乡))$")
 OTHER_DISTRICT_BEFORE = re.compile(rf"([{CJK}]{{1,4}}?(?:区|县))$")
 UNKNOWN_UNIT = re.compile(rf"([{CJK}]{{2,5}}?)(社区|村)(?![{CJK}]{{0,2}}(?:服务中心|卫生|小区|居委会|委会))")
 
@@ -118,6 +124,20 @@ def find_places(text: str, kb: Knowledge, seg: Segmentation | None = None) -> li
                 mentions.append(_mention(alias, tail, start, start + len(tail), None))
                 taken.append((start, start + len(tail)))
 
+    for m in PREFIX_PAIR.finditer(text):
+        base, suffix = m.group(3), m.group(4)
+        for i, char in enumerate(m.group(1)[::2]):
+            name = char + base + suffix
+            alias = gaz.aliases.get(name)
+            start = m.start(1) + 2 * i
+            if alias is not None and alias.level in ("community", "village") and \
+                    not any(s <= start < e for s, e in taken):
+                mentions.append(_mention(alias, name, start, start + 1,
+                                         _other_district_before(text, m.start(1), kb)))
+                taken.append((start, start + 1))
+
+    mentions = [_under_foreign_street(m, text, kb) for m in mentions]
+
     street_by_pos = {m.end: m for m in mentions if m.level == "street" and m.status == "ours"}
     for end, street in street_by_pos.items():
         u = UNKNOWN_UNIT.match(text, end)
@@ -128,6 +148,21 @@ def find_places(text: str, kb: Knowledge, seg: Segmentation | None = None) -> li
                                          "unknown", street.street, None,
                                          "not in the official list; printed after " + street.name))
     return sorted(mentions, key=lambda p: p.start)
+
+
+def _under_foreign_street(m: PlaceMention, text: str, kb: Knowledge) -> PlaceMention:
+    if m.status != "ours" or m.level not in ("community", "village"):
+        return m
+    before = UNIT_BEFORE.search(text, max(0, m.start - 8), m.start)
+    if before is None:
+        return m
+    street = before.group(1)
+    # the longest tail that could be a street name: 9月4日，新平旺街道 -> 新平旺街道
+    if NOT_A_NAME.search(street) or any(street.endswith(a) for a in kb.gazetteer.aliases
+                                        if kb.gazetteer.aliases[a].level == "street"):
+        return m
+    return PlaceMention(m.surface, m.start, m.end, m.surface, m.level, "other_district", None, None,
+                        "printed after " + street + ", not a street of ours")
 
 
 def _group_lists(text: str):

@@ -53,6 +53,7 @@ def _unit_at(text: str, pos: int, kb: Knowledge) -> tuple[str, int] | None:
     return None
 
 
+RATE_WINDOW = 12  # the clause before a number read for 每/均 words
 QUOTE_NAME_MAX = 8  # a quoted name or slogan: “两人三足”, “五治融合”
 
 
@@ -71,6 +72,8 @@ def _skipped(text: str, count: Count, kb: Knowledge) -> bool:
         return True
     if text.endswith(kb.skip_before, 0, count.start) or text.startswith(kb.skip_after, count.end):
         return True
+    if kb.rate_words and any(w in clause_before(text, count.start, RATE_WINDOW) for w in kb.rate_words):
+        return True  # 每斤8元, 户均增收3000元: a price or a rate, not how much was done
     if _in_short_quote(text, count.start, count.end):
         return True  # “两人三足”, “三个一”: a name or a slogan, not a count
     # Letters around digits: 5G, PCBA2, model numbers.
@@ -103,6 +106,12 @@ def _is_participant(text: str, q_start: int, q_end: int, kb: Knowledge) -> bool 
     before = clause_before(text, q_start, 10)
     after = clause_after(text, q_end, 16)
     verdict = weak = None
+    # 为32位老人送上月饼: people something was handed to are counted, they did not take part
+    # (为120余名老人送上健康服务: a service, they took part).
+    if any(cue in before for cue, where, _ in kb.participation if where == "to") and \
+            any(cue in after for cue, where, _ in kb.participation if where == "given") and \
+            not any(cue in after for cue, where, _ in kb.participation if where == "not_gift"):
+        return False
     for cue, where, means in kb.participation:
         if where not in ("before", "after"):
             continue
@@ -110,7 +119,7 @@ def _is_participant(text: str, q_start: int, q_end: int, kb: Knowledge) -> bool 
         if cue in window:
             if means == "count":
                 return False
-            if means == "weak_count":  # 老人有300余人: a population, unless a verb says they took part
+            if means == "weak_count":  # 老人有300余人, 累计…: a population or a total, unless a verb says they took part
                 weak = False
                 continue
             verdict = True
@@ -146,6 +155,9 @@ def find_quantities(text: str, kb: Knowledge) -> list[Quantity]:
         if any(what.startswith(w) or unit == w for w in kb.structure_nouns):
             continue
         kind = kb.units.get(unit, "")
+        if kind == "event" and kb.frequency_words and \
+                any(w in clause_before(text, count.start, RATE_WINDOW) for w in kb.frequency_words):
+            continue  # 每月开展1次, 每期安排6节: a frequency, not sessions held
         participant = False
         if kind in ("person", "person_times"):
             verdict = _is_participant(text, count.start, end, kb)

@@ -104,13 +104,15 @@ def blocks_of(text: str, skip: set[int] | frozenset[int] = frozenset()) -> list[
 
 TRAILING_BRACKET = re.compile(r"[（(]([^（）()]{1,48})[）)]\s*$")
 TAIL = 200  # characters at the end of a paragraph that say whether it has ended
+# …等4个科目。（下转第4版）: the text goes on on another page; the sentence before it has ended.
+CONTINUED = re.compile(r"[（(]\s*(?:下转|转下|下接|转第|接第|转\s*[A-Z]?\d)[^（）()]{0,8}[）)]\s*$")
 
 
 def is_terminated(text: str, credits: Credits) -> bool:
     """Ends a sentence, or ends with a feature's closing byline (本报记者 X), or with a sentence
     and its credit in brackets (…。（记者 X 通讯员 Y）)."""
     # Only the end of the text decides: a run-on paragraph is asked again at every line it gains.
-    core = text[-TAIL:].rstrip()
+    core = CONTINUED.sub("", text[-TAIL:].rstrip()).rstrip()
     credit = TRAILING_BRACKET.search(core)
     if credit and is_credit_line(credit.group(0), credits.roles):
         core = core[:credit.start()].rstrip()
@@ -128,6 +130,26 @@ class LineKind:
     BODY = "body"
 
 
+SPACES_IN_LABEL = re.compile(r"[\s\u3000]+")
+BRIEF_LABEL_MAX = 6
+
+
+def label_of(text: str, kb: Knowledge) -> str | None:
+    """The section label a line is, printed as it may be: spaced (简　讯) or, for a column of
+    briefs, with a qualifier before the label's word (县区快讯, 社区简讯)."""
+    compact = SPACES_IN_LABEL.sub("", text)
+    if compact in kb.section_labels:
+        return compact
+    if len(compact) <= BRIEF_LABEL_MAX and any(compact.endswith(b) for b in kb.brief_labels if len(b) == 2):
+        return compact
+    return None
+
+
+def is_brief_label(text: str, kb: Knowledge) -> bool:
+    label = label_of(text, kb)
+    return label is not None and (label in kb.brief_labels or label not in kb.section_labels)
+
+
 def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
     credits = kb.credits
     kinds = []
@@ -135,7 +157,7 @@ def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
         text = block.norm
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         after_gap = nxt.gap_before if nxt else 9
-        if text in kb.section_labels:
+        if label_of(text, kb):
             kinds.append(LineKind.LABEL)
         elif kb.meta_pattern.search(text):
             kinds.append(LineKind.CAPTION)  # 来源：… 发布时间：… of a web page: furniture, not text
@@ -147,7 +169,7 @@ def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
             kinds.append(LineKind.BYLINE)
         elif credits.lead.match(text):
             kinds.append(LineKind.LEAD)
-        elif _headline_shaped(text, kb):
+        elif _headline_shaped(text, kb) or (i == 0 or block.gap_before) and _exclaimed_headline(text):
             # A short line alone between wide gaps (picture space) is an uncredited caption.
             picture_gap = block.gap_before >= 2 and after_gap >= 2 and len(text) <= 12
             kinds.append(LineKind.CAPTION if picture_gap and i > 0 else LineKind.SHORT)
@@ -155,12 +177,25 @@ def classify(blocks: list[Block], kb: Knowledge) -> list[str]:
             kinds.append(LineKind.BODY)
     # A short line with a comma is a headline when a 本报讯 lead, or another headline line
     # and then the lead, follows it: 筑牢安全防线，守护万家灯火.
+    # So is a quoted subtitle (“村里办的团圆宴，比在家还热闹”) between a headline line and the byline.
     for i in range(len(blocks) - 2, -1, -1):
         if kinds[i] == LineKind.BODY and _headline_with_commas(blocks[i].norm, credits) and \
                 (kinds[i + 1] == LineKind.LEAD or kinds[i + 1] == LineKind.SHORT and i + 2 < len(blocks)
                  and kinds[i + 2] == LineKind.LEAD):
             kinds[i] = LineKind.SHORT
+        elif kinds[i] == LineKind.BODY and i > 0 and kinds[i - 1] == LineKind.SHORT and \
+                kinds[i + 1] == LineKind.BYLINE and QUOTED_SUBTITLE.match(blocks[i].norm):
+            kinds[i] = LineKind.SHORT
     return kinds
+
+
+QUOTED_SUBTITLE = re.compile(r"^[“\"][^“”\"]{4,28}[”\"]$")
+# A WeChat or web headline may end in ！ (青年夜校首期开课啦！): short, no clause, not a quote.
+EXCLAIMED_HEADLINE = re.compile(r"^[^“\"‘「，,；;。：:]{4,30}[！!]$")
+
+
+def _exclaimed_headline(text: str) -> bool:
+    return bool(EXCLAIMED_HEADLINE.match(text))
 
 
 def _headline_with_commas(text: str, credits: Credits) -> bool:
@@ -178,7 +213,8 @@ def _place_colon_headline(text: str, kb: Knowledge) -> bool:
 
 def _headline_shaped(text: str, kb: Knowledge) -> bool:
     credits = kb.credits
-    if len(text) > HEADLINE_MAX or is_terminated(text, credits) or text.endswith(REPLACEMENT):
+    if len(text) > HEADLINE_MAX or is_terminated(text, credits) or text.endswith(REPLACEMENT) \
+            or CONTINUED.search(text):
         return False
     if CLAUSE_PUNCT.search(text) or SUBHEAD.match(text) and not _place_colon_headline(text, kb):
         return False
@@ -204,8 +240,58 @@ def _breaks_a_word(before: str, after: str, kb: Knowledge) -> bool:
 BRIEF_KICKER = re.compile(r"^[■●▲◆★□○◇·•\s]*([\u4e00-\u9fff]{2,10})[ \u3000]+(?=\S)")
 
 
+# A page's metadata line may carry the byline among other fields: 作者：本报记者 X　通讯员 Y　　来源：…,
+# 北京日报客户端 | 记者 X. Fields are set apart by |, by two spaces or more, or by a space before
+# the next field's label (来源：忻州日报　作者：记者 X).
+META_FIELDS = re.compile(r"[|｜\t]|[ \u3000]{2,}|[ \u3000](?=[\u4e00-\u9fff]{2,4}[:：])")
+AUTHOR_LABEL = re.compile(r"^\s*作者\s*[:：]\s*")
+CREDIT_CARRIERS = ("meta", "masthead", "footer", "page_header")  # a metadata line may also hold 【打印】 or the date
+
+
+def credit_in_furniture(line: str, kb: Knowledge) -> str | None:
+    """The reporter credit printed in a furniture line (a metadata or masthead line), if any."""
+    if not kb.credits.reporter_role.search(line):
+        return None
+    for part in META_FIELDS.split(line):
+        part = AUTHOR_LABEL.sub("", part).strip()
+        if part and kb.credits.reporter_role.search(part) and is_credit_line(part, kb.credits.roles):
+            return part
+    return None
+
+
+def _with_furniture_credits(blocks: list[Block], lines: list[str], furniture: dict[int, str],
+                            kb: Knowledge) -> list[Block]:
+    extra = []
+    for i, reason in furniture.items():
+        if reason in CREDIT_CARRIERS:
+            credit = credit_in_furniture(lines[i], kb)
+            if credit:
+                extra.append(Block(credit, normalise(credit), 0, i))
+    return sorted(blocks + extra, key=lambda b: b.line) if extra else blocks
+
+
+BULLET = re.compile(r"^[■●◆★◇•]+\s*")
+
+
 def split(text: str, kb: Knowledge) -> list[ArticleDraft]:
     return split_bulletin(text, kb)[0]
+
+
+def _share_youxun_credits(articles: list[ArticleDraft], kb: Knowledge) -> None:
+    """又讯 is another dispatch of the same writer: a credit printed only after the 又讯 report
+    (本报讯 …。又讯 …。（记者 X）) is the credit of the report before it too."""
+    for before, after in zip(articles, articles[1:]):
+        if "shared_headline" not in after.flags or not after.paragraphs or \
+                kb.credits.reporter_role.search("\n".join(p.norm for p in before.paragraphs + before.credits)):
+            continue
+        closing = [c for c in after.credits if kb.credits.reporter_role.search(c.norm)]
+        if not closing:
+            last = after.paragraphs[-1]
+            bracket = TRAILING_BRACKET.search(last.norm)
+            if bracket and kb.credits.reporter_role.search(bracket.group(1)) and \
+                    is_credit_line(bracket.group(0), kb.credits.roles):
+                closing = [Paragraph(last.text[bracket.start():].strip(), bracket.group(0).strip())]
+        before.credits += [Paragraph(c.text, c.norm) for c in closing]
 
 
 def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[Dropped]]:
@@ -214,7 +300,7 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
     lines = text.splitlines()
     furniture = furniture_lines(lines, kb.furniture)
     dropped = [Dropped(i, lines[i].strip(), reason) for i, reason in furniture.items()]
-    blocks = blocks_of(text, set(furniture))
+    blocks = _with_furniture_credits(blocks_of(text, set(furniture)), lines, furniture, kb)
     kinds = classify(blocks, kb)
     articles: list[ArticleDraft] = []
     pending: list[Block] = []  # headline lines waiting for their body
@@ -282,8 +368,8 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
             for orphan in pending:  # headline lines printed apart from any body
                 drop(orphan, "headline_without_body")
             pending = []
-            section = text
-            in_brief, before_brief = block.norm in kb.brief_labels, len(articles)
+            section = label_of(text, kb) or text
+            in_brief, before_brief = is_brief_label(block.norm, kb), len(articles)
             continue
         if kind == LineKind.SERIES:
             series = text
@@ -297,7 +383,8 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
                 current.credits.append(credit)  # a closing credit: kept after the body
                 current.covers(block)
             else:
-                drop(block, "credit_without_article")
+                pending_credits.append(credit)  # a byline above the headline (北京日报客户端 | 记者 X)
+                pending_blocks.append(block)
             continue
         if kind == LineKind.SHORT and current is not None and not pending and current.paragraphs:
             last = current.paragraphs[-1]
@@ -323,6 +410,10 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
                 is_terminated(current.paragraphs[-1].text, kb.credits) and \
                 ("brief_item" in current.flags or articles.index(current) < before_brief):
             kicker = BRIEF_KICKER.match(block.norm)  # 古城街道 3月28日，……: the kicker is its headline
+            bullet = BULLET.match(block.norm)
+            if bullet and not kicker:  # ■本月14日，……: the bullet is not the report's text
+                text, block = text[bullet.end():], Block(text[bullet.end():], block.norm[bullet.end():],
+                                                         block.gap_before, block.line)
             if kicker:
                 pending.append(Block(kicker.group(1), kicker.group(1), block.gap_before, block.line))
                 text, block = text[kicker.end():], Block(text[kicker.end():], block.norm[kicker.end():],
@@ -342,8 +433,10 @@ def split_bulletin(text: str, kb: Knowledge) -> tuple[list[ArticleDraft], list[D
         drop(orphan, "headline_without_body")
     for credit in pending_credits:
         dropped.append(Dropped(-1, credit.text, "credit_without_article"))
+    _share_youxun_credits(articles, kb)
     for article in articles:
         if article.paragraphs and (article.paragraphs[-1].truncated
-                                   or not is_terminated(article.paragraphs[-1].text, kb.credits)):
+                                   or not is_terminated(article.paragraphs[-1].text, kb.credits)
+                                   or CONTINUED.search(article.paragraphs[-1].text)):
             article.flags.append("cut_off")
     return [a for a in articles if a.paragraphs], sorted(dropped, key=lambda d: d.line)

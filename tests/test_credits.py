@@ -83,3 +83,10 @@ def test_reporters_not_photographers():
 ])
 def test_credit_lines(line, expected):
     assert is_credit_line(line, ROLES) is expected
+
+
+def test_a_trainee_reporter_is_a_reporter_and_a_spaced_photo_credit_is_a_caption():
+    kb = load_knowledge()
+    assert [c.name for c in reporters("晚报记者 郭佳 见习记者 马瑞\n", kb.credits.roles)] == ["郭佳", "马瑞"]
+    assert kb.credits.caption_with_credit.match("社区志愿者带领孩子们制作“水火箭”。\u3000本报记者\u3000王\u3000涛\u3000摄")
+    assert kb.credits.credit_only.match("王　涛　摄")

@@ -78,6 +78,18 @@ def test_event_date_takes_a_year_stated_in_its_sentence():
     ("5月24日，2023年科技活动周启动。", "2025-06-03", "2023-05-24", "day"),  # a stated year wins
     ("10月26日，文兴社区开展活动。", None, "--10-26", "month_day"),  # no publication date
     ("近日，社区开展活动。", "2025-01-03", None, "issue"),
+    # a day with no month opening the lead is in the issue's month (or the month before)
+    ("9日上午，振华街道建设里社区开展消防演练。", "2024-12-10", "2024-12-09", "year_inferred"),
+    ("本报讯（记者 武丽）20日，工农路社区开展心理讲座。", "2024-12-22", "2024-12-20", "year_inferred"),
+    ("28日，社区开展活动。", "2025-01-03", "2024-12-28", "year_inferred"),
+    ("为期3日的培训结束，社区开展活动。", "2025-01-03", None, "issue"),
+    # 昨日 is the day before the issue, unless a speaker says it
+    ("昨日是冬至，红旗里社区开展包饺子活动。", "2024-12-22", "2024-12-21", "year_inferred"),
+    ("“昨天我就来排队了。”近日，社区开展义诊。", "2024-12-22", None, "issue"),
+    # a dateline's date is the dispatch's, not the event's
+    ("山西新闻网大同6月1日讯 近日，花园屯乡签订种植协议。", "2023-06-02", None, "issue"),
+    ("18日至19日，社区开展活动。", "2024-11-20", "2024-11-18", "year_inferred"),
+    ("截至11月15日，全区已走访困难家庭1360户。", "2024-11-20", None, "issue"),
 ])
 def test_event_date_takes_the_publication_year(lead, issue, expected, precision):
     given = IssueDate(issue, "day", "filename") if issue else IssueDate(None, "unknown", "none")
@@ -212,3 +224,98 @@ def test_a_page_of_another_districts_site_places_its_articles_there(kb):
     assert article.streets == [] and article.communities == []
     ours = text.replace("太原市尖草坪区人民政府", "大同市平城区人民政府")
     assert extract_bulletin(ours, "p.txt", kb).articles[0].streets == ["古城街道"]
+
+
+def test_a_report_opening_with_tongri_takes_the_date_of_the_report_before_it(kb):
+    text = ("垃圾分类进村入户\n本报讯 8月13日，小南头街道艾庄村开展垃圾分类入户宣传。\n"
+            "又讯 同日，该街道塔儿村举行垃圾分类知识有奖问答。（记者 韩冰）\n")
+    first, second = extract_bulletin(text, "2024-08-16_x.txt", kb).articles
+    assert first.event_date == second.event_date == "2024-08-13"
+    assert any(e.field == "event_date" and second.text[e.start:e.end] == "同日" for e in second.evidence)
+
+
+def test_names_sharing_their_stem_after_direction_characters_are_expanded(kb):
+    places = find_places("马军营街道在阳和坡村和上、下皇庄村植树，小南头街道东、西王庄村开设积分超市。", kb)
+    assert units_of(places) == ["阳和坡村", "上皇庄村", "下皇庄村", "东王庄村", "西王庄村"]
+    assert units_of(find_places("东、西两侧道路", kb)) == []
+
+
+def test_a_district_whose_name_ends_in_shanqu_is_another_district(kb):
+    text = "古城街道：加装电梯\n\n5月18日，石景山区古城街道古城南路东社区的电梯投入使用。\n"
+    article = extract_bulletin(text, "a.txt", kb).articles[0]
+    assert article.streets == [] and "古城街道" in article.other_district_places
+
+
+def test_a_plan_to_go_to_every_street_is_not_district_scope(kb):
+    local = extract_bulletin("夜校开课\n\n4月1日，鹿苑街道北苑社区青春夜校开课。团区委表示，下一步将在各街道开设教学点。\n",
+                             "a.txt", kb).articles[0]
+    fair = extract_bulletin("年货大集\n\n1月12日，平城区年货大集在红旗广场举办，十八个街道组织商户参展。\n",
+                            "b.txt", kb).articles[0]
+    assert not local.district_wide and fair.district_wide
+
+
+def test_people_handed_something_staff_on_the_books_and_enrolments_are_not_participants(kb):
+    def kinds(text):
+        return [(q.value, q.participant) for q in find_quantities(text, kb)]
+    assert kinds("村“两委”为村里32位老人送上了月饼。") == [(32, False)]
+    assert kinds("为120余名老年居民送上免费健康服务。") == [(120, True)]
+    assert kinds("中心配备专兼职调解员15名。") == [(15, False)]
+    assert kinds("首批招收辖区小学生45名。") == [(45, False)]
+    assert kinds("三天累计吸引近两万人次市民前来选购。") == [(20000, True)]
+    assert kinds("累计培训两百多位老人。") == [(200, False)]
+
+
+def test_prices_per_head_rates_and_frequencies_are_not_counts(kb):
+    values = lambda text: [q.value for q in find_quantities(text, kb)]
+    assert values("企业以每斤8元的保护价收购，带动农户户均增收3000元以上。") == []
+    assert values("社区每月组织商户开展1次公益服务日，每期安排6节课。") == []
+    assert values("每年为困难家庭提供5个名额，日均接待居民超500人次。") == [5, 500]
+    assert values("今年计划加装电梯30部，送出春联两千余副，准备了12道家常菜。") == [30, 2000, 12]
+
+
+def test_traditional_festivals_are_culture_and_market_fairs_are_hands_on(kb):
+    text = ("元宵喜乐会\n\n2月12日晚，鹿苑街道北辰社区举办元宵喜乐会，居民猜灯谜、吃元宵。\n\n"
+            "年货大集开市\n\n1月12日，年货大集在红旗广场举办，商户集中展销年货。\n")
+    lantern, fair = extract_bulletin(text, "a.txt", kb).articles
+    assert lantern.themes[0] == "culture" and "hands_on" in fair.services
+
+
+def test_an_article_of_another_district_is_never_district_wide(kb):
+    text = "云州区：送温暖\n\n元旦前夕，云州区民政局联合各乡镇开展走访慰问活动，为全区380户困难家庭送去慰问物资。\n"
+    assert not extract_bulletin(text, "a.txt", kb).articles[0].district_wide
+
+
+def test_people_handing_things_out_took_part(kb):
+    found = find_quantities("三十余名学生向村民发放文明倡议书200余份。", kb)
+    assert [(q.value, q.participant) for q in found] == [(30, True), (200, False)]
+
+
+def test_a_community_printed_after_a_street_not_of_ours_is_not_ours(kb):
+    places = find_places("9月4日，新平旺街道和平社区举办邻里节，西坪镇陈庄村村民参加。", kb)
+    assert units_of(places) == [] and {p.surface for p in places} == {"和平社区", "陈庄村"}
+    assert units_of(find_places("同日，该街道塔儿村举行有奖问答；平城区振华街道和平社区开展活动。", kb)) == \
+        ["塔儿村", "和平社区"]
+
+
+def test_a_page_of_a_neighbouring_districts_account_is_theirs(kb):
+    page = ("邻里节里话和谐\n云冈发布  2024年09月05日 19:02  山西\n"
+            "9月4日，和平社区举办第三届邻里文化节，200余名居民参加。\n")
+    article = extract_bulletin(page, "a.txt", kb).articles[0]
+    assert article.communities == [] and article.other_district_places == ["和平社区"]
+    ours = page.replace("云冈发布", "平城发布")
+    assert extract_bulletin(ours, "b.txt", kb).articles[0].communities == ["和平社区"]
+
+
+def test_a_text_naming_one_other_district_and_no_street_of_ours_is_that_districts(kb):
+    text = ("文明实践进万家\n\n近日，和平社区开展“文明家庭”评选活动，30户家庭获评。"
+            "云冈区文明办相关负责人表示，将推广这一做法。\n")
+    assert extract_bulletin(text, "a.txt", kb).articles[0].communities == []
+    passing = "义诊进社区\n\n近日，和平社区联合云冈区一家医院开展义诊活动。\n"
+    assert extract_bulletin(passing, "b.txt", kb).articles[0].communities == ["和平社区"]
+
+
+def test_beneficiaries_are_counted_and_a_turnout_said_before_its_number_took_part(kb):
+    kinds = lambda text: [(q.value, q.participant) for q in find_quantities(text, kb)]
+    assert kinds("受益群众达3000余人。") == [(3000, False)]
+    assert kinds("参加活动的居民有150余人。") == [(150, True)]
+    assert kinds("报名参加的有60人。") == [(60, False)]

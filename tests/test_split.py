@@ -158,3 +158,66 @@ def test_a_feature_printed_in_a_brief_column_keeps_its_paragraphs(kb):
             "消息传开，不少年轻人也报了名。\n")
     articles = split(page, kb)
     assert len(articles) == 1 and articles[0].body.count("\n") >= 1
+
+
+def test_a_spaced_or_qualified_brief_label_opens_a_column_and_bullets_are_not_text(kb):
+    page = ("防汛演练\n\n本报讯（记者 周宁）8月14日，御河街道开展防汛演练。\n\n简　讯\n"
+            "■本月14日，北辰社区开展传染病防治讲座，40余名居民参加。\n"
+            "■日前，向阳西街社区对12家小餐饮店开展燃气安全检查。\n\n县区快讯\n"
+            "10月28日，三屯乡在田村举办农民技能培训班。\n")
+    articles = split(page, kb)
+    assert [a.paragraphs[0].text[:5] for a in articles] == ["本报讯（记", "本月14日", "日前，向阳", "10月28"]
+    assert (articles[1].section, articles[3].section) == ("简讯", "县区快讯")
+
+
+def test_a_byline_in_a_metadata_line_is_the_articles_credit(kb):
+    page = ("一站式调解中心“开门迎客”\n"
+            "作者：本报记者 贺文静　通讯员 张泽宇　　来源：大同日报　　发布时间：2024-12-03\n\n"
+            "11月28日，新华街道矛盾纠纷多元化解中心举办开放日活动。\n")
+    (article,) = split(page, kb)
+    assert article.title == "一站式调解中心“开门迎客”"
+    assert [c.text for c in article.credits] == ["本报记者 贺文静　通讯员 张泽宇"]
+    page = "北京日报客户端 | 记者 孙颖\n2024-05-20 15:32\n古城街道：老旧小区加装电梯\n\n5月18日，电梯投入使用。\n"
+    (article,) = split(page, kb)
+    assert [c.text for c in article.credits] == ["记者 孙颖"] and article.title == "古城街道：老旧小区加装电梯"
+    page = "鼓楼社区：“老少同乐”过暑假\n发布时间：2023-08-03　来源：忻州日报　作者：记者 周伟\n本报讯 8月1日，社区开展活动。\n"
+    assert [c.text for c in split(page, kb)[0].credits] == ["记者 周伟"]
+
+
+def test_a_continuation_marker_ends_a_paragraph_and_cuts_the_article(kb):
+    page = ("防汛演练筑牢安全堤\n本报讯（记者 周宁）8月14日下午，御河街道开展防汛应急演练，\n"
+            "设置了人员转移、排涝抢险等4个科目。（下转第4版）\n")
+    (article,) = split(page, kb)
+    assert article.paragraphs[-1].text.endswith("4个科目。（下转第4版）") and "cut_off" in article.flags
+
+
+def test_an_exclaimed_headline_and_a_quoted_subtitle_are_headline_lines(kb):
+    page = "青春平城｜鹿苑街道青年夜校首期开课啦！\n\n4月1日至3日，青春夜校首期课程开讲。\n"
+    assert split(page, kb)[0].title == "青春平城｜鹿苑街道青年夜校首期开课啦！"
+    page = ("五里店村：月饼飘香迎中秋\n“村里办的团圆宴，比在家还热闹”\n\n晚报记者 郭佳\n"
+            "本月26日晚，五里店村举办中秋团圆宴。\n")
+    assert split(page, kb)[0].title == "五里店村：月饼飘香迎中秋 / “村里办的团圆宴，比在家还热闹”"
+    # a short exclamation ending a paragraph stays in it
+    page = "标题\n\n本报讯 近日，社区开展活动，大家都说\n办得真好！\n"
+    assert split(page, kb)[0].paragraphs[0].text.endswith("办得真好！")
+
+
+def test_a_youxun_credit_is_also_the_credit_of_the_report_before_it(kb):
+    page = ("垃圾分类进村入户\n本报讯 8月13日，艾庄村开展垃圾分类入户宣传。\n"
+            "又讯 同日，塔儿村举行垃圾分类知识有奖问答。（记者 韩　冰）\n")
+    first, second = split(page, kb)
+    assert [c.text for c in first.credits] == ["（记者 韩　冰）"] and second.title == first.title
+    page = ("标题\n本报讯（记者 王瑞庭）3月14日，明珠社区开展宣传。\n又讯 3月15日，红卫里社区检查。（记者 胡晓峰）\n")
+    assert split(page, kb)[0].credits == []
+
+
+def test_a_byline_in_a_metadata_line_that_also_holds_print_buttons_is_kept(kb):
+    page = ("罗文皂镇：“小手拉大手”共建文明村\n"
+            "来源：阳高县融媒体中心　作者：见习记者 贾婷　　2024-05-15 09:12　　【字体：大 中 小】　【打印】　【关闭】\n"
+            "5月13日，罗文皂镇中心小学组织学生走进5个村。\n")
+    assert [c.text for c in split(page, kb)[0].credits] == ["见习记者 贾婷"]
+
+
+def test_a_headline_opened_by_the_city_and_the_districts_short_name(kb):
+    page = "大同平城：新旺街道“红马甲”年末走访暖人心\n2024年12月30日，平城区新旺街道组织志愿服务队入户走访。\n"
+    assert split(page, kb)[0].title == "大同平城：新旺街道“红马甲”年末走访暖人心"
