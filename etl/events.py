@@ -12,10 +12,10 @@ numbers are in data/lexicons/events.toml):
 - source: two reports of one bulletin (one page) are never one event;
 - text: character shingles of the text with place names and digits taken out (the blocking
   matched those already), compared by MinHash (datasketch): enough of the shorter text is
-  found in the longer one.
+  found in the longer one, and not only a few stock phrases (余名居民参加) of a short one.
 
 Precision first: a false merge hides an activity. A report joins an event only when it agrees
-with every report already in it and is similar to at least one of them.
+with every report the rules put in it and agrees with, and is similar to, at least one of them.
 
 Reviewers decide over the rules with a group key (the correction field `event`): reports with
 the same key are one event whatever the rules say, reports with different keys are different
@@ -55,6 +55,7 @@ class EventRules:
     num_perm: int = 256
     seed: int = 1
     min_containment: float = 0.17
+    min_shared: int = 15
     min_shingles: int = 20
 
     @property
@@ -77,6 +78,7 @@ def load_event_rules(path: Path) -> EventRules:
         shingle=int(text.get("shingle", base.shingle)), num_perm=int(text.get("num_perm", base.num_perm)),
         seed=int(text.get("seed", base.seed)),
         min_containment=float(text.get("min_containment", base.min_containment)),
+        min_shared=int(text.get("min_shared", base.min_shared)),
         min_shingles=int(text.get("min_shingles", base.min_shingles)))
 
 
@@ -159,13 +161,13 @@ def signature(text: str, place_names: frozenset[str], rules: EventRules) -> Sign
 
 
 def resemblance(a: Signature, b: Signature) -> tuple[float, float]:
-    """(containment of the smaller text in the larger, Jaccard similarity), both estimated
-    from the MinHash signatures and the numbers of shingles."""
+    """(containment of the smaller text in the larger, shingles shared), both estimated from
+    the MinHash signatures' Jaccard similarity and the numbers of shingles."""
     if not a.size or not b.size:
         return 0.0, 0.0
     jaccard = float(a.minhash.jaccard(b.minhash))
     shared = jaccard * (a.size + b.size) / (1 + jaccard)
-    return min(1.0, shared / min(a.size, b.size)), jaccard
+    return min(1.0, shared / min(a.size, b.size)), shared
 
 
 # ---- reports and the rules -------------------------------------------------------------------
@@ -277,8 +279,8 @@ def text_score(a: Report, b: Report, place_names: frozenset[str], rules: EventRu
     x, y = a.signature(place_names, rules), b.signature(place_names, rules)
     if min(x.size, y.size) < rules.min_shingles:
         return None
-    containment, _ = resemblance(x, y)
-    return containment if containment >= rules.min_containment else None
+    containment, shared = resemblance(x, y)
+    return containment if containment >= rules.min_containment and shared >= rules.min_shared else None
 
 
 def place_keys(report: Report) -> list[str]:
@@ -353,9 +355,12 @@ class Index:
             key = event.key
             if event.closed or (key and report.group and key != report.group):
                 continue
-            if not all(may_be_one(report, m, self.rules) for m in event.members):
+            # Every report the rules put there must agree; reports a reviewer put there (by key)
+            # bind only themselves.
+            if not all(may_be_one(report, m, self.rules) for m in event.members if not m.group):
                 continue
-            scores = [text_score(report, m, self.place_names, self.rules) for m in event.members]
+            scores = [text_score(report, m, self.place_names, self.rules) for m in event.members
+                      if may_be_one(report, m, self.rules)]
             scores = [s for s in scores if s is not None]
             if scores and max(scores) > best_score:
                 best, best_score = event, max(scores)
@@ -385,10 +390,12 @@ def place_all(reports: Iterable[Report], rules: EventRules, place_names: frozens
 
 
 def sort_key(report: Report, rules: EventRules) -> tuple:
-    """Reports are placed earliest first (by the first day they may have happened)."""
+    """The order reports are placed in: those a reviewer grouped first (so their events exist
+    when the others look for one), then the earliest first (by the first day they may have
+    happened)."""
     span = window(report, rules)
     first = span[0].isoformat() if isinstance(span, tuple) else "9999"
-    return (first, report.source, str(report.ref))
+    return (0 if report.group else 1, first, report.source, str(report.ref))
 
 
 # ---- the records of `etl extract` ------------------------------------------------------------

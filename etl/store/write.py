@@ -302,7 +302,11 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                                rows).scalars().all()
             children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
             for article_id, article, fixed, report in zip(ids, record.articles, effective, reports):
-                for table, child in child_rows(article, fixed, article_id, made_signature(report.report)).items():
+                rows_of_article = child_rows(article, fixed, article_id)
+                signature = made_signature(report.report)
+                if signature is not None:  # made while placing it: kept for the next comparison
+                    rows_of_article["article_texts"] = [(article_id, article.text, signature)]
+                for table, child in rows_of_article.items():
                     children[table] += child
             for table, child in children.items():
                 if child:
