@@ -287,3 +287,42 @@ def test_an_older_store_gets_its_events(engine, pages):
     make_engine(engine.url.render_as_string(hide_password=False)).dispose()
     assert _groups(engine) == [["民和社区开展", "雨季将至 民"]]
     _consistent(engine)
+
+
+# ---- figures count events by default, reports on request -------------------------------------
+
+def test_figures_count_events_by_default_and_reports_on_request(engine, pages):
+    from analytics import queries
+    from analytics.filters import Filters
+    ingest_paths(engine, pages)
+    events, reports = queries.overview(engine, Filters()), queries.overview(engine, Filters(count="reports"))
+    assert (events.articles, events.reports, events.events, events.merged) == (3, 4, 3, 1)
+    assert (reports.articles, reports.reports, reports.events, reports.merged) == (4, 4, 3, 1)
+    assert events.participants_low == 120 + 80 + 30  # the drill once, at its most precise count
+    assert reports.participants_low == 120 + 80 + 100 + 30
+    coverage = queries.coverage(engine, Filters()).set_index("name")["articles"]
+    assert coverage["民和社区"] == 2 and coverage["开源街道"] == 2 and coverage["卫星里社区"] == 1
+    assert queries.coverage(engine, Filters(count="reports")).set_index("name")["articles"]["民和社区"] == 3
+    assert queries.overview(engine, Filters(communities=("民和社区",))).articles == 2
+    assert queries.overview(engine, Filters(q="哨声")).articles == 1  # a word of one report finds its event
+    assert queries.overview(engine, Filters(q="哨声", count="reports")).articles == 1
+    themes = queries.label_counts(engine, Filters(), "theme").set_index("key")["articles"]
+    assert themes.max() <= 3
+    timeline = queries.timeline(engine, Filters())
+    assert timeline["articles"].sum() == 3
+    assert queries.timeline(engine, Filters(count="reports"))["articles"].sum() == 4
+    table = queries.articles_table(engine, Filters())
+    assert len(table) == 3 and sorted(table["reports"]) == [1, 1, 2]
+    assert len(queries.articles_table(engine, Filters(count="reports"))) == 4
+    assert len(queries.review_queue(engine, Filters())) == 4  # reviewers check every report
+    detail = queries.article_detail(engine, _article(engine, "民和社区开展"))
+    assert [r["title"][:6] for r in detail["same_event"]] == ["雨季将至 民"]
+
+
+def test_the_count_setting_lives_in_the_url():
+    from analytics.filters import Filters
+    assert Filters().count == "events" and "count" not in Filters().to_params()
+    assert Filters(count="reports").to_params() == {"count": ["reports"]}
+    assert Filters.from_params({"count": "reports"}).count == "reports"
+    assert Filters.from_params({"count": "<script>"}).count == "events"
+    assert Filters(count="reports").describe() == "按报道计"
