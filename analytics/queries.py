@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -295,3 +295,29 @@ def store_version(engine: Engine) -> tuple:
     with engine.connect() as conn:
         return (*conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one(),
                 conn.scalar(select(func.max(CorrectionRow.id))))
+
+
+def merge_candidates(engine: Engine, article_id: int, days: int = 14, limit: int = 50) -> pd.DataFrame:
+    """Reports a reviewer might merge with this one: other events' reports within `days` of it
+    that share a street with it (or, naming none, none either), nearest in time first."""
+    with engine.connect() as conn:
+        me = conn.execute(select(Article.activity_date, Article.street_bits, Article.event_id)
+                          .where(Article.id == article_id)).first()
+        if me is None:
+            return pd.DataFrame(columns=["id", "title", "bulletin", "activity_date"])
+        q = (select(Article.id, Article.title, Article.first_sentence, Bulletin.name.label("bulletin"),
+                    Article.activity_date)
+             .join(Bulletin, Bulletin.id == Article.bulletin_id)
+             .where(Article.id != article_id, Article.excluded.isnot(True),
+                    or_(Article.event_id.is_(None), Article.event_id != me.event_id)))
+        q = q.where(Article.street_bits.op("&")(me.street_bits) != 0) if me.street_bits else \
+            q.where(Article.street_bits == 0)
+        if me.activity_date is not None:
+            q = q.where(Article.activity_date.between(me.activity_date - timedelta(days=days),
+                                                      me.activity_date + timedelta(days=days)))
+        rows = pd.DataFrame(conn.execute(q.order_by(Article.activity_date, Article.id).limit(500)).mappings().all(),
+                            columns=["id", "title", "first_sentence", "bulletin", "activity_date"])
+    if me.activity_date is not None and not rows.empty:
+        rows = rows.assign(_gap=[abs((d - me.activity_date).days) if d else days for d in rows["activity_date"]])
+        rows = rows.sort_values(["_gap", "id"]).drop(columns="_gap")
+    return rows.head(limit).reset_index(drop=True)

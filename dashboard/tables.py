@@ -14,7 +14,7 @@ from .vocabulary import DROP_REASON_ZH, LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH,
 ARTICLE_COLUMNS = {"activity_date": "日期", "date_precision": "日期精度", "bulletin": "公报", "seq": "序号",
                    "title": "标题", "streets": "街道", "communities": "社区/村", "themes": "主题", "services": "服务",
                    "participants_low": "参与人数≥", "reporters": "记者", "confidence": "可信度",
-                   "reviewed": "已核对"}
+                   "reviewed": "已核对", "reports": "报道数"}
 
 
 def people_text(total_low: float, approx: bool) -> str:

@@ -326,3 +326,57 @@ def test_the_count_setting_lives_in_the_url():
     assert Filters.from_params({"count": "reports"}).count == "reports"
     assert Filters.from_params({"count": "<script>"}).count == "events"
     assert Filters(count="reports").describe() == "按报道计"
+
+
+# ---- the dashboard (AppTest) -----------------------------------------------------------------
+
+def _app(engine, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    for key in ("PINGCHENG_REVIEW", "PINGCHENG_REVIEWERS"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def test_the_dashboard_counts_events_lists_repeats_and_lets_reviewers_split_and_merge(tmp_path, pages, monkeypatch):
+    from support import page_failures
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    ingest_paths(engine, pages)
+    at = _app(engine, monkeypatch)
+    assert not page_failures(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["活动"] == "3"
+    assert any("1 篇是同一活动的重复报道" in c.value for c in at.caption)
+    at.sidebar.selectbox(key="f_count").set_value("reports").run()  # the switch, kept in the URL
+    assert {m.label: m.value for m in at.metric}["文章（报道）"] == "4"
+    assert at.query_params["count"] in ("reports", ["reports"])
+    at.sidebar.selectbox(key="f_count").set_value("events").run()
+
+    # The article view lists the other report of its event, with a link to it.
+    drill, again = _article(engine, "民和社区开展"), _article(engine, "雨季将至")
+    at.switch_page("dashboard/app_pages/articles.py")
+    at.query_params["article"] = str(drill)
+    at.run()
+    assert not page_failures(at)
+    assert any(s.value == "同一活动的其他报道" for s in at.subheader)
+
+    # A reviewer splits it off on the review page, then merges it back.
+    at.switch_page("dashboard/app_pages/review.py").run()
+    at.text_input[0].set_value("王芳")
+    at.button[0].click().run()
+    at.query_params["article"] = str(drill)
+    at.run()
+    assert not page_failures(at)
+    next(b for b in at.button if b.label == "拆出").click().run()
+    assert not page_failures(at) and not at.error
+    assert _groups(engine) == []
+    form = next(s for s in at.selectbox if s.label.startswith("与另一篇报道合并"))
+    choice = next(o for o in form.options if "雨季将至" in o)
+    form.set_value(form.options.index(choice) if isinstance(form.value, int) else choice)
+    next(b for b in at.button if b.label == "合并为同一活动").click().run()
+    assert not page_failures(at) and not at.error
+    assert _groups(engine) == [["民和社区开展", "雨季将至 民"]]
+    engine.dispose()
