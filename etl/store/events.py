@@ -26,7 +26,7 @@ from typing import Hashable, Iterable
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from ..events import SPLIT, EventRules, Index, Report, sort_key, window
+from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
 from ..knowledge import load_knowledge
 from .bits import bits_of, keys_in, read_bits
 from .schema import Article, ArticleText, Bulletin, Event, Place
@@ -110,60 +110,74 @@ def event_window(reports: list[Report], rules: EventRules) -> tuple[date | None,
 
 # ---- reading reports back ------------------------------------------------------------------
 
-MEMBER_COLUMNS = (Article.id, Article.event_id, Article.event_key, Bulletin.source, Bulletin.issue_date,
-                  *(getattr(Article, name) for name in FACETS), ArticleText.signature, ArticleText.text)
+MEMBER_COLUMNS = (Article.id, Article.event_id, Article.event_key, Bulletin.id.label("bulletin_id"),
+                  Bulletin.issue_date, *(getattr(Article, name) for name in FACETS), ArticleText.signature)
 
 
 def load_members(conn: Connection, where, dims: dict[str, dict[str, int]]) -> list[tuple[Placed, int | None]]:
-    """Stored reports (articles matching `where`) with the event each is in."""
+    """Stored reports (articles matching `where`) with the event each is in. Texts are read
+    only for reports whose signature is not stored (it is made from the text when needed)."""
     rows = conn.execute(select(*MEMBER_COLUMNS).join(Bulletin, Bulletin.id == Article.bulletin_id)
                         .join(ArticleText, ArticleText.article_id == Article.id).where(where)
-                        .order_by(Article.id)).all()
+                        .order_by(Article.id)).mappings().all()
     if not rows:
         return []
-    ids = [r.id for r in rows]
+    ids = [r["id"] for r in rows]
     units: dict[int, set[str]] = {}
     for chunk in range(0, len(ids), 500):
         for article_id, name in conn.execute(select(Place.article_id, Place.name).where(
                 Place.article_id.in_(ids[chunk:chunk + 500]), Place.status != "other_district",
                 Place.level.in_(UNIT_LEVELS))):
             units.setdefault(article_id, set()).add(name)
+    rules = load_knowledge().events
+    unsigned = [r["id"] for r in rows if Signature.from_bytes(r["signature"], rules) is None]
+    texts = dict(conn.execute(select(ArticleText.article_id, ArticleText.text)
+                              .where(ArticleText.article_id.in_(unsigned))).all()) if unsigned else {}
     street_dims = dims.get("street", {})
-    if any((r.street_bits or 0) != bits_of(keys_in(r.street_bits, street_dims), street_dims) for r in rows):
+    if any((r["street_bits"] or 0) != bits_of(keys_in(r["street_bits"], street_dims), street_dims) for r in rows):
         street_dims = read_bits(conn)["street"]  # another writer handed out a street's bit since
     out = []
     for r in rows:
-        facets = {name: getattr(r, name) for name in FACETS}
-        issue = r.issue_date if r.issue_date and len(r.issue_date) == 10 else None
-        report = Report(ref=r.id, source=r.source, units=frozenset(units.get(r.id, ())),
-                        streets=frozenset(keys_in(r.street_bits, street_dims)),
-                        district_wide=bool(r.district_wide), event_date=r.event_date, issue_date=issue,
-                        text=r.text, group=r.event_key, excluded=bool(r.excluded), stored_signature=r.signature)
-        out.append((Placed(report, facets, r.id), r.event_id))
+        facets = {name: r[name] for name in FACETS}
+        issue = r["issue_date"] if r["issue_date"] and len(r["issue_date"]) == 10 else None
+        report = Report(ref=r["id"], source=str(r["bulletin_id"]), units=frozenset(units.get(r["id"], ())),
+                        streets=frozenset(keys_in(r["street_bits"], street_dims)),
+                        district_wide=bool(r["district_wide"]), event_date=r["event_date"], issue_date=issue,
+                        text=texts.get(r["id"]), group=r["event_key"], excluded=bool(r["excluded"]),
+                        stored_signature=r["signature"])
+        out.append((Placed(report, facets, r["id"]), r["event_id"]))
     return out
 
 
-def _near(reports: list[Report], rules: EventRules, dims) -> list:
-    """Conditions on events that these reports might join: their days overlap (an event's
-    days are at most the window long) and they share a street, or name none."""
-    conditions = []
-    streets = set().union(*(r.streets for r in reports)) if reports else set()
-    for r in reports:
-        span = window(r, rules)
-        if isinstance(span, tuple):
-            start, end = span
-            days = and_(Event.window_start >= start - timedelta(days=rules.window_days),
-                        Event.window_start <= end, Event.window_end >= start)
-            conditions.append(or_(days, and_(Event.window_start.is_(None), Event.month_day.in_(
-                {d.strftime("%m-%d") for d in (start, end)} if start == end else ()))))
-        elif isinstance(span, str):
-            conditions.append(Event.month_day == span)
-    if not conditions:
-        return []
-    street_bits = bits_of(streets, dims.get("street", {}))
-    place = or_(Event.street_bits.op("&")(street_bits) != 0, Event.street_bits == 0) if street_bits else \
-        Event.street_bits == 0
-    return [and_(or_(*conditions), place, Event.excluded.isnot(True))]
+# Events whose days overlap [first, last] (an event's days are at most the window long), or
+# known only by a month and day that one of the reports has, and that share a street with the
+# reports (or name none): one statement, compiled once.
+NEAR = (select(Event.id)
+        .where(or_(and_(Event.window_start.between(bindparam("earliest"), bindparam("last")),
+                        Event.window_end >= bindparam("first")),
+                   and_(Event.window_start.is_(None), Event.month_day.in_(bindparam("days", expanding=True)))),
+               Event.excluded.isnot(True),
+               or_(Event.street_bits.op("&")(bindparam("streets")) != 0, Event.street_bits == 0)))
+
+
+def _near(conn: Connection, reports: list[Report], rules: EventRules, dims) -> set[int]:
+    """The events these reports might join: their days overlap the reports' (one date range
+    for all of them: a bulletin's reports span a few weeks) and they share a street."""
+    spans = [window(r, rules) for r in reports]
+    days = [s for s in spans if isinstance(s, tuple)]
+    streets = bits_of(set().union(*(r.streets for r in reports)) if reports else (), dims.get("street", {}))
+    found: set[int] = set()
+    if days:
+        first, last = min(s[0] for s in days), max(s[1] for s in days)
+        singles = sorted({s[0].strftime("%m-%d") for s in days if s[0] == s[1]})
+        found |= set(conn.execute(NEAR, dict(earliest=first - timedelta(days=rules.window_days), last=last,
+                                             first=first, days=singles, streets=streets)).scalars())
+    month_days = {s for s in spans if isinstance(s, str)}
+    if month_days:  # a page with no publication date: a month and day, any year
+        month_days |= {s[0].strftime("%m-%d") for s in days if s[0] == s[1]}
+        found |= set(conn.execute(select(Event.id).where(Event.month_day.in_(sorted(month_days)),
+                                                         Event.excluded.isnot(True))).scalars())
+    return found
 
 
 # ---- placing -------------------------------------------------------------------------------
@@ -198,20 +212,20 @@ def place(conn: Connection, new: list[Placed] = (), again: Iterable[int] = (), s
     placing = {p.report.ref for p in to_place}
 
     index = Index(rules, kb.place_names)
-    near = _near([p.report for p in to_place], rules, dims)
+    event_ids = _near(conn, [p.report for p in to_place if not p.report.excluded], rules, dims)
     keys = {p.report.group for p in to_place if p.report.group}
-    wanted = or_(*near, Event.group_key.in_(keys)) if keys else (near[0] if near else None)
-    if wanted is not None:
-        event_ids = set(conn.execute(select(Event.id).where(wanted)).scalars()) - stale
-        if event_ids:
-            members: dict[int, list[Report]] = {}
-            for placed, event_id in load_members(conn, Article.event_id.in_(event_ids), dims):
-                if placed.report.ref in placing:
-                    continue
-                facets[placed.report.ref] = placed.facets
-                members.setdefault(event_id, []).append(placed.report)
-            for event_id in sorted(members):
-                index.add_event(event_id, members[event_id])
+    if keys:
+        event_ids |= set(conn.execute(select(Event.id).where(Event.group_key.in_(sorted(keys)))).scalars())
+    event_ids -= stale
+    if event_ids:
+        members: dict[int, list[Report]] = {}
+        for placed, event_id in load_members(conn, Article.event_id.in_(event_ids), dims):
+            if placed.report.ref in placing:
+                continue
+            facets[placed.report.ref] = placed.facets
+            members.setdefault(event_id, []).append(placed.report)
+        for event_id in sorted(members):
+            index.add_event(event_id, members[event_id])
 
     by_ref = {p.report.ref: p for p in to_place}
     stored = {ref for ref in facets if ref not in by_ref or by_ref[ref].article_id is not None}
