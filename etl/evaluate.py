@@ -300,7 +300,11 @@ def format_errors(found: list[FieldError]) -> str:
 
 def format_scorecard(card: dict, bars: dict[str, float] = THRESHOLDS) -> str:
     lines = [f"articles: gold {card['articles_gold']}, extracted {card['articles_pred']}, "
-             f"paired {card['articles_matched']}", ""]
+             f"paired {card['articles_matched']}"]
+    if "event_pairs_gold" in card:
+        lines.append(f"events: {card['event_pairs_gold']} pairs of reports of one event in the gold, "
+                     f"{card['event_pairs_pred']} pairs grouped by the extractor")
+    lines.append("")
     lines.append(f"{'measure':28s} {'score':>6s}  {'bar':>5s}")
     for key, value in card.items():
         if isinstance(value, float):
