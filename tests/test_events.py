@@ -380,3 +380,16 @@ def test_the_dashboard_counts_events_lists_repeats_and_lets_reviewers_split_and_
     assert not page_failures(at) and not at.error
     assert _groups(engine) == [["民和社区开展", "雨季将至 民"]]
     engine.dispose()
+
+
+def test_the_benchmark_corpus_has_rewritten_duplicates_that_are_found(tmp_path):
+    from tools.synth import write_corpus
+    paths = write_corpus(tmp_path / "corpus", 60, companions=1.0)
+    assert any(p.name.endswith("_b.txt") for p in paths)
+    engine = make_engine(f"sqlite:///{tmp_path / 'bench.db'}")
+    ingest_paths(engine, paths)
+    with engine.connect() as conn:
+        merged = conn.scalar(select(func.count(Article.id))) - conn.scalar(select(func.count(Event.id)))
+    assert merged >= 3  # at least most of one companion page's three rewritten reports
+    _consistent(engine)
+    engine.dispose()
