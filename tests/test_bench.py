@@ -6,7 +6,8 @@ import sys
 from support import ROOT
 
 KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
-        "reingest_ratio", "query_p95_ms", "query_p95_ms_postgres", "peak_rss_mb", "overview_rerun_s"}
+        "reingest_ratio", "query_p95_ms", "query_p95_ms_postgres", "peak_rss_mb", "overview_rerun_s",
+        "cluster_share_of_ingest", "cluster_growth_per_article"}
 
 
 def test_bench_prints_a_table_and_a_json_line(postgres_server):
