@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import and_, exists, literal, or_
+from sqlalchemy import and_, literal, or_
 
-from etl.store import Article, ArticleText, Place, bits_of
+from etl.store import Place, bits_of
 
-from .sql import contains
+from .counting import COUNTED, Counted
 
 KEYWORD_MAX = 100
 LIST_MAX = 50  # values of one list filter taken from a URL
@@ -28,6 +28,7 @@ class Filters:
     services: tuple[str, ...] = field(default_factory=tuple)
     q: str = ""
     reviewed: str = ""  # "" all | "yes" checked by a person (已核对) | "no" not yet
+    count: str = "events"  # what figures count: events (reports of one activity once) | reports
 
     def to_params(self) -> dict[str, list[str]]:
         """Query-string form; filters at their default are left out so plain URLs stay plain."""
@@ -57,11 +58,17 @@ class Filters:
         parts = [spec.words(self, names or {}) for spec in FILTERS]
         return " · ".join(p for p in parts if p) or "全部"
 
-    def condition(self, dims: dict[str, dict[str, int]], text_hits=None):
-        """WHERE clause selecting the articles these filters keep (bound parameters only).
-        `dims`: the store's bits; `text_hits`: a selectable of the article ids whose text holds
-        the keyword, if made already."""
-        conditions = [spec.sql(self, dims, text_hits) for spec in FILTERS if spec.sql is not None]
+    @property
+    def counted(self) -> Counted:
+        """The rows figures count: events or reports (analytics/counting.py)."""
+        return COUNTED[self.count]
+
+    def condition(self, dims: dict[str, dict[str, int]], text_hits=None, counted: Counted | None = None):
+        """WHERE clause selecting the events or articles (`counted`, by default as the filters
+        say) these filters keep (bound parameters only). `dims`: the store's bits; `text_hits`:
+        a selectable of the article ids whose text holds the keyword, if made already."""
+        counted = counted or self.counted
+        conditions = [spec.sql(self, dims, text_hits, counted) for spec in FILTERS if spec.sql is not None]
         return and_(literal(True), *(c for c in conditions if c is not None))
 
 
@@ -101,49 +108,54 @@ def _review_state(values: list[str]) -> str:
     return values[-1] if values and values[-1] in dict(REVIEW_STATES) else ""
 
 
+COUNT_CHOICES = (("events", "按活动"), ("reports", "按报道"))
+
+
+def _count(values: list[str]) -> str:
+    return values[-1] if values and values[-1] in dict(COUNT_CHOICES) else "events"
+
+
 # ---- SQL conditions --------------------------------------------------------------------------
 
 def _date_bound(compare: Callable, attr: str):
-    def sql(f: Filters, dims, hits):
+    def sql(f: Filters, dims, hits, counted: Counted):
         bound = getattr(f, attr)
         if bound is None:
             return None
-        within = compare(Article.activity_date, bound)
-        return or_(within, Article.activity_date.is_(None)) if f.include_undated else within
+        within = compare(counted.c.activity_date, bound)
+        return or_(within, counted.c.activity_date.is_(None)) if f.include_undated else within
     return sql
 
 
-def _undated_sql(f: Filters, dims, hits):
-    return None if f.include_undated else Article.activity_date.is_not(None)
+def _undated_sql(f: Filters, dims, hits, counted: Counted):
+    return None if f.include_undated else counted.c.activity_date.is_not(None)
 
 
 def _bits_sql(kind: str, attr: str):
-    column = {"street": Article.street_bits, "theme": Article.theme_bits, "service": Article.service_bits}[kind]
-
-    def sql(f: Filters, dims, hits):
+    def sql(f: Filters, dims, hits, counted: Counted):
         keys = getattr(f, attr)
+        column = counted.c[f"{kind}_bits"]
         # Any of the chosen keys; a key the store never saw has no bit, so nothing matches.
         return column.op("&")(bits_of(keys, dims.get(kind, {}))) != 0 if keys else None
     return sql
 
 
-def _communities_sql(f: Filters, dims, hits):
+def _communities_sql(f: Filters, dims, hits, counted: Counted):
     if not f.communities:
         return None
-    return exists().where(Place.article_id == Article.id, Place.status == "ours", Place.name.in_(f.communities))
+    return counted.having_place(Place.status == "ours", Place.name.in_(f.communities))
 
 
-def _keyword_sql(f: Filters, dims, hits):
+def _keyword_sql(f: Filters, dims, hits, counted: Counted):
     if not f.q:
         return None
-    return Article.id.in_(hits) if hits is not None else \
-        exists().where(ArticleText.article_id == Article.id, contains(ArticleText.text, f.q))
+    return counted.having_articles(hits) if hits is not None else counted.having_text(f.q)
 
 
-def _reviewed_sql(f: Filters, dims, hits):
+def _reviewed_sql(f: Filters, dims, hits, counted: Counted):
     if f.reviewed == "yes":
-        return Article.reviewed.is_(True)
-    return Article.reviewed.isnot(True) if f.reviewed == "no" else None
+        return counted.c.reviewed.is_(True)
+    return counted.c.reviewed.isnot(True) if f.reviewed == "no" else None
 
 
 # ---- words -----------------------------------------------------------------------------------
@@ -213,5 +225,10 @@ FILTERS: tuple[FilterSpec, ...] = (
                lambda f, names: dict(REVIEW_STATES)[f.reviewed] if f.reviewed else "",
                Widget("choice", "审核状态", choices=REVIEW_STATES,
                       help="已核对：审核人员确认或更正过的文章")),
+    FilterSpec("count", "count", "events", _count, _one, None,
+               lambda f, names: "按报道计" if f.count == "reports" else "",
+               Widget("choice", "计数", choices=COUNT_CHOICES,
+                      help="按活动：几家报刊报道的同一活动只计一次，人数取最确切的一篇（不相加）；"
+                           "按报道：每篇报道各计一次")),
 )
 URL_KEYS = frozenset(spec.url_key for spec in FILTERS)

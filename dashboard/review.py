@@ -47,6 +47,8 @@ def history_words(entry: dict) -> str:
         action = f"撤销了第 {entry['undoes']} 号更正（{what}）"
     elif entry["field"] == "confirmed":
         action = "核对无误"
+    elif entry["field"] == "event":
+        action = "拆为单独的活动" if str(entry.get("after") or "").startswith("s:") else "与其他报道合并为同一活动"
     else:
         action = f"更正{what}"
     when = entry["created_at"].strftime("%Y-%m-%d %H:%M") if entry.get("created_at") else ""

@@ -14,7 +14,34 @@ from .vocabulary import DROP_REASON_ZH, LEVEL_ZH, PLACE_STATUS_ZH, PRECISION_ZH,
 ARTICLE_COLUMNS = {"activity_date": "日期", "date_precision": "日期精度", "bulletin": "公报", "seq": "序号",
                    "title": "标题", "streets": "街道", "communities": "社区/村", "themes": "主题", "services": "服务",
                    "participants_low": "参与人数≥", "reporters": "记者", "confidence": "可信度",
-                   "reviewed": "已核对"}
+                   "reviewed": "已核对", "reports": "报道数"}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+    note: str = ""
+
+
+def key_figures(o, streets_total: int, units_total: int) -> tuple[list[KeyFigure], list[str]]:
+    """The overview's key figures (analytics.queries.Overview) and the notes under them, in the
+    words the overview page and the briefing both print."""
+    events = o.counting == "events"
+    span = f"{o.date_min} 至 {o.date_max}" if o.date_min else "无可确定日期"
+    figures = [
+        KeyFigure("活动" if events else "文章（报道）", f"{o.articles}",
+                  "几家报刊报道的同一活动计为一项（侧栏“计数”可改为按报道计）" if events else "每篇报道各计一次"),
+        KeyFigure("参与人数", people_text(o.participants_low, o.participants_approx),
+                  "由“余、多”等下限相加，故为“≥”；模糊人数单列"),
+        KeyFigure("覆盖街道", f"{o.streets_covered} / {streets_total}"),
+        KeyFigure("覆盖社区和村", f"{o.units_covered} / {units_total}"),
+        KeyFigure("日期跨度", span, f"{o.dated} 篇有日期（确切、见报或推断），{o.undated} 篇日期不明"),
+    ]
+    notes = []
+    if o.participants_vague:
+        notes.append(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计。")
+    return figures, notes
 
 
 def people_text(total_low: float, approx: bool) -> str:

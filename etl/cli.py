@@ -20,18 +20,24 @@ def issue_date_option(value: str) -> str:
 
 
 def cmd_extract(args) -> int:
-    from .pipeline import ParseOptions, Refusal, parse_paths
+    from .pipeline import ParseOptions, Refusal, extract_rows, parse_paths
     failed = 0
+    records = []
     for result in parse_paths(args.paths, ParseOptions(issue_date=args.issue_date)):
         if isinstance(result, Refusal):
             print(f"拒绝 (refused): {result.reason}", file=sys.stderr)
             failed += 1
-            continue
-        for row in result.rows(evidence=args.evidence):
-            print(json.dumps(row, ensure_ascii=False))
+        else:
+            records.append(result)
+    # Every article's `event` key groups the reports of one event among all the files given,
+    # so the rows are printed once every file is read.
+    rows = iter(extract_rows(records, evidence=args.evidence))
+    for record in records:
+        for _ in record.articles:
+            print(json.dumps(next(rows), ensure_ascii=False))
         if args.show_dropped:
-            for d in result.dropped:
-                print(json.dumps({"bulletin": result.name, "dropped": d.as_dict()}, ensure_ascii=False))
+            for d in record.dropped:
+                print(json.dumps({"bulletin": record.name, "dropped": d.as_dict()}, ensure_ascii=False))
     return 1 if failed else 0
 
 
@@ -240,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "or http://localhost:8501)")
     p.set_defaults(func=cmd_brief)
 
-    p = sub.add_parser("extract", help="print one JSON object per article")
+    p = sub.add_parser("extract", help="print one JSON object per article (with its event key)")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
     p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--evidence", action=argparse.BooleanOptionalAction, default=True,

@@ -65,8 +65,8 @@ def with_stated_year(text: str, d: FoundDate) -> FoundDate:
 THIS_MONTH = re.compile(rf"本月{NUM}[日号]")
 # A day with no month opening a clause of a daily's lead (9日上午，… / （记者 X）20日，…) is a day of
 # the issue's month, or of the month before when that day is still to come.
-DAY_ONLY = re.compile(rf"(?:^|(?<=[，,。；;\s）)讯]))(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[日号]"
-                      rf"(?=[上中下晚早凌傍夜午至到—-]|[，,]|当天|\d{{1,2}}[时点])")
+DAY_ONLY = re.compile(r"(?:^|(?<=[，,。；;\s）)讯]))(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+                      r"(?=[上中下晚早凌傍夜午至到—-]|[，,]|当天|\d{1,2}[时点])")
 # 昨日/昨天 in a daily's lead, outside a quotation: the day before the issue.
 YESTERDAY = re.compile(r"昨[日天晚夜]")
 # A dateline: 山西新闻网大同6月1日讯, 新华社太原12月1日电: the dispatch's date, not the event's.

@@ -21,6 +21,7 @@ import jieba
 
 from .credits import Credits, compile_credits
 from .dates import published_pattern
+from .events import EventRules, load_event_rules
 from .furniture import FurnitureRule, load_rules
 from .gazetteer import Gazetteer, load_gazetteer
 from .segment import automaton
@@ -78,6 +79,7 @@ class Knowledge:
     bulletins_dir: Path
     store_path: Path
     source: str = ""  # the words of "数据来源：…" on charts and briefings (district.toml `source`)
+    events: EventRules = field(default_factory=EventRules)  # which reports are one event (events.toml)
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
     keyword_index: dict = field(repr=False, default=None)
     keyword_automaton: object = field(repr=False, default=None)
@@ -186,6 +188,7 @@ def _load(root: Path) -> Knowledge:
         bulletins_dir=root / config.get("bulletins", "bulletins"),
         store_path=root / config.get("store", "store.db"),
         source=config.get("source", ""),
+        events=load_event_rules(lex_dir / "events.toml"),
     )
     kb.tokenizer = _build_tokenizer(kb)
     kb.keyword_index = keyword_index(kb.themes, kb.services)

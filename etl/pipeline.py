@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .dates import IssueDate, stated_issue
+from .events import group_records
 from .extract import BulletinRecord, extract_bulletin
 from .formats import check_size, max_bytes, to_text
 from .knowledge import Knowledge, load_knowledge
@@ -141,3 +142,16 @@ def parse_paths(paths: Iterable[str | Path], options: ParseOptions = ParseOption
     kb = kb or load_knowledge()
     for path in bulletin_paths(list(paths)):
         yield parse_file(path, options, kb)
+
+
+def extract_rows(records: list[BulletinRecord], evidence: bool = True, kb: Knowledge | None = None) -> list[dict]:
+    """`etl extract`'s rows for these bulletins, each article with its `event` key: the same
+    for every report of one event among them (etl/events.py)."""
+    kb = kb or load_knowledge()
+    events = group_records(records, kb.events, kb.place_names)
+    out = []
+    for record in records:
+        for article, row in zip(record.articles, record.rows(evidence=evidence)):
+            row["event"] = events[(record.name, article.seq)]
+            out.append(row)
+    return out

@@ -112,7 +112,7 @@ def test_every_page_runs_for_the_district_and_never_names_ours(env, page):
     assert OURS not in _shown_text(at)
     if page is None:
         metrics = {m.label: m.value for m in at.metric}
-        assert metrics["文章（活动报道）"] == "2" and metrics["覆盖街道"] == "2 / 2"
+        assert metrics["活动"] == "2" and metrics["覆盖街道"] == "2 / 2"
         assert "示例区" in _shown_text(at)
 
 

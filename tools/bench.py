@@ -27,7 +27,9 @@ from analytics.filters import Filters
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
 from etl.pipeline import Refusal, parse_paths
-from etl.store import Article, ArticleText, Bulletin, CountRow, Dimension, Label, Place, bits_of, make_engine
+from etl.store import Article, ArticleText, Bulletin, CountRow, Dimension, Event, Label, Place, bits_of, make_engine
+from etl.store.events import FACETS
+from etl.store.events import Timer as ClusterTimer
 from tools.hostile import worst_case
 from tools.synth import write_corpus
 
@@ -51,10 +53,28 @@ def jieba_only_seconds(texts: list[str]) -> float:
 
 def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engine]:
     engine = make_engine(url)
+    ClusterTimer.seconds = 0.0
     seconds, report = _timed(lambda: ingest_paths(engine, paths, workers=workers, synthetic=True))
     if report.refused:
         raise RuntimeError("the synthetic corpus was refused: " + report.summary())
     return seconds, engine
+
+
+def clustering(paths: list[Path], url: str) -> tuple[float, float, int]:
+    """(ingest seconds, of which placing reports in events, articles) of a 1-worker ingest:
+    placing runs in this process, which times it (etl.store.events.Timer)."""
+    seconds, engine = etl_seconds(paths, url, 1)
+    placing = ClusterTimer.seconds
+    with engine.connect() as conn:
+        articles = conn.scalar(select(func.count(Article.id)))
+    engine.dispose()
+    return seconds, placing, articles
+
+
+def merged_reports(engine: Engine) -> int:
+    """Reports the ingest found to repeat another's activity (articles - events)."""
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count(Article.id))) - conn.scalar(select(func.count(Event.id)))
 
 
 # ---- query benchmark on a bulk-loaded store -------------------------------------------------
@@ -75,12 +95,13 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
             for row in conn.execute(select(table)).mappings():
                 by_article[row["article_id"]][slot].append(dict(row))
     batch: dict[str, list[dict]] = {"bulletins": [], "articles": [], "article_texts": [], "places": [],
-                                    "labels": [], "counts": []}
+                                    "labels": [], "counts": [], "events": []}
 
     def flush():
         with target.begin() as conn:
-            for name, model in (("bulletins", Bulletin), ("articles", Article), ("article_texts", ArticleText),
-                                ("places", Place), ("labels", Label), ("counts", CountRow)):
+            for name, model in (("bulletins", Bulletin), ("events", Event), ("articles", Article),
+                                ("article_texts", ArticleText), ("places", Place), ("labels", Label),
+                                ("counts", CountRow)):
                 if batch[name]:
                     conn.execute(insert(model.__table__), batch[name])
                     batch[name].clear()
@@ -104,9 +125,12 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
                                            content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
                                            issue_precision="day", issue_source="filename", synthetic=True,
                                            ingested_at=_now(), text=""))
-        row = dict(base, id=article_id, bulletin_id=bulletin_id,
+        row = dict(base, id=article_id, bulletin_id=bulletin_id, event_id=article_id,
                    activity_date=None if base["activity_date"] is None else issue - timedelta(days=rng.randrange(20)))
         batch["articles"].append(row)
+        # Each copy an event of its own (the copies are on other days and in other places).
+        batch["events"].append(dict({name: row[name] for name in FACETS}, id=article_id, reports=1,
+                                    window_start=row["activity_date"], window_end=row["activity_date"]))
         batch["article_texts"].append(dict(article_id=article_id, text=texts[base["id"]]))
         street_map: dict[str, str] = {}
         for p in by_article[base["id"]]["places"]:
@@ -122,6 +146,7 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
                     new["name"] = rng.choice(units).name if units else p["name"]
             batch["places"].append(new)
         row["street_bits"] = bits_of(street_map.values(), street_bit)
+        batch["events"][-1]["street_bits"] = row["street_bits"]
         for slot, key in (("labels", "label"), ("counts", "count")):
             for r in by_article[base["id"]][slot]:
                 ids[key] += 1
@@ -131,7 +156,7 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
     flush()
     if target.dialect.name == "postgresql":  # later inserts must not collide with the copied ids
         with target.begin() as conn:
-            for table in ("bulletins", "articles", "places", "labels", "counts"):  # article_texts: keyed by article
+            for table in ("bulletins", "articles", "places", "labels", "counts", "events"):  # article_texts: by article
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
     if target.dialect.name == "sqlite":
@@ -310,16 +335,25 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
         # Best of `repeat` runs for both sides of the ratio: the least disturbed by the machine.
         say(f"jieba alone (best of {repeat})…")
         jieba_s = min(jieba_only_seconds(texts) for _ in range(repeat))
-        etl1_s, engine1 = float("inf"), None
+        etl1_s, engine1, placing_s = float("inf"), None, 0.0
         for i in range(repeat):
             say(f"ETL, 1 worker, run {i + 1} of {repeat}…")
             seconds, engine = etl_seconds(paths, f"sqlite:///{tmp / f'one{i}.db'}", 1)
             if seconds < etl1_s:
                 if engine1 is not None:
                     engine1.dispose()
-                etl1_s, engine1 = seconds, engine
+                etl1_s, engine1, placing_s = seconds, engine, ClusterTimer.seconds
             else:
                 engine.dispose()
+        say("placing reports in events: a 1-worker ingest of a quarter of the corpus…")
+        quarter = paths[:max(1, len(paths) // 4)]
+        _, q_placing, q_articles = clustering(quarter, f"sqlite:///{tmp / 'quarter.db'}")
+        figures.update({
+            "cluster_share_of_ingest": placing_s / etl1_s,
+            f"cluster_ms_per_article_{q_articles}": 1000 * q_placing / q_articles,
+            f"cluster_ms_per_article_{len(texts)}": 1000 * placing_s / len(texts),
+            "cluster_growth_per_article": (placing_s / len(texts)) / (q_placing / q_articles),
+            "events_merged_reports": merged_reports(engine1)})
         say("re-ingest of the unchanged corpus…")
         reingest_s, _ = _timed(lambda: ingest_paths(engine1, paths))
         say("ETL, 2 workers…")

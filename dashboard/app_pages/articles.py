@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import queries
-from dashboard import data, downloads, page, review, state, tables
+from dashboard import data, downloads, page, review, same_event, state, tables
 from dashboard.evidence import article_header_html, highlight_html, legend_html
 from etl.store import review as reviews
 
@@ -30,6 +30,8 @@ else:
     st.markdown(article_header_html(detail), unsafe_allow_html=True)
     st.markdown(legend_html(), unsafe_allow_html=True)
     st.markdown(highlight_html(detail["text"], detail["evidence"]), unsafe_allow_html=True)
+    if same_event.show(detail, st.session_state.get("reviewer")):  # a reviewer signed in may split or merge
+        st.rerun()
     if detail["dropped"]:
         with st.expander(f"本公报中未计入文章的行（{len(detail['dropped'])} 行）：版面杂项、图片说明、重复段落等"):
             st.dataframe(tables.dropped_zh(detail["dropped"]), hide_index=True, width="stretch")

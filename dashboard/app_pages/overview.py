@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import queries
-from dashboard import charts, data, downloads, page, state, tables
+from dashboard import charts, data, downloads, page, same_event, state, tables
 from dashboard.brief_control import briefing_control
 from dashboard.vocabulary import district
 from etl.knowledge import load_knowledge
@@ -15,18 +15,13 @@ if o.articles == 0:
     st.warning("当前筛选条件下没有文章。请放宽日期、地点或主题筛选，或点击侧栏“清除全部筛选”。")
     st.stop()
 gaz = load_knowledge().gazetteer
-c = st.columns(5)
-c[0].metric("文章（活动报道）", f"{o.articles}")
-c[1].metric("参与人数", tables.people_text(o.participants_low, o.participants_approx),
-            help="由“余、多”等下限相加，故为“≥”；模糊人数单列")
-c[2].metric("覆盖街道", f"{o.streets_covered} / {len(gaz.streets)}")
-c[3].metric("覆盖社区和村", f"{o.units_covered} / {len(gaz.units)}")
-span = f"{o.date_min} 至 {o.date_max}" if o.date_min else "无可确定日期"
-c[4].metric("日期跨度", span, help=f"{o.dated} 篇有日期（确切、见报或推断），{o.undated} 篇日期不明")
-notes = [f"已核对 {o.reviewed} / {o.articles} 篇（审核人员确认或更正过）"]
-if o.participants_vague:
-    notes.append(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计")
-st.caption("；".join(notes) + "。")
+key_figures, figure_notes = tables.key_figures(o, len(gaz.streets), len(gaz.units))
+for column, figure in zip(st.columns(len(key_figures)), key_figures):
+    column.metric(figure.label, figure.value, help=figure.note or None)
+events = o.counting == "events"
+notes = [f"已核对 {o.reviewed} / {o.articles} {'项' if events else '篇'}（审核人员确认或更正过）",
+         same_event.merged_words(o.reports, o.events, o.counting), *(n.rstrip("。") for n in figure_notes)]
+st.caption("；".join(n for n in notes if n) + "。")
 briefing_control()
 
 left, right = st.columns(2)

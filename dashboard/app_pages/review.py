@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import queries
-from dashboard import data, page, review, state
+from dashboard import data, page, review, same_event, state
 from dashboard.evidence import article_header_html, highlight_html
 from dashboard.review import KEEP, NOT_A_PLACE, OTHER_DISTRICT
 from dashboard.vocabulary import REASON_ZH, service_names, theme_names
@@ -143,6 +143,10 @@ else:
                         st.success("已加入词表，新导入的公报会用到它。")
                 except LearnError as e:
                     st.caption(str(e))
+
+        if same_event.show(detail, reviewer, version):
+            versions[article_id] = reviews.version_of(data.engine(), article_id)
+            st.rerun()
 
         st.subheader("更正记录")
         entries = reviews.history(data.engine(), opened.key)

@@ -16,6 +16,7 @@ from analytics.filters import Filters
 from etl.knowledge import load_knowledge
 
 from .. import exports, figures, tables
+from ..tables import KeyFigure
 from ..vocabulary import PRECISION_ZH, district, label_names, service_names, source_name, theme_names
 
 KEY_ARTICLES = 8
@@ -26,13 +27,6 @@ SECTIONS = ("一、主要数据", "二、图表", "三、无活动报道的社�
 
 class BriefingError(RuntimeError):
     """Something the person asking can fix; the message is Chinese first, then English."""
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    label: str
-    value: str
-    note: str = ""
 
 
 @dataclass
@@ -186,21 +180,9 @@ def comparison_line(engine: Engine, f: Filters) -> str | None:
 # ---- the parts --------------------------------------------------------------------------------
 
 def key_figures(o: queries.Overview) -> tuple[list[KeyFigure], list[str]]:
-    """The overview page's metrics, in its words (dashboard/app_pages/overview.py)."""
+    """The overview page's metrics, in its words."""
     gaz = load_knowledge().gazetteer
-    span = f"{o.date_min} 至 {o.date_max}" if o.date_min else "无可确定日期"
-    out = [
-        KeyFigure("文章（活动报道）", f"{o.articles}"),
-        KeyFigure("参与人数", tables.people_text(o.participants_low, o.participants_approx),
-                  "由“余、多”等下限相加，故为“≥”；模糊人数单列"),
-        KeyFigure("覆盖街道", f"{o.streets_covered} / {len(gaz.streets)}"),
-        KeyFigure("覆盖社区和村", f"{o.units_covered} / {len(gaz.units)}"),
-        KeyFigure("日期跨度", span, f"{o.dated} 篇有日期（确切、见报或推断），{o.undated} 篇日期不明"),
-    ]
-    notes = []
-    if o.participants_vague:
-        notes.append(f"另有 {o.participants_vague} 处模糊人数（如“数百名”）未计入合计。")
-    return out, notes
+    return tables.key_figures(o, len(gaz.streets), len(gaz.units))
 
 
 def _top(frame: pd.DataFrame, names: dict[str, str], value: str = "articles", n: int = 3) -> str:

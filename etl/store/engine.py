@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from ..knowledge import load_knowledge
-from .migrate import backfill_article_facts
+from .migrate import backfill_article_facts, backfill_events
 from .schema import create_schema
 
 
@@ -37,4 +37,5 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     create_schema(engine)
     backfill_article_facts(engine)
+    backfill_events(engine)
     return engine

@@ -1,12 +1,15 @@
 """Bringing a store made by an older version up to date: articles stored before corrections
-existed get their key and their facts (read back from their rows), so they can be reviewed."""
+existed get their key and their facts (read back from their rows), so they can be reviewed;
+articles stored before events existed are placed in events."""
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from ..facts import CountFact, Facts, PlaceFact
 from ..fingerprint import article_key
+from .events import place_unplaced
 from .schema import Article, ArticleText, CountRow, Label, Place
 
 BATCH = 500
@@ -47,3 +50,17 @@ def backfill_article_facts(engine: Engine) -> int:
         done += len(rows)
         if len(rows) < BATCH:
             return done
+
+
+def backfill_events(engine: Engine) -> int:
+    """An event for every article that has none (a store from before events), in batches."""
+    done = 0
+    try:
+        while True:
+            with engine.begin() as conn:
+                placed = place_unplaced(conn, BATCH)
+            done += placed
+            if placed < BATCH:
+                return done
+    except OperationalError:  # another process writes (and places them); the next opening finishes
+        return done

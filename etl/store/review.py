@@ -12,9 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from .. import corrections as overlay
+from ..events import MERGE, SPLIT, new_key
 from ..facts import Facts
 from ..fingerprint import anchor
 from ..knowledge import load_knowledge
+from .events import is_split
+from .events import lock as lock_events
 from .schema import Article, ArticleText, Bulletin, CorrectionRow
 from .write import corrections_for, rewrite_facts
 
@@ -80,39 +83,99 @@ def save(engine: Engine, article_id: int, changes: dict, reviewer: str, note: st
     `version` (someone saved since it was opened); CorrectionError when a value is not valid.
     Returns the article's new facts."""
     kb = load_knowledge()
-    reviewer = (reviewer or "").strip()[:64]
-    if not reviewer:
-        raise overlay.CorrectionError("请先填写审核人姓名")
+    reviewer = _reviewer(reviewer)
     values = {field: overlay.validate(field, after, kb.gazetteer, kb.taxonomy) if undoes is None else None
               for field, after in changes.items()}
     if not values:
         raise overlay.CorrectionError("没有要保存的更正")
     try:
         with engine.begin() as conn:
-            row = conn.execute(select(Article.article_key, Article.title, Bulletin.name, ArticleText.text)
-                               .join(Bulletin, Bulletin.id == Article.bulletin_id)
-                               .join(ArticleText, ArticleText.article_id == Article.id)
-                               .where(Article.id == article_id)).first()
-            if row is None:
-                raise ArticleGone(article_id)
-            if _version(conn, row.article_key) != version:
-                raise StaleEdit(article_id)
-            current = _opened(conn, article_id).effective
-            now = datetime.now(timezone.utc)
-            for seq, (field, value) in enumerate(values.items(), version + 1):
-                conn.execute(CorrectionRow.__table__.insert().values(
-                    article_key=row.article_key, seq=seq, field=field,
-                    before=json.dumps(shown_value(current, field), ensure_ascii=False),
-                    after=json.dumps(value, ensure_ascii=False), undoes=undoes, reviewer=reviewer,
-                    note=(note or "")[:2000], created_at=now, bulletin=row.name, title=row.title,
-                    anchor=anchor(row.text)))
-            return rewrite_facts(conn, article_id)
+            lock_events(conn)  # before any row is touched: a save and an ingest never wait on each other
+            return _save(conn, article_id, values, reviewer, note, version, undoes)
     except IntegrityError as e:
-        with engine.connect() as conn:  # a second reviewer saved the same version at the same moment?
+        _stale_or_raise(engine, [(article_id, version)], e)
+        raise
+
+
+def _reviewer(name: str) -> str:
+    name = (name or "").strip()[:64]
+    if not name:
+        raise overlay.CorrectionError("请先填写审核人姓名")
+    return name
+
+
+def _stale_or_raise(engine: Engine, opened: list[tuple[int, int]], error: IntegrityError) -> None:
+    """A second reviewer saved the same version at the same moment: StaleEdit."""
+    with engine.connect() as conn:
+        for article_id, version in opened:
             key = conn.scalar(select(Article.article_key).where(Article.id == article_id))
             if key is None or _version(conn, key) != version:
-                raise StaleEdit(article_id) from e
+                raise StaleEdit(article_id) from error
+
+
+def _save(conn, article_id: int, values: dict, reviewer: str, note: str, version: int,
+          undoes: int | None = None) -> Facts:
+    row = conn.execute(select(Article.article_key, Article.title, Bulletin.name, ArticleText.text)
+                       .join(Bulletin, Bulletin.id == Article.bulletin_id)
+                       .join(ArticleText, ArticleText.article_id == Article.id)
+                       .where(Article.id == article_id)).first()
+    if row is None:
+        raise ArticleGone(article_id)
+    if _version(conn, row.article_key) != version:
+        raise StaleEdit(article_id)
+    current = _opened(conn, article_id).effective
+    now = datetime.now(timezone.utc)
+    for seq, (field, value) in enumerate(values.items(), version + 1):
+        conn.execute(CorrectionRow.__table__.insert().values(
+            article_key=row.article_key, seq=seq, field=field,
+            before=json.dumps(shown_value(current, field), ensure_ascii=False),
+            after=json.dumps(value, ensure_ascii=False), undoes=undoes, reviewer=reviewer,
+            note=(note or "")[:2000], created_at=now, bulletin=row.name, title=row.title,
+            anchor=anchor(row.text)))
+    return rewrite_facts(conn, article_id)
+
+
+# ---- events: a merge or a split is a correction of the field `event` -------------------------
+
+def version_of(engine: Engine, article_id: int) -> int:
+    """The article's version now (the number of corrections saved on it)."""
+    with engine.connect() as conn:
+        key = conn.scalar(select(Article.article_key).where(Article.id == article_id))
+        if key is None:
+            raise ArticleGone(article_id)
+        return _version(conn, key)
+
+
+def merge(engine: Engine, article_id: int, other_id: int, reviewer: str, note: str,
+          versions: dict[int, int]) -> str:
+    """The two reports are one event: both get the same group key (the other's, else this
+    one's, else a new one), as corrections of the field `event`, in one transaction. The
+    other reports of their events stay where the rules put them. Returns the key. StaleEdit
+    when either article changed since `versions` (article id -> version) were read."""
+    reviewer = _reviewer(reviewer)
+    if article_id == other_id:
+        raise overlay.CorrectionError("不能把一篇文章与它自己合并")
+    try:
+        with engine.begin() as conn:
+            lock_events(conn)
+            keys = {i: _opened(conn, i).effective.event for i in (article_id, other_id)}
+            key = keys[other_id] or (keys[article_id] if not is_split(keys[article_id]) else None) \
+                or new_key(MERGE)
+            for i in (other_id, article_id):
+                if keys[i] != key:
+                    _save(conn, i, {"event": key}, reviewer, note, versions.get(i, -1))
+            return key
+    except IntegrityError as e:
+        _stale_or_raise(engine, list(versions.items()), e)
         raise
+
+
+def split(engine: Engine, article_id: int, reviewer: str, note: str, version: int) -> str:
+    """This report is an event of its own: a new closed group key (`s:`), as a correction of
+    the field `event`. The event's other reports stay together if the rules say so."""
+    key = new_key(SPLIT)
+    save(engine, article_id, {"event": key}, reviewer, note, version)
+    return key
 
 
 def undo(engine: Engine, article_id: int, correction_id: int, reviewer: str, note: str, version: int) -> Facts:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint, inspect, text)
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Text, UniqueConstraint, inspect, text)
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -60,6 +60,7 @@ class Article(Base):
     participants_low: Mapped[float] = mapped_column(Float, default=0)  # sum of lower bounds
     participants_vague: Mapped[int] = mapped_column(Integer, default=0)  # counts with no number (数百名)
     participants_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    participants_high: Mapped[float | None] = mapped_column(Float)  # sum of upper bounds (None: unbounded)
     flags: Mapped[str] = mapped_column(Text)  # JSON list
     section: Mapped[str] = mapped_column(String(64))
     # Themes, service types and streets as bit sets (bits from the dimensions table): the
@@ -75,12 +76,48 @@ class Article(Base):
     confidence: Mapped[float | None] = mapped_column(Float, index=True)  # 0-1: how much to trust the record
     confidence_reasons: Mapped[str | None] = mapped_column(Text)  # JSON list: what lowered it
     excluded: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # not an article
+    # The event this report belongs to (etl/store/events.py), and a reviewer's group key for it.
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    event_key: Mapped[str | None] = mapped_column(String(64))
     bulletin: Mapped[Bulletin] = relationship(back_populates="articles")
     full_text: Mapped[ArticleText] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     labels: Mapped[list[Label]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     counts: Mapped[list[CountRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     evidence: Mapped[list[EvidenceRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Event(Base):
+    """One activity, reported once or more (etl/events.py says which reports are one). Its
+    facets have the articles' names and shapes, so a figure counts events with the same SQL as
+    reports: the most precise date of its reports, the union of their places (streets as bits;
+    communities through its reports' place rows) and labels, and the most precise participant
+    count of one report (never the sum)."""
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_wide: Mapped[bool] = mapped_column(Boolean, default=False)
+    place_precision: Mapped[str] = mapped_column(String(16), default="none")
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    activity_date: Mapped[date | None] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(16), default="unknown")
+    participants_low: Mapped[float] = mapped_column(Float, default=0)
+    participants_vague: Mapped[int] = mapped_column(Integer, default=0)
+    participants_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    participants_high: Mapped[float | None] = mapped_column(Float)
+    theme_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    service_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    street_bits: Mapped[int] = mapped_column(BigInteger, default=0)
+    primary_theme: Mapped[str | None] = mapped_column(String(32))
+    reviewed: Mapped[bool | None] = mapped_column(Boolean, default=False)  # every report 已核对
+    confidence: Mapped[float | None] = mapped_column(Float)  # the best report's
+    excluded: Mapped[bool | None] = mapped_column(Boolean, default=False, index=True)  # no report is an article
+    # Events only: how many reports (articles) it merges, a reviewer's group key, and the days
+    # it may have happened on (the index a new report is compared with).
+    reports: Mapped[int] = mapped_column(Integer, default=1)
+    group_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    window_start: Mapped[date | None] = mapped_column(Date, index=True)
+    window_end: Mapped[date | None] = mapped_column(Date)
+    month_day: Mapped[str | None] = mapped_column(String(5), index=True)
 
 
 class CorrectionRow(Base):
@@ -111,6 +148,7 @@ class ArticleText(Base):
     __tablename__ = "article_texts"
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash of the text, made when first compared
 
 
 class Dimension(Base):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from .schema import Article, Bulletin, CountRow, EvidenceRow, Label, Place
+from .schema import Article, Bulletin, CountRow, Event, EvidenceRow, Label, Place
 
 
 def stats(engine: Engine) -> dict:
@@ -15,6 +15,7 @@ def stats(engine: Engine) -> dict:
         return {
             "bulletins": count(Bulletin),
             "articles": count(Article),
+            "events": count(Event),  # activities: reports of one activity are one event
             "places": count(Place, Place.status != "implied"),
             "places_other_district": count(Place, Place.status == "other_district"),
             "places_unknown": count(Place, Place.status == "unknown"),

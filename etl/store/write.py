@@ -22,9 +22,12 @@ from ..dates import IssueDate
 from ..extract import ArticleRecord, BulletinRecord
 from ..facts import Facts
 from ..fingerprint import anchor, article_key, similarity
+from ..events import Report
 from ..formats import clean
 from ..knowledge import load_knowledge
 from .bits import bits_of, dimension_bits
+from .events import Placed, made_signature
+from .events import place as place_events
 from .identity import Candidate, edited
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
@@ -70,14 +73,15 @@ def fact_values(facts: Facts, issue: IssueDate, dims: dict[str, dict[str, int]])
         participants_low=sum(q.low for q in people if q.low is not None),
         participants_vague=sum(1 for q in people if q.value is None),
         participants_approx=any(q.approx for q in people),
+        participants_high=None if any(q.high is None for q in people) else sum(q.high for q in people),
         theme_bits=bits_of(facts.themes, dims["theme"]), service_bits=bits_of(facts.services, dims["service"]),
         street_bits=bits_of(facts.streets, dims["street"]), primary_theme=(facts.themes or (None,))[0],
-        excluded=facts.excluded,
+        excluded=facts.excluded, event_key=facts.event,
     )
 
 
 CHILD_COLUMNS = {
-    "article_texts": ("article_id", "text"),
+    "article_texts": ("article_id", "text", "signature"),
     "places": ("article_id", "name", "level", "status", "street", "code", "surface", "start", "end"),
     "labels": ("article_id", "kind", "key", "rank"),
     "counts": ("article_id", "participant", "value", "low", "high", "approx", "unit", "what", "raw", "start", "end"),
@@ -133,11 +137,14 @@ def fact_rows(facts: Facts, article_id: int) -> dict[str, list[tuple]]:
     return {"places": places, "labels": labels, "counts": counts}
 
 
-def child_rows(record: ArticleRecord, facts: Facts, article_id: int) -> dict[str, list[tuple]]:
-    """Every child row of a newly written article: its text, its facts, the extractor's evidence."""
+def child_rows(record: ArticleRecord, facts: Facts, article_id: int, signature: bytes | None = None
+               ) -> dict[str, list[tuple]]:
+    """Every child row of a newly written article: its text (and its text's signature, when
+    placing it in an event made one), its facts, the extractor's evidence."""
     evidence = [(article_id, e.field, e.value, e.start, e.end, e.sentence_start, e.sentence_end)
                 for e in record.evidence]
-    return {"article_texts": [(article_id, record.text)], **fact_rows(facts, article_id), "evidence": evidence}
+    return {"article_texts": [(article_id, record.text, signature)], **fact_rows(facts, article_id),
+            "evidence": evidence}
 
 
 def _insert_many(conn, name: str, rows: list[tuple]) -> None:
@@ -244,7 +251,10 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             return Written("unchanged", unchanged_reason(same.source, source), same.source)
         candidates = [Candidate(*row[:5]) for row in rows]
         old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
+        stale: set[int] = set()  # the events of the replaced bulletin's reports
         if old is not None:
+            stale = set(conn.execute(select(Article.event_id).where(Article.bulletin_id == old.id,
+                                                                     Article.event_id.is_not(None))).scalars())
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
             name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
@@ -268,15 +278,30 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                 extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
                 **fact_values(fixed, record.issue, dims)))
                 for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
+            issue = record.issue.value if record.issue.value and len(record.issue.value) == 10 else None
+            reports = [Placed(Report(ref=("new", i), source=str(bulletin_id), units=frozenset(fixed.units),
+                                     streets=frozenset(fixed.streets), district_wide=fixed.district_wide,
+                                     event_date=fixed.event_date, issue_date=issue, text=a.text, group=fixed.event,
+                                     excluded=fixed.excluded), row)
+                       for i, (a, fixed, row) in enumerate(zip(record.articles, effective, rows))]
+            placed = place_events(conn, reports, stale=stale, dims=dims)
+            for i, row in enumerate(rows):
+                row["event_id"] = placed[("new", i)]
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
                                rows).scalars().all()
             children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
-            for article_id, article, fixed in zip(ids, record.articles, effective):
-                for table, child in child_rows(article, fixed, article_id).items():
+            for article_id, article, fixed, report in zip(ids, record.articles, effective, reports):
+                rows_of_article = child_rows(article, fixed, article_id)
+                signature = made_signature(report.report)
+                if signature is not None:  # made while placing it: kept for the next comparison
+                    rows_of_article["article_texts"] = [(article_id, article.text, signature)]
+                for table, child in rows_of_article.items():
                     children[table] += child
             for table, child in children.items():
                 if child:
                     _insert_many(conn, table, child)
+        elif stale:  # an edited bulletin with no articles left: its old events lost reports
+            place_events(conn, stale=stale)
     if old is None:
         return Written("stored", reason)
     return Written("replaced", reason, old.source)
@@ -300,5 +325,6 @@ def rewrite_facts(conn: Connection, article_id: int) -> Facts:
     for name, rows in fact_rows(fixed, article_id).items():
         if rows:
             _insert_many(conn, name, rows)
+    place_events(conn, again=[article_id])  # its event (and a merge or split) follow the new facts
     return fixed
 
