@@ -10,18 +10,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, Table, and_, case, distinct, func, or_, select
+from sqlalchemy import Column, Date, Integer, MetaData, Table, and_, case, cast, distinct, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
-from etl.store import (Article, ArticleText, Bulletin, CorrectionRow, Event, Label, Place, count_bits, keys_in,
-                       read_bits, totals_by_key)
+from etl.store import (Article, ArticleText, Bulletin, CorrectionRow, Event, Label, Place, bits_of, count_bits,
+                       keys_in, read_bits, totals_by_key)
 from etl.store.events import other_reports
 
 from .counting import REPORTS, Counted
 from .filters import Filters
+from .periods import PERIODS
 from .sql import contains
 
 UNIT_LEVELS = ("community", "village")
@@ -50,6 +51,36 @@ keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, p
                      prefixes=["TEMPORARY"])
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What the filters look at: the streets, and the communities and villages, whose figures a
+    page shows (None: all of the district's). A filter on a dimension restricts that dimension
+    in every figure, as dashboards do: with 开源街道 chosen, an article of 开源街道 that also
+    names 新华街道 counts for 开源街道 only."""
+    streets: tuple[str, ...] | None
+    units: tuple[str, ...] | None
+
+
+def scope_of(f: Filters, gazetteer: Gazetteer | None = None) -> Scope:
+    if not (f.streets or f.communities):
+        return Scope(None, None)
+    gazetteer = gazetteer or load_knowledge().gazetteer
+    streets = f.streets or tuple(dict.fromkeys(u.street for u in gazetteer.units if u.name in f.communities))
+    units = tuple(u.name for u in gazetteer.units
+                  if (not f.streets or u.street in f.streets) and (not f.communities or u.name in f.communities))
+    return Scope(tuple(streets), units)
+
+
+def chosen_mask(f: Filters, kind: str, dims: dict[str, dict[str, int]]) -> int | None:
+    """The bits of the keys this filter chose for one dimension (None when it chose none)."""
+    keys = {"street": f.streets, "theme": f.themes, "service": f.services}[kind]
+    return bits_of(keys, dims.get(kind, {})) if keys else None
+
+
+def _restricted(bitset: int | None, mask: int | None) -> int:
+    return (bitset or 0) if mask is None else (bitset or 0) & mask
+
+
 @dataclass
 class Overview:
     articles: int  # what the figures count: events, or reports (Filters.count)
@@ -66,6 +97,8 @@ class Overview:
     reports: int = 0  # the reports of what is counted
     events: int = 0  # the events they report: reports - events were merged as repeats
     counting: str = "events"
+    streets_total: int = 0  # in the filters' scope
+    units_total: int = 0
 
     @property
     def merged(self) -> int:
@@ -73,7 +106,9 @@ class Overview:
         return self.reports - self.events
 
 
-def overview(engine: Engine, f: Filters) -> Overview:
+def overview(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> Overview:
+    gazetteer = gazetteer or load_knowledge().gazetteer
+    scope = scope_of(f, gazetteer)
     counted = f.counted
     t = counted.c
     with engine.connect() as conn:
@@ -86,12 +121,13 @@ def overview(engine: Engine, f: Filters) -> Overview:
             func.min(t.activity_date), func.max(t.activity_date), func.count(t.activity_date),
             func.sum(case((t.reviewed.is_(True), 1), else_=0)), repeats,
         ).where(where).group_by(t.street_bits)).all()
-        units = conn.scalar(_unit_query(counted, where, func.count(distinct(Place.name))))
+        units = conn.scalar(_unit_query(f, counted, where, func.count(distinct(Place.name))))
         # Counting reports, the events they report (reports of one event may sit in several groups).
         events = None if counted.is_events else conn.scalar(select(func.count(distinct(t.event_id))).where(where))
     covered = 0
     for g in groups:
         covered |= g[0] or 0
+    covered = _restricted(covered, bits_of(scope.streets, dims["street"]) if scope.streets is not None else None)
     dates_min = [g[5] for g in groups if g[5] is not None]
     dates_max = [g[6] for g in groups if g[6] is not None]
     articles, dated = sum(g[1] for g in groups), sum(g[7] for g in groups)
@@ -100,95 +136,141 @@ def overview(engine: Engine, f: Filters) -> Overview:
                     int(sum(g[4] or 0 for g in groups)), count_bits(covered), units or 0,
                     min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated,
                     int(sum(g[8] or 0 for g in groups)), reports, articles if events is None else int(events),
-                    counted.name)
+                    counted.name,
+                    len(scope.streets) if scope.streets is not None else len(gazetteer.streets),
+                    len(scope.units) if scope.units is not None else len(gazetteer.units))
 
 
-def _unit_query(counted: Counted, where, *columns):
-    """Places of communities and villages of ours, in the articles of the rows the filters keep."""
-    return select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS),
-                                  Place.article_id.in_(counted.articles(where)))
+def _unit_query(f: Filters, counted: Counted, where, *columns):
+    """Places of communities and villages of ours in the articles of the rows the filters keep,
+    within the filters' scope (the chosen streets' communities and villages, or the chosen ones)."""
+    q = select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS),
+                               Place.article_id.in_(counted.articles(where)))
+    if f.streets:
+        q = q.where(Place.street.in_(f.streets))
+    if f.communities:
+        q = q.where(Place.name.in_(f.communities))
+    return q
 
 
 def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
-    """Events (or articles) and people (sum of lower bounds) per theme or service type."""
+    """Events (or articles) and people (sum of lower bounds) per theme or service type. One
+    counts once for each of its labels (so the bars add up to more than the total); with labels
+    of this kind chosen in the filters, only those are counted."""
     t = f.counted.c
     column = t[f"{kind}_bits"]
     with engine.connect() as conn:
         where, dims = _where(conn, f)
         rows = conn.execute(select(column, func.count(), func.sum(t.participants_low))
                             .where(where).group_by(column)).all()
-    totals = totals_by_key(rows, dims[kind])
+    mask = chosen_mask(f, kind, dims)
+    totals = totals_by_key([(_restricted(bits, mask), *rest) for bits, *rest in rows], dims[kind])
     frame = pd.DataFrame([(k, int(v[0]), float(v[1])) for k, v in totals.items()],
                          columns=["key", "articles", "participants"])
     return frame.sort_values(["articles", "key"], ascending=[False, True], ignore_index=True)
 
 
-def _street_counts(conn, counted: Counted, where, dims) -> dict[str, int]:
+def _street_counts(conn, counted: Counted, where, dims, mask) -> dict[str, int]:
     t = counted.c
     rows = conn.execute(select(t.street_bits, func.count()).where(where).group_by(t.street_bits)).all()
+    rows = [(_restricted(bits, mask), n) for bits, n in rows]
     return {k: int(v[0]) for k, v in totals_by_key(rows, dims["street"]).items()}
 
 
-def _unit_counts(conn, counted: Counted, where) -> dict[str, int]:
+def _unit_counts(conn, f: Filters, counted: Counted, where) -> dict[str, int]:
     owner, places = counted.owner_of_place()
-    rows = conn.execute(_unit_query(counted, where, Place.name, func.count(distinct(owner)))
+    rows = conn.execute(_unit_query(f, counted, where, Place.name, func.count(distinct(owner)))
                         .select_from(places).group_by(Place.name)).all()
     return dict(rows)
 
 
 def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """Every street and every community/village of the official list (the district's own by
-    default), with its count of events or articles (zero included: the gaps are the point)."""
+    default), with its count of events or articles (zero included: the gaps are the point) and
+    whether it is in the filters' scope (`in_scope`); units and streets out of scope count nothing."""
     gazetteer = gazetteer or load_knowledge().gazetteer
+    scope = scope_of(f, gazetteer)
     with engine.connect() as conn:
         where, dims = _where(conn, f)
-        streets, units = _street_counts(conn, f.counted, where, dims), _unit_counts(conn, f.counted, where)
+        mask = bits_of(scope.streets, dims["street"]) if scope.streets is not None else None
+        streets = _street_counts(conn, f.counted, where, dims, mask)
+        units = _unit_counts(conn, f, f.counted, where)
+    in_streets = set(scope.streets) if scope.streets is not None else None
+    in_units = set(scope.units) if scope.units is not None else None
     rows = [{"level": "street", "name": s.name, "street": s.name, "code": s.code,
-             "articles": streets.get(s.name, 0)} for s in gazetteer.streets]
+             "articles": streets.get(s.name, 0), "in_scope": in_streets is None or s.name in in_streets}
+            for s in gazetteer.streets]
     rows += [{"level": u.level, "name": u.name, "street": u.street, "code": u.code,
-              "articles": units.get(u.name, 0)} for u in gazetteer.units]
+              "articles": units.get(u.name, 0), "in_scope": in_units is None or u.name in in_units}
+             for u in gazetteer.units]
     return pd.DataFrame(rows)
 
 
 def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
     """Events (or articles) per (theme, street): grouped by the two bit sets in SQL, the few
-    distinct combinations expanded here."""
+    distinct combinations expanded here (only the chosen themes and streets when the filters
+    chose some)."""
     t = f.counted.c
     with engine.connect() as conn:
         where, dims = _where(conn, f)
         rows = conn.execute(select(t.theme_bits, t.street_bits, func.count())
                             .where(where)
                             .group_by(t.theme_bits, t.street_bits)).all()
+    theme_mask, street_mask = chosen_mask(f, "theme", dims), chosen_mask(f, "street", dims)
     cells: dict[tuple[str, str], int] = {}
     for theme_set, street_set, n in rows:
-        for theme in keys_in(theme_set, dims["theme"]):
-            for street in keys_in(street_set, dims["street"]):
+        for theme in keys_in(_restricted(theme_set, theme_mask), dims["theme"]):
+            for street in keys_in(_restricted(street_set, street_mask), dims["street"]):
                 cells[(theme, street)] = cells.get((theme, street), 0) + n
     return pd.DataFrame([(t, s, n) for (t, s), n in cells.items()], columns=["theme", "street", "articles"])
 
 
-def _bucket(engine: Engine, period: str, column=Article.activity_date):
+def _period_start(engine: Engine, period: str, column):
+    """The first day of each date's month or ISO week (Monday), in SQL."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
     if engine.dialect.name == "postgresql":
-        fmt = "YYYY-MM" if period == "month" else 'IYYY-"W"IW'
-        return func.to_char(column, fmt)
-    return func.strftime("%Y-%m" if period == "month" else "%Y-W%W", column)
+        return cast(func.date_trunc(period, column), Date)
+    if period == "month":
+        return func.date(column, "start of month")
+    # Six days back, then forward to a Monday: the Monday on or before the date.
+    return func.date(column, "-6 days", "weekday 1")
 
 
-def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "theme") -> pd.DataFrame:
-    """Events (or articles) per period and main theme (or street), split by how sure the date is."""
+def _as_date(value) -> date:
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+GROUPINGS = ("none", "theme", "street")
+
+
+def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none") -> pd.DataFrame:
+    """Dated events (or articles) per period (its first day), split by how sure the date is, and
+    grouped: `none` counts each once; `theme` and `street` count one once for each of its themes
+    or streets (chosen ones only, when the filters chose some), as the other pages do; one with
+    none falls in the group "". Periods with nothing are not rows: the figure makes the
+    continuous list of periods (analytics.periods)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
     t = f.counted.c
-    bucket = _bucket(engine, period, t.activity_date).label("period")
-    group = t.primary_theme if by == "theme" else t.street_bits
+    start = _period_start(engine, period, t.activity_date).label("period")
+    groups = [start, t.date_precision] + ([] if by == "none" else [t[f"{by}_bits"]])
     with engine.connect() as conn:
         where, dims = _where(conn, f)
-        rows = conn.execute(select(bucket, group, t.date_precision, func.count())
-                            .where(where, t.activity_date.is_not(None))
-                            .group_by(bucket, group, t.date_precision).order_by(bucket)).all()
-    if by == "theme":
-        out = [(p, g, prec, n) for p, g, prec, n in rows if g]
-    else:
-        out = [(p, street, prec, n) for p, bitset, prec, n in rows for street in keys_in(bitset, dims["street"])]
-    return pd.DataFrame(out, columns=["period", "group", "precision", "articles"])
+        rows = conn.execute(select(*groups, func.count())
+                            .where(where, t.activity_date.is_not(None)).group_by(*groups)).all()
+    counts: dict[tuple[date, str, str], int] = {}
+    mask = chosen_mask(f, by, dims) if by != "none" else None
+    for first_day, precision, *bits, n in rows:
+        keys = [""] if by == "none" else keys_in(_restricted(bits[0], mask), dims[by]) or [""]
+        for key in keys:
+            k = (_as_date(first_day), key, precision)
+            counts[k] = counts.get(k, 0) + n
+    frame = pd.DataFrame([(p, g, prec, n) for (p, g, prec), n in counts.items()],
+                         columns=["period", "group", "precision", "articles"])
+    return frame.sort_values(["period", "group", "precision"], ignore_index=True)
 
 
 def articles_table(engine: Engine, f: Filters, limit: int = 2000, by: str = "date") -> pd.DataFrame:
@@ -198,11 +280,12 @@ def articles_table(engine: Engine, f: Filters, limit: int = 2000, by: str = "dat
     order = [Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq]
     if by == "people":
         order.insert(0, Article.participants_low.desc())
-    q = (select(Article.id, Bulletin.name.label("bulletin"), Article.seq, Article.title,
+    q = (select(Article.id, Bulletin.name.label("bulletin"), Bulletin.issue_date, Bulletin.issue_precision,
+                Article.seq, Article.title,
                 Article.activity_date, Article.date_precision, Article.event_date, Article.district_wide,
                 Article.place_precision, Article.participants_low, Article.participants_approx,
-                Article.participants_vague, Article.reporters, Article.first_sentence, Article.confidence,
-                Article.confidence_reasons, Article.reviewed, Article.event_id,
+                Article.participants_vague, Article.reporters, Article.first_sentence, Article.flags,
+                Article.confidence, Article.confidence_reasons, Article.reviewed, Article.event_id,
                 func.coalesce(Event.reports, 1).label("reports"))
          .join(Bulletin, Bulletin.id == Article.bulletin_id)
          .outerjoin(Event, Event.id == Article.event_id)
@@ -248,6 +331,7 @@ def article_detail(engine: Engine, article_id: int) -> dict | None:
             "excluded": bool(article.excluded), "confidence": article.confidence,
             "confidence_reasons": json.loads(article.confidence_reasons or "[]"),
             "bulletin": article.bulletin.name, "issue_date": article.bulletin.issue_date,
+            "issue_precision": article.bulletin.issue_precision, "first_sentence": article.first_sentence,
             "dropped": json.loads(article.bulletin.dropped or "[]"),
             "seq": article.seq, "title": article.title, "text": article.full_text.text,
             "activity_date": article.activity_date, "date_precision": article.date_precision,
@@ -291,6 +375,11 @@ def review_queue(engine: Engine, f: Filters, reason: str | None = None, limit: i
                                       "confidence_reasons", "reviewed", "excluded", "bulletin"])
     frame["confidence_reasons"] = frame["confidence_reasons"].map(lambda r: json.loads(r) if r else [])
     return frame
+
+
+def has_articles(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.scalar(select(Article.id).limit(1)) is not None
 
 
 def store_version(engine: Engine) -> tuple:

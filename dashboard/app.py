@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import access, data, downloads, state
+from . import access, data, downloads, locale, state
 from .vocabulary import district
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
@@ -19,6 +19,7 @@ PAGES = [
     ("themes.py", "主题与服务", ":material/label:", "themes"),
     ("timeline.py", "趋势", ":material/trending_up:", "timeline"),
     ("articles.py", "文章", ":material/article:", "articles"),
+    ("compare.py", "对比", ":material/compare_arrows:", "compare"),
 ]
 IMPORT_PAGE = ("import.py", "导入", ":material/upload:", "import")
 REVIEW_PAGE = ("review.py", "审核", ":material/fact_check:", "review")
@@ -97,8 +98,47 @@ def _reviewer_gate(mode: str) -> bool:
     return False
 
 
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"  # a local file: no icon from a CDN
+NOT_FOUND_KEY = "_page_not_found"
+
+
+def _requested_page_name() -> str | None:
+    """The page a URL asked for by name (/overview, /import) when it matched none, so that the
+    app answers in Chinese instead of Streamlit's English "Page not found". Streamlit keeps
+    this in its run context; anything unexpected there means: nothing to do."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        manager = get_script_run_ctx().pages_manager
+        if manager.intended_page_script_hash:
+            return None
+        return manager.intended_page_name or None
+    except Exception:  # noqa: BLE001 - an internal of Streamlit: never let it break a page
+        return None
+
+
+def _alias(name: str, target: st.Page, known: bool):
+    """A hidden page for a URL that names no page: it opens the default page, saying why
+    (silently for /overview, the default page's own name)."""
+    def page() -> None:
+        if not known:
+            st.session_state[NOT_FOUND_KEY] = name
+        st.switch_page(target)
+    return st.Page(page, title=target.title, url_path=name, visibility="hidden")
+
+
+def _navigation(mode: str, review: str) -> st.Page:
+    entries = PAGES + ([REVIEW_PAGE] if review != "off" else []) + ([IMPORT_PAGE] if mode != "off" else [])
+    pages = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path="" if i == 0 else path, default=i == 0)
+             for i, (file, title, icon, path) in enumerate(entries)]
+    asked = _requested_page_name()
+    if asked and asked not in {p.url_path for p in pages} and "/" not in asked and asked == asked.strip():
+        pages.append(_alias(asked, pages[0], known=asked == PAGES[0][3]))
+    return st.navigation(pages)
+
+
 def main() -> None:
-    st.set_page_config(page_title=f"{district()}社区工作看板", page_icon=":material/newspaper:", layout="wide")
+    st.set_page_config(page_title=f"{district()}社区工作看板", page_icon=str(ICON), layout="wide")
+    locale.frame_words()
     try:
         _frame()
     except Exception:  # a user sees what to do; the server's log keeps the traceback
@@ -112,10 +152,10 @@ def _frame() -> None:
     downloads.start_page()
     state.sidebar()
     mode, review = access.import_mode(), access.review_mode()
-    entries = PAGES + ([REVIEW_PAGE] if review != "off" else []) + ([IMPORT_PAGE] if mode != "off" else [])
-    pages = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=i == 0)
-             for i, (file, title, icon, path) in enumerate(entries)]
-    page = st.navigation(pages)
+    page = _navigation(mode, review)
+    missing = st.session_state.pop(NOT_FOUND_KEY, None)
+    if missing:
+        st.info(f"没有“/{missing}”这个页面（地址有误，或该页面已关闭），已为您打开{page.title}。")
     if page.url_path == IMPORT_PAGE[3] and mode == "password" and not _password_gate():
         return
     if page.url_path == REVIEW_PAGE[3] and not _reviewer_gate(review):

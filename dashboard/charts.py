@@ -4,6 +4,7 @@ what a click on it filters, and the table exported with it. Pages name the chart
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import pandas as pd
@@ -14,7 +15,7 @@ from analytics import queries
 from analytics.filters import Filters
 from etl.knowledge import load_knowledge
 
-from . import data, downloads, exports, figures, state
+from . import data, downloads, exports, figures, state, tables
 from .geo import read_features
 from .vocabulary import district, label_names, service_names, theme_names
 
@@ -22,11 +23,16 @@ from .vocabulary import district, label_names, service_names, theme_names
 @dataclass(frozen=True)
 class Chart:
     key: str  # the widget key, unique in the app
-    title: str  # what it shows, in words (also the exported file's name)
+    title: str  # what it shows, in words (the exported files are named after `name`)
     data: Callable[[Filters, dict], object]  # the figure's data, for the filters and the page's options
     draw: Callable[[object, dict], go.Figure]
     click: Callable[[dict, object], dict] | None = None  # a clicked point -> filter changes
-    table: Callable[[object], pd.DataFrame] | None = None  # the figure's numbers, for export
+    table: Callable[[object, dict], pd.DataFrame] | None = None  # the figure's numbers, for export
+    name: str = ""  # a few words for file names (平城区_<name>_<view>.png); the title by default
+
+    @property
+    def file_word(self) -> str:
+        return self.name or self.title
 
 
 def _labels(kind: str, top: int | None = None):
@@ -38,9 +44,9 @@ def _labels(kind: str, top: int | None = None):
 
 def _label_table(kind: str, value: str = "articles"):
     names = theme_names if kind == "theme" else service_names
-    column = {"articles": "文章数", "participants": "参与人数（下限）"}[value]
+    column = {"articles": "文章数（篇，一篇文章可计入多个类别）", "participants": "参与人数（下限，人）"}[value]
 
-    def table(frame: pd.DataFrame) -> pd.DataFrame:
+    def table(frame: pd.DataFrame, options: dict) -> pd.DataFrame:
         return pd.DataFrame({"主题" if kind == "theme" else "服务类型": frame["key"].map(lambda k: names().get(k, k)),
                              column: frame[value]})
     return table
@@ -60,6 +66,12 @@ def _street_click(point: dict, _data) -> dict:
     return {"streets": (point["customdata"][0],), "communities": ()}
 
 
+def _street_table(coverage: pd.DataFrame, options: dict) -> pd.DataFrame:
+    streets = tables.streets_in_scope(coverage).sort_values(["articles", "name"], ascending=[False, True])
+    return pd.DataFrame({"街道": streets["name"], "统计区划代码": streets["code"],
+                         "文章数（篇）": streets["articles"].astype(int)})
+
+
 def _map(f: Filters, options: dict) -> tuple[pd.DataFrame, dict | None]:
     return _coverage(f, options), options.get("boundaries")  # read once by the page, which warns
 
@@ -72,29 +84,72 @@ def _map_figure(frame_and_shapes, options: dict) -> go.Figure:
 
 def _map_click(point: dict, frame_and_shapes) -> dict:
     coverage = frame_and_shapes[0]
-    name = point.get("location")
+    name = (point.get("customdata") or [None])[0]
     levels = dict(zip(coverage["name"], coverage["level"]))
     if name not in levels:
         return {}
     return {"streets": (name,), "communities": ()} if levels[name] == "street" else {"communities": (name,)}
 
 
-def _coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    return coverage.rename(columns={"level": "类型", "name": "名称", "street": "街道", "code": "统计区划代码",
-                                    "articles": "文章数"})
+def _scope_streets(f: Filters) -> list[str]:
+    scope = queries.scope_of(f, load_knowledge().gazetteer)
+    return list(scope.streets) if scope.streets is not None else [s.name for s in load_knowledge().gazetteer.streets]
+
+
+def _heatmap(f: Filters, options: dict) -> pd.DataFrame:
+    return data.figure(queries.theme_street_matrix, f)
+
+
+def _heatmap_figure(matrix: pd.DataFrame, options: dict) -> go.Figure:
+    return figures.theme_heatmap(matrix, theme_names(), _scope_streets(state.current()))
 
 
 def _heatmap_click(point: dict, _data) -> dict:
-    return {"themes": (point["customdata"],), "streets": (point["x"],), "communities": ()}
+    data_ = point.get("customdata")
+    if not isinstance(data_, (list, tuple)) or len(data_) < 2:
+        return {}  # a click on the colour scale or the heatmap itself: nothing to filter
+    return {"themes": (data_[0],), "streets": (data_[1],), "communities": ()}
+
+
+def _heatmap_table(matrix: pd.DataFrame, options: dict) -> pd.DataFrame:
+    """The matrix as people read it: a theme a row, a street a column (篇次)."""
+    streets = _scope_streets(state.current())
+    if matrix.empty:
+        return pd.DataFrame(columns=["主题", *streets])
+    pivot = matrix.pivot_table(index="theme", columns="street", values="articles", fill_value=0, aggfunc="sum")
+    pivot = pivot.reindex(columns=streets, fill_value=0).fillna(0).astype(int)
+    out = pivot.reset_index()
+    out.insert(0, "主题", out.pop("theme").map(lambda k: theme_names().get(k, k)))
+    out.columns.name = None
+    return out
 
 
 def _timeline(f: Filters, options: dict) -> pd.DataFrame:
     return data.figure(queries.timeline, f, options["period"], options["by"])
 
 
+def _timeline_figure(frame: pd.DataFrame, options: dict) -> go.Figure:
+    f = state.current()
+    names = theme_names() if options["by"] == "theme" else {}
+    title = "各期活动文章数" if options["by"] == "none" else "各期活动（篇次）"
+    return figures.timeline_bars(frame, options["period"], options["by"], names, title, f.date_from, f.date_to)
+
+
 def _timeline_click(point: dict, _data) -> dict:
-    key = point["customdata"][0]
-    return {"themes": (key,)} if key in theme_names() else {"streets": (key,)}
+    """A bar: that period (and its theme or street); the total above a bar: that period."""
+    data_ = point.get("customdata")
+    if not isinstance(data_, (list, tuple)) or len(data_) < 5:
+        return {}
+    group, _precision, _span, first, last = data_[:5]
+    changes = {"date_from": date.fromisoformat(first), "date_to": date.fromisoformat(last)}
+    if group:
+        changes.update({"themes": (group,)} if group in theme_names() else {"streets": (group,), "communities": ()})
+    return changes
+
+
+def _timeline_table(frame: pd.DataFrame, options: dict) -> pd.DataFrame:
+    names = theme_names() if options["by"] == "theme" else {}
+    return tables.timeline_zh(frame, options["period"], options["by"], names)
 
 
 CHARTS: dict[str, Chart] = {c.key: c for c in (
@@ -105,26 +160,18 @@ CHARTS: dict[str, Chart] = {c.key: c for c in (
           lambda frame, o: figures.label_bar(frame, service_names(), "主要服务类型"), _first_key("services"),
           _label_table("service")),
     Chart("cov_streets", "各街道活动文章数", _coverage, lambda cov, o: figures.street_bar(cov), _street_click,
-          _coverage_table),
+          _street_table, name="各街道活动"),
     Chart("cov_tree", "覆盖层级", _coverage, lambda cov, o: figures.coverage_treemap(cov, district()), None,
-          _coverage_table),
-    Chart("cov_map", "地图", _map, _map_figure, _map_click, lambda d: _coverage_table(d[0])),
-    Chart("th_heat", "主题街道热力图", lambda f, o: data.figure(queries.theme_street_matrix, f),
-          lambda m, o: figures.theme_heatmap(m, theme_names(), [s.name for s in load_knowledge().gazetteer.streets]),
-          _heatmap_click,
-          lambda m: m.assign(theme=m["theme"].map(lambda k: theme_names().get(k, k)))
-          .rename(columns={"theme": "主题", "street": "街道", "articles": "文章数"})),
+          lambda cov, o: tables.coverage_zh(cov)),
+    Chart("cov_map", "地图", _map, _map_figure, _map_click, lambda d, o: tables.coverage_zh(d[0]), name="地图"),
+    Chart("th_heat", "主题街道热力图", _heatmap, _heatmap_figure, _heatmap_click, _heatmap_table),
     Chart("th_services", "服务类型", _labels("service"),
           lambda frame, o: figures.label_bar(frame, service_names(), "服务类型"), _first_key("services"),
           _label_table("service")),
     Chart("th_people", "各主题参与人数", _labels("theme"),
           lambda frame, o: figures.label_bar(frame, theme_names(), "各主题参与人数（下限）", value="participants"),
           _first_key("themes"), _label_table("theme", "participants")),
-    Chart("tl_bars", "趋势", _timeline,
-          lambda frame, o: figures.timeline_bars(frame, theme_names() if o["by"] == "theme" else {}, "活动文章数"),
-          _timeline_click,
-          lambda frame: frame.rename(columns={"period": "时间", "group": "分组", "precision": "日期精度",
-                                              "articles": "文章数"})),
+    Chart("tl_bars", "趋势", _timeline, _timeline_figure, _timeline_click, _timeline_table, name="趋势"),
 )}
 
 
@@ -132,25 +179,31 @@ def chart_data(key: str, f: Filters, **options):
     return CHARTS[key].data(f, options)
 
 
+def figure_for(key: str, f: Filters, **options) -> tuple[go.Figure, object]:
+    """A chart's figure for these filters, stamped with them (what every export shows)."""
+    chart = CHARTS[key]
+    frame = chart.data(f, options)
+    fig = chart.draw(frame, options)
+    return figures.stamp(fig, f.describe(label_names())), frame
+
+
 def show(key: str, **options) -> None:
     """Draw a chart for the current filters; a click on it filters every page."""
     chart = CHARTS[key]
     f = state.current()
-    frame = chart.data(f, options)
-    fig = chart.draw(frame, options)
-    view = f.describe(label_names())
+    fig, frame = figure_for(key, f, **options)
+    name = exports.file_name(chart.file_word, f, "png", label_names()).removesuffix(".png")
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), width="stretch",
-                            config=exports.chart_config(exports.safe_name(district(), chart.title, view)))
-    downloads.page_figures()[chart.title] = fig
+                            config=exports.chart_config(name))
+    downloads.page_figures()[chart.file_word] = fig
     if chart.table is not None:
-        downloads.page_tables()[chart.title] = chart.table(frame)
+        downloads.page_tables()[chart.file_word] = chart.table(frame, options)
     with st.popover("导出图表", icon=":material/download:"):
         st.caption("工具栏相机按钮保存屏幕上的图；这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
-        downloads.image_downloads(fig, chart.title, key)
+        downloads.image_downloads(fig, chart.file_word, key)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points and chart.click is not None:
         changes = chart.click(points[0], frame)
         if changes:
             state.request(**changes)
-
 

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import queries
 from analytics.filters import Filters
 from etl.knowledge import load_knowledge
-from etl.store import database_url, make_engine, stats
+from etl.store import database_url, make_engine
 
 
 def engine():
@@ -22,9 +22,23 @@ def _engine(url: str):
     return make_engine(url)
 
 
-def store_version() -> tuple:
-    """Changes whenever an ingest changes the store; part of every cached figure's key."""
-    return (database_url(), *queries.store_version(engine()))
+VERSION_KEY = "_store_version"
+
+
+def store_version(fresh: bool = False) -> tuple:
+    """Changes whenever an ingest changes the store; part of every cached figure's key. Read
+    from the store once per run of the app (start_run), so that a page of ten figures asks the
+    store once, and the figures still follow an ingest made elsewhere on the next run."""
+    if not fresh and VERSION_KEY in st.session_state:
+        return st.session_state[VERSION_KEY]
+    version = (database_url(), *queries.store_version(engine()))
+    st.session_state[VERSION_KEY] = version
+    return version
+
+
+def start_run() -> tuple:
+    """At the top of every run: the store's version, read once for the whole run."""
+    return store_version(fresh=True)
 
 
 def _function_name(fn: FunctionType) -> str:
@@ -47,13 +61,18 @@ def article(article_id: int) -> dict | None:
     return queries.article_detail(engine(), article_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _has_articles(version: tuple) -> bool:
+    return queries.has_articles(engine())
+
+
 def is_empty() -> bool:
-    return not stats(engine())["articles"]
+    return not _has_articles(store_version())
 
 
 def ensure_store() -> None:
     """First start on a fresh clone: build the store from the district's sample bulletins."""
-    if stats(engine())["bulletins"]:
+    if start_run()[1]:  # bulletins stored: nothing to build
         return
     from etl.ingest import ingest_paths
     from etl.sources import bulletin_paths
@@ -68,3 +87,4 @@ def ensure_store() -> None:
         bar.progress(len(done) / len(paths), text=f"首次启动：已导入 {len(done)}/{len(paths)} 份公报")
     ingest_paths(engine(), paths, progress=progress)
     bar.empty()
+    start_run()

@@ -3,6 +3,8 @@ chart and table of the page in one zip. Anything made for one filter set is offe
 while those filters hold."""
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -18,13 +20,23 @@ def page_figures() -> dict[str, go.Figure]:
     return st.session_state.setdefault("_view_figures", {})
 
 
-def page_tables() -> dict[str, pd.DataFrame]:
-    """The tables this page has shown in this run (for its bundle)."""
+def page_tables() -> dict[str, pd.DataFrame | Callable[[], pd.DataFrame]]:
+    """The tables this page has shown in this run (for its bundle): frames, or functions that
+    make them when the bundle is made (a table of thousands of rows is not built every run)."""
     return st.session_state.setdefault("_view_tables", {})
+
+
+def resolved_tables() -> dict[str, pd.DataFrame]:
+    return {name: table() if callable(table) else table for name, table in page_tables().items()}
 
 
 def start_page() -> None:
     st.session_state["_view_figures"], st.session_state["_view_tables"] = {}, {}
+
+
+def _file(name: str, ext: str) -> str:
+    """平城区_<what>_<which view>.<ext>, for the current filters."""
+    return exports.file_name(name, state.current(), ext, label_names())
 
 
 def _view_words() -> str:
@@ -57,20 +69,20 @@ def image_downloads(fig: go.Figure, name: str, key: str) -> None:
             made = st.session_state.get(slot)
             if made and made[0] == (f, preset):
                 st.download_button(f"下载 {fmt.upper()}", made[1],
-                                   file_name=exports.file_name(f"{name}_{exports.PRESETS[preset].label}", _view_words(),
-                                                               fmt),
+                                   file_name=_file(f"{name}_{exports.PRESETS[preset].label}", fmt),
                                    mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{key}_{fmt}_dl")
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX of a table, named after the view; it joins the page's bundle."""
     page_tables()[name] = frame
-    view = _view_words()
     c1, c2 = st.columns(2)
-    c1.download_button("下载 CSV", exports.csv_bytes(frame), file_name=exports.file_name(name, view, "csv"),
-                       mime="text/csv", key=f"{key}_csv", width="stretch")
-    c2.download_button("下载 Excel", exports.xlsx_bytes(frame), key=f"{key}_xlsx", width="stretch",
-                       file_name=exports.file_name(name, view, "xlsx"),
+    # The files are made when a button is clicked (Streamlit calls the function then), not on
+    # every run: an Excel file of 2,000 articles takes seconds to write.
+    c1.download_button("下载 CSV", lambda: exports.csv_bytes(frame), file_name=_file(name, "csv"),
+                       mime="text/csv", key=f"{key}_csv", width="stretch", on_click="ignore")
+    c2.download_button("下载 Excel", lambda: exports.xlsx_bytes(frame, name), key=f"{key}_xlsx", width="stretch",
+                       file_name=_file(name, "xlsx"), on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -81,10 +93,11 @@ def bundle_download() -> None:
     with st.expander("导出本页全部图表（PNG + SVG + CSV 压缩包）"):
         if st.button("生成压缩包", key="bundle_make"):
             try:
-                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, tables, _view_words(), _source()))
+                st.session_state["_bundle"] = (view, exports.bundle_zip(figures, resolved_tables(), _view_words(),
+                                                                        _source()))
             except exports.ImageExportUnavailable as e:
                 st.error(str(e))
         made = st.session_state.get("_bundle")
         if made and made[0] == view:
             st.download_button("下载压缩包", made[1], mime="application/zip",
-                               file_name=exports.file_name("图表包", _view_words(), "zip"))
+                               file_name=_file("图表包", "zip"))

@@ -25,8 +25,7 @@ def read_features(path: Path) -> tuple[dict | None, str | None]:
         if not features:
             raise ValueError("没有带 name 属性的 Polygon/MultiPolygon 要素")
     except (OSError, UnicodeDecodeError, ValueError) as e:  # json.JSONDecodeError is a ValueError
-        return None, (f"边界文件 {path.name} 无法使用（{e}），地图只显示区界。请按 README 修正该文件。"
-                      f" (The boundaries file is malformed; the map shows the outline only.)")
+        return None, f"边界文件 {path.name} 无法使用（{_why(e)}），地图只显示区界。请按 README 修正该文件。"
     return {"type": "FeatureCollection", "features": features}, None
 
 
@@ -34,3 +33,14 @@ def _usable(feature) -> bool:
     return (isinstance(feature, dict) and isinstance(feature.get("properties"), dict)
             and isinstance(feature["properties"].get("name"), str)
             and isinstance(feature.get("geometry"), dict) and feature["geometry"].get("type") in SHAPES)
+
+
+def _why(error: Exception) -> str:
+    """The reason in Chinese: the messages raised above are; JSON and file errors are named."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列"
+    if isinstance(error, UnicodeDecodeError):
+        return "不是 UTF-8 编码"
+    if isinstance(error, OSError):
+        return "无法读取文件"
+    return str(error)

@@ -61,8 +61,9 @@ def _draw(spec: FilterSpec, container) -> None:
         options, names = _options(spec)
         # A value from an old or edited URL that is no longer a choice is dropped, not an error.
         st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
+        # No "Select all" (Streamlit has no Chinese for it; and all selected is no filter anyway).
         container.multiselect(w.label, options, key=key, placeholder=w.placeholder, help=w.help or None,
-                              format_func=(lambda k: names.get(k, k)) if names else str)
+                              format_func=(lambda k: names.get(k, k)) if names else str, select_all=False)
 
 
 def _from_widgets() -> Filters:

@@ -5,11 +5,15 @@ import sys
 
 from support import ROOT
 
+PAGES = ("overview", "coverage", "themes", "timeline", "articles", "compare")
 KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
         "reingest_ratio", "query_p95_ms", "query_p95_ms_postgres", "peak_rss_mb", "overview_rerun_s",
         "briefing_docx_s", "briefing_pdf_s", "briefing_pptx_s",
         "worst_case_s", "worst_case_peak_mb", "worst_zip_bomb_docx_s", "worst_deep_html_s", "worst_big_html_s",
-        "worst_single_line_txt_s", "worst_corrupt_pdf_s", "cluster_share_of_ingest", "cluster_growth_per_article"}
+        "worst_single_line_txt_s", "worst_corrupt_pdf_s", "cluster_share_of_ingest", "cluster_growth_per_article"} | {
+    f"{what}_{store}_{page}" for what in ("page_s", "filter_change_s") for store in ("sample", "large")
+    for page in PAGES} | {f"{what}_{store}" for what in ("session_first_run_s", "new_session_s", "filter_change_max_s")
+                          for store in ("sample", "large")}
 
 
 def test_bench_prints_a_table_and_a_json_line(postgres_server):

@@ -1,11 +1,16 @@
-"""End to end in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+"""End to end in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright),
+with no way out to the network: Chromium resolves no host name but the server's, and every
+request to anywhere but 127.0.0.1 is failed by request interception and recorded; a test that
+made one fails. Tests wait for conditions (a URL, a text, the app idle), never fixed sleeps."""
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,11 +22,19 @@ from support import ROOT, SAMPLES
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"": "总览", "coverage": "覆盖", "themes": "主题与服务", "timeline": "趋势", "articles": "文章",
-         "import": "导入公报"}
+         "compare": "对比", "import": "导入公报"}
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 pytestmark = pytest.mark.browser
 HOSTILE = ("社区讲座<b>加粗</b>\n\n本报讯（记者 郑林）近日<script>window.__pwned=1</script>，崇仁社区开展讲座"
            "<img src=x onerror=\"window.__pwned=2\">，居民参加。\n")
+# Two dated bulletins around the samples' week (2025-05-24, ISO week 21): weeks 19 and 23 have
+# articles, 20 and 22 none, so the weekly trend must show empty weeks between them.
+DATED = {
+    "2025-05-07_page2.txt": "社区消防演练进楼院\n\n本报讯（记者 郑林）5月6日，新华街道东风园社区开展消防安全演练，"
+                            "60余名居民参加。\n",
+    "2025-06-03_page3.txt": "青年夜校开课\n\n本报讯（记者 郑林）近日，开源街道民和社区青年夜校开课，30名青年参加。\n",
+}
 
 
 @dataclass
@@ -45,19 +58,13 @@ def _wait_until(condition, timeout=60, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
-    db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
-    hostile = tmp_path_factory.mktemp("hostile") / "hostile.txt"
-    hostile.write_text(HOSTILE, encoding="utf-8")
-    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt")) + [hostile])
+def start_server(db: str, **env) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server on a free port, once it answers its health check."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=db)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
+                            env=dict(os.environ, DATABASE_URL=db, **env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def healthy():
@@ -66,11 +73,36 @@ def server(tmp_path_factory):
         except OSError:
             return False
     try:
-        _wait_until(healthy, 60, "the Streamlit server")
-        yield Server(f"http://127.0.0.1:{port}", db)
-    finally:
+        _wait_until(healthy, 90, "the Streamlit server")
+    except TimeoutError:
         proc.terminate()
+        raise
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
         proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
+    extra = tmp_path_factory.mktemp("extra")
+    (extra / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    for name, text in DATED.items():
+        (extra / name).write_text(text, encoding="utf-8")
+    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt")) + sorted(extra.iterdir()))
+    proc, url = start_server(db)
+    try:
+        yield Server(url, db)
+    finally:
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -78,17 +110,43 @@ def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            # No route out: no host name resolves but the local ones.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"])
         yield b
         b.close()
 
 
+@dataclass
+class Offline:
+    """Requests that tried to leave the machine (each was failed)."""
+    blocked: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
+def offline():
+    return Offline()
+
+
+def _new_page(browser, offline: Offline, width=1400, height=1000):
+    context = browser.new_context(accept_downloads=True, viewport={"width": width, "height": height}, locale="zh-CN")
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            offline.blocked.append(r.request.url)
+            r.abort("internetdisconnected")
+    context.route("**/*", route)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, offline):
+    context, pg = _new_page(browser, offline)
     yield pg
     context.close()
+    assert not offline.blocked, f"the page tried to reach the network: {sorted(set(offline.blocked))}"
 
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -96,8 +154,41 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def _loaded(page, heading):
     """The page's heading is shown and the app's script run has finished."""
-    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
-    page.locator(IDLE).wait_for(timeout=60_000)
+    page.locator('[data-testid="stMain"] h1').filter(has_text=heading).first.wait_for(timeout=90_000)
+    page.locator(IDLE).wait_for(timeout=90_000)
+
+
+SETTLED = """() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement],'
+  + ' [data-testid=stAppSkeleton]') && Array.from(document.querySelectorAll(
+  '[data-testid=stDateInput] [data-placeholder=true]')).every(s => getComputedStyle(s).fontSize === '0px')"""
+
+
+def _settled(page):
+    """Every element drawn (no placeholder left while the browser loads a component) and the
+    app's style sheet applied: what a person sees once the page is there."""
+    page.wait_for_function(SETTLED, timeout=60_000)
+
+
+def _first_metric(page) -> int:
+    return int(page.locator('[data-testid="stMetricValue"]').first.inner_text().strip())
+
+
+def _wait_for_value(read, condition, timeout=60, what="a value"):
+    """Poll read() until condition(value) holds (the app reruns in its own time)."""
+    deadline, value = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        try:
+            value = read()
+            if condition(value):
+                return value
+        except Exception:  # noqa: BLE001 - the element may be re-rendering: read again
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"timed out waiting for {what} (last: {value!r})")
+
+
+def _params(page) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
 
 
 def test_screenshots_of_every_page(server, page):
@@ -105,8 +196,11 @@ def test_screenshots_of_every_page(server, page):
     for path, heading in PAGES.items():
         page.goto(f"{server.url}/{path}")
         _loaded(page, heading)
-        if path in ("", "coverage", "themes"):
-            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        if path in ("", "coverage", "themes", "timeline", "compare"):
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        if path == "articles":
+            page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=60_000)
+        _settled(page)
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
@@ -118,60 +212,115 @@ def test_screenshots_of_every_page(server, page):
     page.goto(f"{server.url}/articles?article={article_id}")
     _loaded(page, "文章")
     page.locator(".article-text").scroll_into_view_if_needed(timeout=30_000)
+    _settled(page)
     page.screenshot(path=str(SCREENSHOTS / "article.png"))
 
 
-def test_filter_survives_a_reload_from_its_url(server, page):
+def _pick(page, label: str, option: str) -> None:
+    """Choose an option of a sidebar multiselect (the list is virtualised: narrow it first)."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label) \
+        .first.locator("input")
+    box.click()
+    box.press_sequentially(option)
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_filter_survives_a_reload_from_its_url(server, page, browser, offline):
     page.goto(f"{server.url}/")
     _loaded(page, "总览")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.locator('[data-testid="stMultiSelect"]').first.locator("input")
-    box.click()
-    box.press_sequentially("开源街道")  # the option list is virtualised: narrow it, then pick
-    page.get_by_role("option", name="开源街道").first.click()
-    page.wait_for_url("**streets=*", timeout=60_000)
-    url = page.url
-    assert "%E5%BC%80%E6%BA%90%E8%A1%97%E9%81%93" in url or "开源街道" in url
-    fresh = page.context.new_page()
-    fresh.goto(url)
-    _loaded(fresh, "总览")
-    fresh.locator('[data-testid="stSidebar"]').get_by_text("开源街道", exact=True).first.wait_for(timeout=30_000)
-    articles = fresh.locator('[data-testid="stMetricValue"]').first
-    articles.wait_for(timeout=30_000)
-    assert 0 < int(articles.inner_text()) < 46
+    total = _wait_for_value(lambda: _first_metric(page), lambda n: n > 0, what="the article count")
+    _pick(page, "街道", "开源街道")
+    page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
+    assert _params(page)["streets"] == ["开源街道"]
+    narrowed = _wait_for_value(lambda: _first_metric(page), lambda n: 0 < n < total, what="the filtered count")
+    context, fresh = _new_page(browser, offline)
+    try:
+        fresh.goto(page.url)
+        _loaded(fresh, "总览")
+        fresh.locator('[data-testid="stSidebar"]').get_by_text("开源街道", exact=True).first.wait_for(timeout=60_000)
+        assert _wait_for_value(lambda: _first_metric(fresh), lambda n: n == narrowed,
+                               what="the same count from the URL") == narrowed
+    finally:
+        context.close()
 
 
 def test_clicking_a_bar_cross_filters(server, page):
     page.goto(f"{server.url}/coverage")
     _loaded(page, "覆盖")
     bar = page.locator(".js-plotly-plot .bars .point path").first
-    bar.wait_for(timeout=30_000)
+    bar.wait_for(timeout=60_000)
     bar.click(force=True)
-    page.wait_for_url("**streets=*", timeout=30_000)
-    page.locator('[data-testid="stSidebar"]').get_by_text("街道", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
+    street = _params(page)["streets"][0]
+    page.locator('[data-testid="stSidebar"]').get_by_text(street, exact=True).first.wait_for(timeout=60_000)
 
 
-def test_download_csv_and_png(server, page, tmp_path):
-    page.goto(f"{server.url}/articles")
+CELL_CENTRE = """([theme, street]) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const traces = gd._fullData || [];
+    if (!traces.some(t => t.type === 'heatmap')) continue;
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return {x: box.left + xa._offset + xa.d2p(street), y: box.top + ya._offset + ya.d2p(theme)};
+  }
+  return null;
+}"""
+
+
+def test_clicking_a_heatmap_cell_filters_by_its_theme_and_street(server, page):
+    """Plotly heatmaps send no selection to Streamlit; the cells' centres do (an invisible
+    scatter on top), so a click anywhere in a cell filters by that cell's theme and street."""
+    page.goto(f"{server.url}/themes")
+    _loaded(page, "主题与服务")
+    page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=60_000)
+    centre = _wait_for_value(lambda: page.evaluate(CELL_CENTRE, ["安全应急", "新华街道"]), bool,
+                             what="the heatmap's axes")
+    page.mouse.move(centre["x"] + 6, centre["y"] + 4)  # off the centre, still in the cell
+    page.locator(".hoverlayer .hovertext").first.wait_for(timeout=30_000)
+    assert "安全应急 × 新华街道" in page.locator(".hoverlayer").first.text_content()
+    page.mouse.click(centre["x"] + 6, centre["y"] + 4)
+    page.wait_for_url(re.compile(r".*themes=safety.*"), timeout=60_000)
+    assert _params(page)["themes"] == ["safety"] and _params(page)["streets"] == ["新华街道"]
+
+
+def test_weekly_trend_is_continuous_in_order_and_iso(server, page):
+    page.goto(f"{server.url}/timeline")
+    _loaded(page, "趋势")
+    page.get_by_text("按周（ISO 周）").click()
+    page.locator(".js-plotly-plot .xtick text").filter(has_text="第23周").first.wait_for(timeout=60_000)
+    ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+    assert ticks == [f"2025年第{w}周" for w in range(19, 24)]  # 2025-05-24 in week 21; 20 and 22 empty
+    totals = page.locator(".js-plotly-plot .scatterlayer .textpoint text").all_text_contents()
+    assert totals[1] == "0" and totals[3] == "0"
+    ylabels = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    assert all(re.fullmatch(r"\d+", t) for t in ylabels)  # whole numbers only
+    legend = page.locator(".js-plotly-plot g.legend2").all_text_contents()
+    assert any("日期精度" in t and "确切日期" in t and "见报日期" in t and "推断日期" in t for t in legend)
+
+
+def test_download_csv_and_png_are_named_for_the_view(server, page, tmp_path):
+    page.goto(f"{server.url}/articles?themes=safety")
     _loaded(page, "文章")
-    with page.expect_download(timeout=30_000) as info:
+    with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="下载 CSV").first.click()
+    assert info.value.suggested_filename == "平城区_文章_安全应急.csv"
     csv_path = tmp_path / info.value.suggested_filename
     info.value.save_as(csv_path)
-    assert csv_path.suffix == ".csv" and csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert "标题" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0] or \
-        "title" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "标题" in header and "活动日期" in header and not re.search(r"[A-Za-z]", header)
 
-    page.goto(f"{server.url}/coverage")
+    page.goto(f"{server.url}/coverage?from=2025-05-01&to=2025-05-31")
     _loaded(page, "覆盖")
-    chart = page.locator(".js-plotly-plot").first
+    chart = page.locator(".st-key-cov_streets .js-plotly-plot")  # the charts draw in their own time
+    chart.locator(".main-svg").first.wait_for(timeout=60_000)
     chart.hover()
+    button = chart.locator(".modebar-btn[data-title^='下载']").first
     with page.expect_download(timeout=60_000) as info:
-        chart.locator('.modebar-btn[data-title*="ownload"]').first.click()
+        button.click()
     png_path = tmp_path / info.value.suggested_filename
     info.value.save_as(png_path)
-    assert png_path.suffix == ".png" and png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png_path.name.startswith("平城区")
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png_path.name == "平城区_各街道活动_2025-05.png"
 
 
 def test_markup_in_a_bulletin_is_shown_as_text(server, page):
@@ -191,21 +340,141 @@ def test_markup_in_a_bulletin_is_shown_as_text(server, page):
     assert page.evaluate("window.__pwned") is None
 
 
-def test_import_page_reports_each_file(server, page, tmp_path):
-    good = tmp_path / "2024-11-02_good.txt"
+def test_import_page_reports_each_file_in_chinese(server, page, tmp_path):
+    good = tmp_path / "good.txt"
     good.write_text("社区义诊送健康\n\n本报讯（记者 郑林）近日，崇仁社区开展义诊活动，20余名居民参加。\n", encoding="gb18030")
     photo = tmp_path / "photo.txt"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    sheet = tmp_path / "list.xls"
+    sheet.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(64))
     page.goto(f"{server.url}/import")
     _loaded(page, "导入公报")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(good), str(photo)])
-    page.get_by_text("photo.txt").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stFileUploaderDropzone"] button').wait_for(timeout=60_000)
+    words = page.evaluate("""() => {
+      const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+      const after = e => getComputedStyle(e, '::after').content;
+      return [after(zone.querySelector('button')), after(zone.querySelector(
+        '[data-testid="stFileUploaderDropzoneInstructions"]'))];
+    }""")
+    assert "选择文件" in words[0] and "20 MB" in words[1]
+    assert _visible_english(page) == []
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(good), str(photo), str(sheet)])
+    page.get_by_text("list.xls").first.wait_for(timeout=30_000)
+    assert "not allowed" not in page.locator('[data-testid="stFileUploader"]').inner_text()
     page.get_by_role("button", name="开始导入").click()
-    page.get_by_text("完成：").wait_for(timeout=60_000)
-    table = page.locator('[data-testid="stDataFrame"]').first
-    table.wait_for(timeout=30_000)
+    page.get_by_text("完成：").wait_for(timeout=90_000)
     summary = page.locator('[data-testid="stAlert"]').last.inner_text()
-    assert "1 个文件已处理" in summary and "1 个被拒绝" in summary
+    assert "1 个文件已导入" in summary and "2 个被拒绝" in summary
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)  # the reasons: test_imports.py
+
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(good)])
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("没有导入任何新数据").wait_for(timeout=90_000)
+    assert "已在各页面生效" not in page.locator('[data-testid="stAlert"]').last.inner_text()
+
+
+ENGLISH = ["Select all", "Upload", "per file", "Page not found", "Made with Streamlit", "Running", "None",
+           "Deploy", "Print", "Record", "files are not allowed", "Choose an option", "yyyy", "Download plot"]
+
+
+def _visible_english(page) -> list[str]:
+    _settled(page)  # the app's Chinese labels are a style sheet, mounted with its HTML element
+    text = page.evaluate("""() => {
+      const seen = [];
+      for (const el of document.querySelectorAll('[data-testid="stApp"] *')) {
+        if (el.closest('[data-testid="stIconMaterial"], .material-icons, svg, [aria-hidden="true"] .material-icons'))
+          continue;
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        if (parseFloat(getComputedStyle(el).fontSize) === 0) continue;
+        for (const node of el.childNodes)
+          if (node.nodeType === 3 && node.textContent.trim()) seen.push(node.textContent.trim());
+      }
+      for (const el of document.querySelectorAll('[title], [data-title], input[placeholder]'))
+        seen.push(el.getAttribute('title') || el.getAttribute('data-title') || el.getAttribute('placeholder'));
+      return seen.join('\\n');
+    }""")
+    return [w for w in ENGLISH if w in text]
+
+
+@pytest.mark.parametrize("path", ["", "coverage", "themes", "timeline", "articles", "compare", "import"])
+def test_no_english_on_the_pages(server, page, path):
+    page.goto(f"{server.url}/{path}")
+    _loaded(page, PAGES[path])
+    if path in ("", "coverage", "themes", "timeline", "compare"):
+        chart = page.locator(".js-plotly-plot").first
+        chart.wait_for(timeout=60_000)
+        chart.hover()
+        # What a tooltip shows: plotly draws it from data-title in a ::after (the app relabels
+        # the full-screen button Streamlit adds).
+        titles = chart.locator(".modebar-btn").evaluate_all(
+            "bs => bs.map(b => getComputedStyle(b, '::after').content.replace(/^\"|\"$/g, '')"
+            " .replace(/^attr\\(data-title\\)$/, b.getAttribute('data-title')))")
+        assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
+    sidebar_box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.locator("input")
+    sidebar_box.click()
+    page.get_by_role("option").first.wait_for(timeout=30_000)
+    options = page.get_by_role("option").all_inner_texts()
+    assert options and not any("Select" in o or "全选" in o for o in options)
+    page.keyboard.press("Escape")
+    assert _visible_english(page) == []
+
+
+@pytest.mark.parametrize("path, notice", [("overview", None), ("nosuchpage", "没有“/nosuchpage”这个页面")])
+def test_a_page_address_that_names_no_page_opens_the_overview_in_chinese(server, page, path, notice):
+    page.goto(f"{server.url}/{path}")
+    _loaded(page, "总览")
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+    assert "Page not found" not in page.locator("body").inner_text()
+    if notice:
+        page.get_by_text(notice).wait_for(timeout=30_000)
+
+
+@pytest.mark.parametrize("width", [1400, 1280])
+def test_metric_values_are_not_cut_off(server, browser, offline, width):
+    context, pg = _new_page(browser, offline, width=width)
+    try:
+        for path, heading in (("", "总览"), ("coverage", "覆盖"), ("compare", "对比")):
+            pg.goto(f"{server.url}/{path}")
+            _loaded(pg, heading)
+            values = pg.locator('[data-testid="stMetricValue"]')
+            values.first.wait_for(timeout=60_000)
+            cut = values.evaluate_all(
+                "vs => vs.filter(v => { const t = v.querySelector('div') || v;"
+                " return t.scrollWidth > t.clientWidth + 1 || v.scrollWidth > v.clientWidth + 1; })"
+                ".map(v => v.innerText)")
+            assert cut == [], f"cut off at {width}px on /{path}: {cut}"
+    finally:
+        context.close()
+    assert not offline.blocked
+
+
+def test_comparison_of_two_streets_from_its_url(server, page):
+    page.goto(f"{server.url}/compare?cmp=streets&a=开源街道&b=新华街道")
+    _loaded(page, "对比")
+    page.get_by_text("甲：开源街道").first.wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics and all("→" in m for m in metrics)
+    assert page.locator(".js-plotly-plot").count() >= 4  # side by side and difference, themes and services
+
+
+def test_the_import_page_is_not_served_when_off_even_as_the_first_request(browser, offline, tmp_path):
+    """After a (re)start, /import as the very first request must not serve the page when the
+    import is off (Streamlit would fall back to a pages/ folder before the navigation ran)."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt"))[:1])
+    proc, url = start_server(db, PINGCHENG_IMPORT="off")
+    context, pg = _new_page(browser, offline)
+    try:
+        pg.goto(f"{url}/import")
+        _loaded(pg, "总览")
+        pg.get_by_text("没有“/import”这个页面").wait_for(timeout=30_000)
+        assert pg.locator('[data-testid="stFileUploader"]').count() == 0
+        assert pg.get_by_role("link", name="导入").count() == 0
+    finally:
+        context.close()
+        stop_server(proc)
+    assert not offline.blocked
 
 
 def test_briefing_is_made_and_downloaded(server, page, tmp_path):

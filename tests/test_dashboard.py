@@ -13,7 +13,7 @@ from etl.ingest import ingest_paths
 from etl.store import make_engine
 from support import ROOT, SAMPLES, page_failures
 
-PAGES = [f"dashboard/app_pages/{name}.py" for name in ("coverage", "themes", "timeline", "articles", "import")]
+PAGES = [f"dashboard/app_pages/{name}.py" for name in ("coverage", "themes", "timeline", "articles", "compare", "import")]
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +49,48 @@ def test_every_page_runs(app, page):
     assert not page_failures(app)
 
 
+def _table(at, column: str):
+    """The dataframe of the page that has this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def test_coverage_counts_gaps_against_the_store(app, store_url, kb):
     app.switch_page("dashboard/app_pages/coverage.py")
     app.run()
     cov = queries.coverage(make_engine(store_url), Filters(), kb.gazetteer)
     units = cov[cov["level"] != "street"]
+    streets = cov[cov["level"] == "street"]
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["无活动的社区和村"] == str(int((units["articles"] == 0).sum()))
-    active, gaps = app.dataframe[0].value, app.dataframe[1].value
+    assert metrics["无活动的街道"] == str(int((streets["articles"] == 0).sum()))
+    active, gaps = _table(app, "文章数"), _table(app, "类型")
     assert len(active) == int((units["articles"] > 0).sum()) and len(gaps) == int((units["articles"] == 0).sum())
     assert set(gaps["名称"]) == set(units[units["articles"] == 0]["name"])
+    street_gaps = _table(app, "下辖社区和村")
+    assert set(street_gaps["街道"]) == set(streets[streets["articles"] == 0]["name"]) != set()
+
+
+@pytest.mark.parametrize("params", [{"streets": "开源街道"}, {"streets": "开源街道,新华街道", "themes": "safety"},
+                                    {"communities": "民和社区"}, {"streets": "古城街道"}])
+def test_coverage_metrics_and_tables_agree_under_a_place_filter(store_url, monkeypatch, params):
+    """Under a street filter the metrics count what the tables list: the chosen streets and
+    their communities and villages (not 178 without activity above a table of 4)."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("dashboard/app_pages/coverage.py").run()
+    assert not page_failures(at)
+    metrics = {m.label: m.value for m in at.metric}
+    active, gaps = _table(at, "文章数"), _table(at, "类型")
+    units_active, units_total = map(int, metrics["有活动的社区和村"].split(" / "))
+    assert units_active == len(active) and int(metrics["无活动的社区和村"]) == len(gaps)
+    assert units_total == len(active) + len(gaps)
+    streets = [s for s in params.get("streets", "").split(",") if s]
+    if streets:
+        assert set(active["街道"]) | set(gaps["街道"]) <= set(streets)
+        streets_active, streets_total = map(int, metrics["有活动的街道"].split(" / "))
+        assert streets_total == len(streets) and int(metrics["无活动的街道"]) == streets_total - streets_active
 
 
 def test_street_filter_narrows_the_community_list_and_the_url(app):
@@ -113,7 +145,9 @@ def test_evidence_is_highlighted_and_markup_escaped():
     assert '<mark style="background:#cfe8ff" title="地点: 崇仁社区">崇仁社区</mark>' in out
 
 
-def test_choropleth_from_deployer_boundaries(tmp_path, store_url, kb):
+def test_map_from_deployer_boundaries_needs_no_network(tmp_path, store_url, kb):
+    """Areas filled by their article count with a clickable label at each centre; drawn on plain
+    axes from data/ (no geo subplot, so plotly.js fetches no topojson from its CDN)."""
     boundaries = {"type": "FeatureCollection", "features": [{
         "type": "Feature", "properties": {"name": "开源街道"},
         "geometry": {"type": "Polygon", "coordinates": [[[113.30, 40.08], [113.32, 40.08], [113.32, 40.10],
@@ -121,9 +155,13 @@ def test_choropleth_from_deployer_boundaries(tmp_path, store_url, kb):
     cov = queries.coverage(make_engine(store_url), Filters(), kb.gazetteer)
     outline, _ = read_features(kb.outline_path)
     fig = figures.district_map(outline, cov, boundaries, kb.district)
-    assert len(fig.data) == 2
-    assert list(fig.data[1].z) == [int(cov.set_index("name").loc["开源街道", "articles"])]
-    assert json.loads(fig.to_json())["data"][1]["locations"] == ["开源街道"]
+    spec = json.loads(fig.to_json())
+    assert {t["type"] for t in spec["data"]} == {"scatter"} and "geo" not in spec["layout"]
+    labels = spec["data"][-1]
+    assert labels["customdata"] == [["开源街道", int(cov.set_index("name").loc["开源街道", "articles"])]]
+    assert "http" not in fig.to_json()
+    plain = figures.district_map(outline, cov, None, kb.district)
+    assert [t.type for t in plain.data] == ["scatter"] and "未提供街道边界" in plain.layout.title.text
 
 
 def test_article_view_from_its_url_highlights_evidence(store_url, monkeypatch):

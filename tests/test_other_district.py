@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from support import ROOT, page_failures
 
-PAGES = [f"dashboard/app_pages/{name}.py" for name in ("coverage", "themes", "timeline", "articles", "import")]
+PAGES = [f"dashboard/app_pages/{name}.py" for name in ("coverage", "themes", "timeline", "articles", "compare", "import")]
 OURS = "平城区"
 
 DIVISIONS = """code,name,level,parent_code,parent_name

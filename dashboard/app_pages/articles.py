@@ -14,10 +14,9 @@ if table.empty:
     st.warning("没有符合筛选条件的文章。请修改侧栏筛选或关键词。")
     st.stop()
 table = tables.articles_zh(table)
-shown = table[["id", *tables.ARTICLE_COLUMNS]].rename(columns=tables.ARTICLE_COLUMNS)
-event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="art_table")
-downloads.table_downloads(table.drop(columns=["id"]), "文章", "articles")
+event = st.dataframe(tables.articles_shown(table), hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="single-row", key="art_table")
+downloads.table_downloads(tables.articles_export(table), "文章", "articles")
 rows = event.selection.rows if event else []
 if rows:  # the open article lives in the URL too, so it can be sent as a link
     st.query_params["article"] = str(int(table.iloc[rows[0]]["id"]))

@@ -11,13 +11,25 @@ page.stop_if_empty()
 f = state.current()
 cov = data.figure(queries.coverage, f)
 figures = tables.coverage_figures(cov, f)
-c = st.columns(3)
+c = st.columns(4)
 c[0].metric("有活动的街道", f"{figures.streets_active} / {figures.streets_total}")
-c[1].metric("有活动的社区和村", f"{figures.units_active} / {figures.units_total}")
-c[2].metric("无活动的社区和村", f"{figures.units_without}")
+c[1].metric("无活动的街道", f"{figures.streets_without}")
+c[2].metric("有活动的社区和村", f"{figures.units_active} / {figures.units_total}")
+c[3].metric("无活动的社区和村", f"{figures.units_without}")
+if f.streets or f.communities:
+    st.caption("已按街道或社区筛选：以上数字和下面的表格只计所选范围内的街道、社区和村。")
 
 charts.show("cov_streets")
-st.caption("点击柱子即按该街道筛选全部页面；树图中点击街道可下钻到其社区和村。")
+st.caption("点击柱子即按该街道筛选全部页面；标 0 的为筛选期内无活动的街道。树图中点击街道可下钻到其社区和村。")
+
+st.subheader("筛选期内无活动的街道")
+street_gaps = tables.street_gaps(cov)
+if street_gaps.empty:
+    st.caption("所选范围内每个街道都有活动报道。")
+else:
+    st.dataframe(street_gaps, hide_index=True, width="stretch")
+    downloads.table_downloads(street_gaps, "无活动街道", "street_gaps")
+
 charts.show("cov_tree")
 
 st.subheader("有活动的社区和村")

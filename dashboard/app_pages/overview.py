@@ -5,7 +5,6 @@ from analytics import queries
 from dashboard import charts, data, downloads, page, same_event, state, tables
 from dashboard.brief_control import briefing_control
 from dashboard.vocabulary import district
-from etl.knowledge import load_knowledge
 
 st.title(f"{district()}社区工作总览")
 page.stop_if_empty()
@@ -14,10 +13,10 @@ o = data.figure(queries.overview, f)
 if o.articles == 0:
     st.warning("当前筛选条件下没有文章。请放宽日期、地点或主题筛选，或点击侧栏“清除全部筛选”。")
     st.stop()
-gaz = load_knowledge().gazetteer
-key_figures, figure_notes = tables.key_figures(o, len(gaz.streets), len(gaz.units))
-for column, figure in zip(st.columns(len(key_figures)), key_figures):
-    column.metric(figure.label, figure.value, help=figure.note or None)
+key_figures, figure_notes = tables.key_figures(o)
+for column, figure in zip(st.columns([1, 1.3, 1, 1.1, 1.4]), key_figures):
+    column.metric(figure.label, figure.value, help=figure.note or None, delta=figure.delta,
+                  delta_color="off", delta_arrow="off")
 events = o.counting == "events"
 notes = [f"已核对 {o.reviewed} / {o.articles} {'项' if events else '篇'}（审核人员确认或更正过）",
          same_event.merged_words(o.reports, o.events, o.counting), *(n.rstrip("。") for n in figure_notes)]
@@ -29,11 +28,14 @@ with left:
     charts.show("ov_themes")
 with right:
     charts.show("ov_services")
+st.caption(f"一{'项活动' if events else '篇文章'}可属多个主题、多种服务类型，各柱相加会多于{'活动' if events else '文章'}数。")
 
 st.subheader("最新文章")
-latest = tables.articles_zh(data.figure(queries.articles_table, f))
-columns = ["activity_date", "date_precision", "title", "streets", "communities"]
-st.dataframe(latest.head(10)[columns].rename(columns=tables.ARTICLE_COLUMNS), hide_index=True, width="stretch")
+latest = tables.articles_zh(data.figure(queries.articles_table, f, 10))
+# A plain list, not a data grid: the first page a session opens loads no table component
+# (about 1.4 MB of script for the browser to compile before the charts show).
+st.markdown(tables.latest_html(latest), unsafe_allow_html=True)
 page.link_to_articles()
-downloads.page_tables()["最新文章"] = latest
+downloads.page_tables()["文章"] = lambda: tables.articles_export(  # made when the bundle is
+    tables.articles_zh(data.figure(queries.articles_table, f)))
 downloads.bundle_download()

@@ -11,7 +11,8 @@ if data.figure(queries.theme_street_matrix, f).empty:
     st.warning("当前筛选条件下没有可归入街道的主题。请放宽筛选。")
 else:
     charts.show("th_heat")
-    st.caption("点击格子：按该主题和街道筛选。")
+    st.caption("点击格子：按该主题和街道筛选全部页面。格中数字为篇次：一篇文章涉及几个主题、几个街道，"
+               "就在每个相应格子各计一次。")
 left, right = st.columns(2)
 with left:
     charts.show("th_services")

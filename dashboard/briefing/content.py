@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 
 from analytics import queries
 from analytics.filters import Filters
-from etl.knowledge import load_knowledge
 
 from .. import exports, figures, tables
 from ..tables import KeyFigure
-from ..vocabulary import PRECISION_ZH, district, label_names, service_names, source_name, theme_names
+from ..vocabulary import (PRECISION_ZH, district, label_names, period_label, service_names, source_name,
+                          theme_names)
 
 KEY_ARTICLES = 8
 WEEKLY_UP_TO_DAYS = 92  # a period up to a quarter long is drawn by week, a longer one by month
@@ -181,8 +181,7 @@ def comparison_line(engine: Engine, f: Filters) -> str | None:
 
 def key_figures(o: queries.Overview) -> tuple[list[KeyFigure], list[str]]:
     """The overview page's metrics, in its words."""
-    gaz = load_knowledge().gazetteer
-    return tables.key_figures(o, len(gaz.streets), len(gaz.units))
+    return tables.key_figures(o)
 
 
 def _top(frame: pd.DataFrame, names: dict[str, str], value: str = "articles", n: int = 3) -> str:
@@ -227,10 +226,12 @@ def _timeline_chart(engine, f, o: queries.Overview) -> ChartItem | None:
     title = f"活动文章数（按{unit}）"
     totals = frame.groupby("period")["articles"].sum()
     peak = totals.idxmax()
+    peak_label = period_label(peak, period)
     inferred = int(frame[frame["precision"] == "inferred"]["articles"].sum())
-    caption = (f"有日期的文章按{unit}和主要主题计：最多的是 {peak}（{int(totals[peak])} 篇）。"
+    caption = (f"有日期的文章按{unit}和主要主题计：最多的是 {peak_label}（{int(totals[peak])} 篇）。"
                f"斜线为推断日期（{inferred} 篇）；{o.undated} 篇日期不明，计入总数但不在图上。")
-    return ChartItem("tl_bars", title, caption, figures.timeline_bars(frame, theme_names(), title))
+    return ChartItem("tl_bars", title, caption, figures.timeline_bars(frame, period, "theme", theme_names(), title,
+                                                                        f.date_from, f.date_to))
 
 
 def gap_groups(coverage: pd.DataFrame, f: Filters) -> tuple[int, list[GapGroup]]:
