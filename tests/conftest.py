@@ -58,3 +58,37 @@ def engine(db_url):
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+# ---- the real browser (tests marked `browser`; the helpers are in browser_support.py) ----------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium (never a downloaded build), one per test module."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def offline():
+    from browser_support import Offline
+    return Offline()
+
+
+@pytest.fixture
+def page(browser, offline):
+    """A page in a fresh context; the test fails if the page tried to reach the network."""
+    from browser_support import new_page
+    context, pg = new_page(browser, offline)
+    yield pg
+    context.close()
+    assert not offline.blocked, f"the page tried to reach the network: {sorted(set(offline.blocked))}"

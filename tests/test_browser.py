@@ -2,28 +2,19 @@
 with no way out to the network: Chromium resolves no host name but the server's, and every
 request to anywhere but 127.0.0.1 is failed by request interception and recorded; a test that
 made one fails. Tests wait for conditions (a URL, a text, the app idle), never fixed sleeps."""
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.parse
-import urllib.request
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
+from browser_support import (IDLE, Server, loaded, new_page, settled, start_server, stop_server, url_params,
+                             wait_for_value)
 from etl.ingest import ingest_paths
 from etl.store import make_engine
 from support import ROOT, SAMPLES
 
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"": "总览", "coverage": "覆盖", "themes": "主题与服务", "timeline": "趋势", "articles": "文章",
          "compare": "对比", "import": "导入公报"}
-LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 pytestmark = pytest.mark.browser
 HOSTILE = ("社区讲座<b>加粗</b>\n\n本报讯（记者 郑林）近日<script>window.__pwned=1</script>，崇仁社区开展讲座"
@@ -37,61 +28,8 @@ DATED = {
 }
 
 
-@dataclass
-class Server:
-    url: str
-    db: str
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until(condition, timeout=60, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"timed out waiting for {what}")
-
-
-def start_server(db: str, **env) -> tuple[subprocess.Popen, str]:
-    """A Streamlit server on a free port, once it answers its health check."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            env=dict(os.environ, DATABASE_URL=db, **env),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def healthy():
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200
-        except OSError:
-            return False
-    try:
-        _wait_until(healthy, 90, "the Streamlit server")
-    except TimeoutError:
-        proc.terminate()
-        raise
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
     db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
     extra = tmp_path_factory.mktemp("extra")
     (extra / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
@@ -105,102 +43,20 @@ def server(tmp_path_factory):
         stop_server(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            # No route out: no host name resolves but the local ones.
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"])
-        yield b
-        b.close()
-
-
-@dataclass
-class Offline:
-    """Requests that tried to leave the machine (each was failed)."""
-    blocked: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def offline():
-    return Offline()
-
-
-def _new_page(browser, offline: Offline, width=1400, height=1000):
-    context = browser.new_context(accept_downloads=True, viewport={"width": width, "height": height}, locale="zh-CN")
-
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            offline.blocked.append(r.request.url)
-            r.abort("internetdisconnected")
-    context.route("**/*", route)
-    return context, context.new_page()
-
-
-@pytest.fixture
-def page(browser, offline):
-    context, pg = _new_page(browser, offline)
-    yield pg
-    context.close()
-    assert not offline.blocked, f"the page tried to reach the network: {sorted(set(offline.blocked))}"
-
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def _loaded(page, heading):
-    """The page's heading is shown and the app's script run has finished."""
-    page.locator('[data-testid="stMain"] h1').filter(has_text=heading).first.wait_for(timeout=90_000)
-    page.locator(IDLE).wait_for(timeout=90_000)
-
-
-SETTLED = """() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement],'
-  + ' [data-testid=stAppSkeleton]') && Array.from(document.querySelectorAll(
-  '[data-testid=stDateInput] [data-placeholder=true]')).every(s => getComputedStyle(s).fontSize === '0px')"""
-
-
-def _settled(page):
-    """Every element drawn (no placeholder left while the browser loads a component) and the
-    app's style sheet applied: what a person sees once the page is there."""
-    page.wait_for_function(SETTLED, timeout=60_000)
-
-
 def _first_metric(page) -> int:
     return int(page.locator('[data-testid="stMetricValue"]').first.inner_text().strip())
-
-
-def _wait_for_value(read, condition, timeout=60, what="a value"):
-    """Poll read() until condition(value) holds (the app reruns in its own time)."""
-    deadline, value = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        try:
-            value = read()
-            if condition(value):
-                return value
-        except Exception:  # noqa: BLE001 - the element may be re-rendering: read again
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"timed out waiting for {what} (last: {value!r})")
-
-
-def _params(page) -> dict[str, list[str]]:
-    return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
 
 
 def test_screenshots_of_every_page(server, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, heading in PAGES.items():
         page.goto(f"{server.url}/{path}")
-        _loaded(page, heading)
+        loaded(page, heading)
         if path in ("", "coverage", "themes", "timeline", "compare"):
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
         if path == "articles":
             page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
@@ -210,9 +66,9 @@ def test_screenshots_of_every_page(server, page):
     with Session(make_engine(server.db)) as s:  # one article with its evidence highlighted
         article_id = s.scalar(select(Article.id).where(Article.title.like("先锋村%")))
     page.goto(f"{server.url}/articles?article={article_id}")
-    _loaded(page, "文章")
+    loaded(page, "文章")
     page.locator(".article-text").scroll_into_view_if_needed(timeout=30_000)
-    _settled(page)
+    settled(page)
     page.screenshot(path=str(SCREENSHOTS / "article.png"))
 
 
@@ -227,18 +83,18 @@ def _pick(page, label: str, option: str) -> None:
 
 def test_filter_survives_a_reload_from_its_url(server, page, browser, offline):
     page.goto(f"{server.url}/")
-    _loaded(page, "总览")
-    total = _wait_for_value(lambda: _first_metric(page), lambda n: n > 0, what="the article count")
+    loaded(page, "总览")
+    total = wait_for_value(lambda: _first_metric(page), lambda n: n > 0, what="the article count")
     _pick(page, "街道", "开源街道")
     page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
-    assert _params(page)["streets"] == ["开源街道"]
-    narrowed = _wait_for_value(lambda: _first_metric(page), lambda n: 0 < n < total, what="the filtered count")
-    context, fresh = _new_page(browser, offline)
+    assert url_params(page)["streets"] == ["开源街道"]
+    narrowed = wait_for_value(lambda: _first_metric(page), lambda n: 0 < n < total, what="the filtered count")
+    context, fresh = new_page(browser, offline)
     try:
         fresh.goto(page.url)
-        _loaded(fresh, "总览")
+        loaded(fresh, "总览")
         fresh.locator('[data-testid="stSidebar"]').get_by_text("开源街道", exact=True).first.wait_for(timeout=60_000)
-        assert _wait_for_value(lambda: _first_metric(fresh), lambda n: n == narrowed,
+        assert wait_for_value(lambda: _first_metric(fresh), lambda n: n == narrowed,
                                what="the same count from the URL") == narrowed
     finally:
         context.close()
@@ -246,12 +102,12 @@ def test_filter_survives_a_reload_from_its_url(server, page, browser, offline):
 
 def test_clicking_a_bar_cross_filters(server, page):
     page.goto(f"{server.url}/coverage")
-    _loaded(page, "覆盖")
+    loaded(page, "覆盖")
     bar = page.locator(".js-plotly-plot .bars .point path").first
     bar.wait_for(timeout=60_000)
     bar.click(force=True)
     page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
-    street = _params(page)["streets"][0]
+    street = url_params(page)["streets"][0]
     page.locator('[data-testid="stSidebar"]').get_by_text(street, exact=True).first.wait_for(timeout=60_000)
 
 
@@ -270,25 +126,26 @@ def test_clicking_a_heatmap_cell_filters_by_its_theme_and_street(server, page):
     """Plotly heatmaps send no selection to Streamlit; the cells' centres do (an invisible
     scatter on top), so a click anywhere in a cell filters by that cell's theme and street."""
     page.goto(f"{server.url}/themes")
-    _loaded(page, "主题与服务")
+    loaded(page, "主题与服务")
     page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=60_000)
-    centre = _wait_for_value(lambda: page.evaluate(CELL_CENTRE, ["安全应急", "新华街道"]), bool,
+    centre = wait_for_value(lambda: page.evaluate(CELL_CENTRE, ["安全应急", "新华街道"]), bool,
                              what="the heatmap's axes")
     page.mouse.move(centre["x"] + 6, centre["y"] + 4)  # off the centre, still in the cell
     page.locator(".hoverlayer .hovertext").first.wait_for(timeout=30_000)
     assert "安全应急 × 新华街道" in page.locator(".hoverlayer").first.text_content()
     page.mouse.click(centre["x"] + 6, centre["y"] + 4)
     page.wait_for_url(re.compile(r".*themes=safety.*"), timeout=60_000)
-    assert _params(page)["themes"] == ["safety"] and _params(page)["streets"] == ["新华街道"]
+    assert url_params(page)["themes"] == ["safety"] and url_params(page)["streets"] == ["新华街道"]
 
 
 def test_weekly_trend_is_continuous_in_order_and_iso(server, page):
     page.goto(f"{server.url}/timeline")
-    _loaded(page, "趋势")
+    loaded(page, "趋势")
     page.get_by_text("按周（ISO 周）").click()
-    page.locator(".js-plotly-plot .xtick text").filter(has_text="第23周").first.wait_for(timeout=60_000)
-    ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
-    assert ticks == [f"2025年第{w}周" for w in range(19, 24)]  # 2025-05-24 in week 21; 20 and 22 empty
+    weeks = [f"2025年第{w}周" for w in range(19, 24)]  # 2025-05-24 in week 21; 20 and 22 empty
+    # Until the rerun ends, the monthly chart it replaces may still be on the page.
+    wait_for_value(lambda: page.locator(".js-plotly-plot .xtick text").all_text_contents(), lambda t: t == weeks,
+                   what="the weekly ticks")
     totals = page.locator(".js-plotly-plot .scatterlayer .textpoint text").all_text_contents()
     assert totals[1] == "0" and totals[3] == "0"
     ylabels = page.locator(".js-plotly-plot .ytick text").all_text_contents()
@@ -299,7 +156,7 @@ def test_weekly_trend_is_continuous_in_order_and_iso(server, page):
 
 def test_download_csv_and_png_are_named_for_the_view(server, page, tmp_path):
     page.goto(f"{server.url}/articles?themes=safety")
-    _loaded(page, "文章")
+    loaded(page, "文章")
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="下载 CSV").first.click()
     assert info.value.suggested_filename == "平城区_文章_安全应急.csv"
@@ -310,7 +167,7 @@ def test_download_csv_and_png_are_named_for_the_view(server, page, tmp_path):
     assert "标题" in header and "活动日期" in header and not re.search(r"[A-Za-z]", header)
 
     page.goto(f"{server.url}/coverage?from=2025-05-01&to=2025-05-31")
-    _loaded(page, "覆盖")
+    loaded(page, "覆盖")
     chart = page.locator(".st-key-cov_streets .js-plotly-plot")  # the charts draw in their own time
     chart.locator(".main-svg").first.wait_for(timeout=60_000)
     chart.hover()
@@ -330,7 +187,7 @@ def test_markup_in_a_bulletin_is_shown_as_text(server, page):
     with Session(make_engine(server.db)) as s:
         article_id = s.scalar(select(Article.id).where(Article.title.like("%<b>%")))
     page.goto(f"{server.url}/articles?article={article_id}")
-    _loaded(page, "文章")
+    loaded(page, "文章")
     body = page.locator(".article-text")
     body.wait_for(timeout=30_000)
     assert "<script>window.__pwned=1</script>" in body.inner_text()
@@ -348,7 +205,7 @@ def test_import_page_reports_each_file_in_chinese(server, page, tmp_path):
     sheet = tmp_path / "list.xls"
     sheet.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(64))
     page.goto(f"{server.url}/import")
-    _loaded(page, "导入公报")
+    loaded(page, "导入公报")
     page.locator('[data-testid="stFileUploaderDropzone"] button').wait_for(timeout=60_000)
     words = page.evaluate("""() => {
       const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
@@ -378,7 +235,7 @@ ENGLISH = ["Select all", "Upload", "per file", "Page not found", "Made with Stre
 
 
 def _visible_english(page) -> list[str]:
-    _settled(page)  # the app's Chinese labels are a style sheet, mounted with its HTML element
+    settled(page)  # the app's Chinese labels are a style sheet, mounted with its HTML element
     text = page.evaluate("""() => {
       const seen = [];
       for (const el of document.querySelectorAll('[data-testid="stApp"] *')) {
@@ -399,7 +256,7 @@ def _visible_english(page) -> list[str]:
 @pytest.mark.parametrize("path", ["", "coverage", "themes", "timeline", "articles", "compare", "import"])
 def test_no_english_on_the_pages(server, page, path):
     page.goto(f"{server.url}/{path}")
-    _loaded(page, PAGES[path])
+    loaded(page, PAGES[path])
     if path in ("", "coverage", "themes", "timeline", "compare"):
         chart = page.locator(".js-plotly-plot").first
         chart.wait_for(timeout=60_000)
@@ -422,7 +279,7 @@ def test_no_english_on_the_pages(server, page, path):
 @pytest.mark.parametrize("path, notice", [("overview", None), ("nosuchpage", "没有“/nosuchpage”这个页面")])
 def test_a_page_address_that_names_no_page_opens_the_overview_in_chinese(server, page, path, notice):
     page.goto(f"{server.url}/{path}")
-    _loaded(page, "总览")
+    loaded(page, "总览")
     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
     assert "Page not found" not in page.locator("body").inner_text()
     if notice:
@@ -431,11 +288,11 @@ def test_a_page_address_that_names_no_page_opens_the_overview_in_chinese(server,
 
 @pytest.mark.parametrize("width", [1400, 1280])
 def test_metric_values_are_not_cut_off(server, browser, offline, width):
-    context, pg = _new_page(browser, offline, width=width)
+    context, pg = new_page(browser, offline, width=width)
     try:
         for path, heading in (("", "总览"), ("coverage", "覆盖"), ("compare", "对比")):
             pg.goto(f"{server.url}/{path}")
-            _loaded(pg, heading)
+            loaded(pg, heading)
             values = pg.locator('[data-testid="stMetricValue"]')
             values.first.wait_for(timeout=60_000)
             cut = values.evaluate_all(
@@ -450,7 +307,7 @@ def test_metric_values_are_not_cut_off(server, browser, offline, width):
 
 def test_comparison_of_two_streets_from_its_url(server, page):
     page.goto(f"{server.url}/compare?cmp=streets&a=开源街道&b=新华街道")
-    _loaded(page, "对比")
+    loaded(page, "对比")
     page.get_by_text("甲：开源街道").first.wait_for(timeout=60_000)
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
@@ -464,10 +321,10 @@ def test_the_import_page_is_not_served_when_off_even_as_the_first_request(browse
     db = f"sqlite:///{tmp_path / 'store.db'}"
     ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt"))[:1])
     proc, url = start_server(db, PINGCHENG_IMPORT="off")
-    context, pg = _new_page(browser, offline)
+    context, pg = new_page(browser, offline)
     try:
         pg.goto(f"{url}/import")
-        _loaded(pg, "总览")
+        loaded(pg, "总览")
         pg.get_by_text("没有“/import”这个页面").wait_for(timeout=30_000)
         assert pg.locator('[data-testid="stFileUploader"]').count() == 0
         assert pg.get_by_role("link", name="导入").count() == 0
@@ -482,7 +339,7 @@ def test_briefing_is_made_and_downloaded(server, page, tmp_path):
     from docx import Document
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     page.goto(f"{server.url}/?from=2025-05-01&to=2025-05-31")
-    _loaded(page, "总览")
+    loaded(page, "总览")
     page.get_by_role("button", name="生成简报").click()
     download = page.get_by_role("button", name="下载简报（.docx）")
     download.wait_for(timeout=180_000)  # the charts are drawn on the server
