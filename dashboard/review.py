@@ -8,6 +8,7 @@ from etl.corrections import FIELD_ZH
 from etl.facts import Facts
 from etl.store.review import shown_value
 
+from .tables import date_text
 from .vocabulary import REASON_ZH
 
 KEEP, NOT_A_PLACE, OTHER_DISTRICT = "（保持未识别）", "（不是地名）", "（外区地名）"  # choices for an unknown name
@@ -79,4 +80,4 @@ def queue_zh(queue: pd.DataFrame) -> pd.DataFrame:
         "可信度": queue["confidence"],
         "存疑原因": queue["confidence_reasons"].map(lambda rs: "、".join(REASON_ZH.get(r, r) for r in rs)),
         "状态": ["非文章" if x else "已核对" if r else "未核对" for r, x in zip(queue["reviewed"], queue["excluded"])],
-        "标题": titles, "日期": queue["activity_date"], "公报": queue["bulletin"]})
+        "标题": titles, "日期": queue["activity_date"].map(date_text), "公报": queue["bulletin"]})

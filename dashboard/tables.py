@@ -139,7 +139,8 @@ def odd_places_zh(odd: pd.DataFrame) -> pd.DataFrame:
         columns={"name": "地名", "status": "类别", "articles": "文章数"})
 
 
-def _date_text(value) -> str:
+def date_text(value) -> str:
+    """A date as shown in a table: 日期不明 when there is none (never None or NaT)."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return UNDATED
     return str(value)[:10]
@@ -153,7 +154,7 @@ def articles_zh(articles: pd.DataFrame) -> pd.DataFrame:
         return articles.assign(**{c: [] for c in ("date", "bulletin_label", "display_title")})
     themes, services = theme_names(), service_names()
     out = articles.assign(
-        date=articles["activity_date"].map(_date_text),
+        date=articles["activity_date"].map(date_text),
         bulletin_label=[bulletin_label(n, d, p) for n, d, p in
                         zip(articles["bulletin"], articles.get("issue_date", [None] * len(articles)),
                             articles.get("issue_precision", [None] * len(articles)))],

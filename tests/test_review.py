@@ -247,3 +247,14 @@ def test_the_form_of_places_and_what_changed(engine, page, kb):
             "participants": shown, "excluded": False}
     assert review.changes(facts, same) == {}
     assert review.changes(facts, {**same, "themes": ["safety"]}) == {"themes": ["safety"]}
+
+
+def test_the_queue_in_words_and_its_selection_key(engine, page):
+    from dashboard import review
+    ingest_paths(engine, [page])
+    queue = queries.review_queue(engine, Filters())
+    shown = review.queue_zh(queue.assign(activity_date=[None, "2025-05-21"]))
+    assert list(shown["日期"]) == ["日期不明", "2025-05-21"]  # never "None"
+    # A selection is a row position: the queue's key changes when its rows do (a save reorders it).
+    assert review.queue_key(queue) == review.queue_key(queue.copy())
+    assert review.queue_key(queue) != review.queue_key(queue.iloc[::-1])
