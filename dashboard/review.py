@@ -66,13 +66,6 @@ def places_value(streets: list[str], units: list[str], resolve: dict[str, str], 
             "other_district": [name for name, choice in resolve.items() if choice == OTHER_DISTRICT]}
 
 
-def queue_key(queue: pd.DataFrame) -> str:
-    """The queue table's widget key, a new one whenever its rows change. A selection is a row
-    position, and saving reorders the queue (the article checked moves down): a selection kept
-    across that would open another article."""
-    return f"review_queue_{hash(tuple(int(i) for i in queue['id'])) & 0xFFFFFFFF:08x}"
-
-
 def queue_zh(queue: pd.DataFrame) -> pd.DataFrame:
     """The review queue in the UI's words."""
     titles = queue["title"].where(queue["title"] != "", "（无标题）" + queue["first_sentence"].str[:20])

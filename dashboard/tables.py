@@ -3,6 +3,7 @@ gap lists, article tables in the UI's words (shown and exported), honest head co
 functions, tested without Streamlit."""
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass
@@ -21,6 +22,15 @@ ARTICLE_COLUMNS = {"date": "日期", "date_precision": "日期精度", "bulletin
                    "services": "服务类型", "participants_low": "参与人数≥", "reporters": "记者", "flags": "标记",
                    "reports": "报道数", "confidence": "可信度", "reviewed": "已核对"}
 UNDATED = "日期不明"
+
+
+def selection_key(name: str, rows) -> str:
+    """The widget key of a table whose rows can be selected, a new one whenever its rows change
+    (`rows`: the ids or names of the rows, in order). Streamlit keeps a selection as a row
+    position across reruns: once the rows change (a filter, a save that reorders the review
+    queue) it would point at another row, or past the last one."""
+    digest = hashlib.blake2b(repr([str(r) for r in rows]).encode("utf-8"), digest_size=6).hexdigest()
+    return f"{name}_{digest}"
 
 
 @dataclass(frozen=True)

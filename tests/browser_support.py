@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ROW_HEIGHT = 35  # Streamlit's data grid: its header and every row are 35 px high
 
 
 @dataclass
@@ -108,6 +109,20 @@ def settled(page):
     """Every element drawn (no placeholder left while the browser loads a component) and the
     app's style sheet applied: what a person sees once the page is there."""
     page.wait_for_function(SETTLED, timeout=60_000)
+
+
+def grid_row(grid, row: int) -> list[str]:
+    """The cells of a data grid's row (0 is the first under the header), from the accessible copy
+    of its visible rows that the grid keeps beside its canvas."""
+    return grid.locator(f'tr[aria-rowindex="{row + 2}"] td').all_text_contents()
+
+
+def click_row(page, grid, row: int) -> None:
+    """Tick a data grid's row, as a person does: the box at the row's start (the grid is a canvas)."""
+    page.locator(IDLE).wait_for(timeout=60_000)  # laid out: the row is where it will be clicked
+    grid.scroll_into_view_if_needed()
+    box = grid.locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 17, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
 
 
 def wait_for_value(read, condition, timeout=60, what="a value"):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from browser_support import (IDLE, Server, loaded, new_page, settled, start_server, stop_server, url_params,
-                             wait_for_value)
+from browser_support import (IDLE, Server, click_row, grid_row, loaded, new_page, settled, start_server,
+                             stop_server, url_params, wait_for_value)
 from etl.ingest import ingest_paths
 from etl.store import make_engine
 from support import ROOT, SAMPLES
@@ -109,6 +109,35 @@ def test_clicking_a_bar_cross_filters(server, page):
     page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
     street = url_params(page)["streets"][0]
     page.locator('[data-testid="stSidebar"]').get_by_text(street, exact=True).first.wait_for(timeout=60_000)
+
+
+def test_clicking_a_row_of_a_table_filters_or_opens_it_and_a_filter_change_keeps_it(server, page):
+    """A table's selection is a row position: once a filter changes the rows it must not pick
+    another row (or one past the end: the communities table failed on its fourth row)."""
+    page.goto(f"{server.url}/coverage")
+    loaded(page, "覆盖")
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="文章数")).first
+    _, community, _ = wait_for_value(lambda: grid_row(grid, 3), bool, what="the fourth community")
+    click_row(page, grid, 3)
+    page.wait_for_url(re.compile(r".*communities=.*"), timeout=60_000)
+    assert url_params(page)["communities"] == [community]
+    page.locator('[data-testid="stSidebar"]').get_by_text(community, exact=True).first.wait_for(timeout=60_000)
+    page.locator(IDLE).wait_for(timeout=60_000)
+    assert not page.get_by_text("页面出错了").count()
+
+    page.goto(f"{server.url}/articles")
+    loaded(page, "文章")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    wait_for_value(lambda: grid_row(grid, 3), bool, what="the fourth article")
+    click_row(page, grid, 3)
+    page.wait_for_url(re.compile(r".*article=\d+"), timeout=60_000)
+    opened = url_params(page)["article"]
+    keyword = page.locator('[data-testid="stSidebar"]').get_by_label("关键词")
+    keyword.fill("社区")
+    keyword.press("Enter")
+    page.wait_for_url(re.compile(r".*q=.*"), timeout=60_000)
+    page.locator(IDLE).wait_for(timeout=60_000)
+    assert url_params(page)["article"] == opened
 
 
 CELL_CENTRE = """([theme, street]) => {

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from analytics import queries
 from analytics.filters import Filters
-from browser_support import IDLE, Server, loaded, start_server, stop_server, url_params, wait_for_value
+from browser_support import (IDLE, Server, click_row, grid_row, loaded, start_server, stop_server, url_params,
+                             wait_for_value)
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
 from etl.store import Article, make_engine
@@ -19,7 +20,6 @@ from support import SAMPLES
 
 pytestmark = pytest.mark.browser
 NOTE = "核对原件：地点有误 <script>alert(1)</script> **bold**"
-ROW_HEIGHT = 35  # Streamlit's data grid: the header and every row are 35 px high
 VISIBLE_ROWS = 8  # rows of the queue shown without scrolling the grid (it is 400 px high)
 
 
@@ -134,11 +134,8 @@ def test_a_review_end_to_end(server, page):
     grid.locator("canvas").first.wait_for(timeout=60_000)
     with Session(make_engine(server.db)) as s:
         title = s.scalar(select(Article.title).where(Article.id == article_id))
-    shown = grid.locator(f'tr[aria-rowindex="{row + 2}"]')  # the grid's accessible copy of its rows
-    assert wait_for_value(lambda: shown.inner_text(), lambda t: title in t, what="the row's title")
-    page.locator(IDLE).wait_for(timeout=60_000)  # laid out: the row is where it will be clicked
-    box = grid.locator("canvas").first.bounding_box()
-    page.mouse.click(box["x"] + 17, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+    wait_for_value(lambda: grid_row(grid, row), lambda cells: title in cells, what="the row's title")
+    click_row(page, grid, row)
     page.wait_for_url(re.compile(rf".*[?&]article={article_id}(&|$)"), timeout=60_000)
 
     # The correction: another street and one of its communities instead of the extracted ones.

@@ -249,12 +249,18 @@ def test_the_form_of_places_and_what_changed(engine, page, kb):
     assert review.changes(facts, {**same, "themes": ["safety"]}) == {"themes": ["safety"]}
 
 
-def test_the_queue_in_words_and_its_selection_key(engine, page):
+def test_the_queue_in_words(engine, page):
     from dashboard import review
     ingest_paths(engine, [page])
     queue = queries.review_queue(engine, Filters())
     shown = review.queue_zh(queue.assign(activity_date=[None, "2025-05-21"]))
     assert list(shown["日期"]) == ["日期不明", "2025-05-21"]  # never "None"
-    # A selection is a row position: the queue's key changes when its rows do (a save reorders it).
-    assert review.queue_key(queue) == review.queue_key(queue.copy())
-    assert review.queue_key(queue) != review.queue_key(queue.iloc[::-1])
+
+
+def test_a_selectable_tables_key_changes_with_its_rows():
+    """Streamlit keeps a selection as a row position: the table's key changes with its rows so
+    that a reordered queue or a filtered table does not select another row."""
+    from dashboard.tables import selection_key
+    assert selection_key("review_queue", [3, 1, 2]) == selection_key("review_queue", (3, 1, 2))
+    assert selection_key("review_queue", [3, 1, 2]) != selection_key("review_queue", [1, 2, 3])
+    assert selection_key("review_queue", [1]) != selection_key("art_table", [1])

@@ -15,7 +15,7 @@ if table.empty:
     st.stop()
 table = tables.articles_zh(table)
 event = st.dataframe(tables.articles_shown(table), hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="single-row", key="art_table")
+                     selection_mode="single-row", key=tables.selection_key("art_table", table["id"]))
 downloads.table_downloads(tables.articles_export(table), "文章", "articles")
 rows = event.selection.rows if event else []
 if rows:  # the open article lives in the URL too, so it can be sent as a link

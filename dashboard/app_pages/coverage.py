@@ -35,7 +35,7 @@ charts.show("cov_tree")
 st.subheader("有活动的社区和村")
 active = tables.active_units(cov)
 event = st.dataframe(tables.active_units_zh(active), hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="single-row", key="cov_active")
+                     selection_mode="single-row", key=tables.selection_key("cov_active", active["name"]))
 if event and event.selection.rows:  # a row filters every page to that community or village
     state.request(communities=(active.iloc[event.selection.rows[0]]["name"],))
 st.caption("点击一行：按该社区或村筛选全部页面。")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import queries
-from dashboard import data, page, review, same_event, state
+from dashboard import data, page, review, same_event, state, tables
 from dashboard.evidence import article_header_html, highlight_html
 from dashboard.review import KEEP, NOT_A_PLACE, OTHER_DISTRICT
 from dashboard.vocabulary import REASON_ZH, service_names, theme_names
@@ -29,8 +29,9 @@ gaz = load_knowledge().gazetteer
 reason = st.selectbox("按存疑原因筛选", ["", *REASON_ZH], format_func=lambda r: REASON_ZH.get(r, "全部原因"))
 queue = data.figure(queries.review_queue, f, reason or None)
 st.caption(f"共 {len(queue)} 篇（按侧栏的街道、日期等筛选），未核对的排在前面，可信度低的在前。")
-picked = st.dataframe(review.queue_zh(queue), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key=review.queue_key(queue), column_config={"可信度": st.column_config.ProgressColumn(
+picked = st.dataframe(review.queue_zh(queue), hide_index=True, width="stretch", on_select="rerun",
+                      selection_mode="single-row", key=tables.selection_key("review_queue", queue["id"]),
+                      column_config={"可信度": st.column_config.ProgressColumn(
                           "可信度", min_value=0.0, max_value=1.0, format="%.2f")})
 if picked and picked.selection.rows:
     st.query_params["article"] = str(int(queue.iloc[picked.selection.rows[0]]["id"]))
