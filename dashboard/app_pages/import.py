@@ -1,16 +1,12 @@
 """导入: upload bulletins; the ETL stores them and reports per file what it did and why.
 Who may open this page is decided by the app's frame (dashboard/app.py)."""
 import math
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, imports, locale
-from etl.formats import SUFFIXES, check_size, max_bytes
-from etl.ingest import ingest_paths
-from etl.read import ReadError
+from etl.formats import SUFFIXES, max_bytes
 
 st.title("导入公报")
 limit = max_bytes()
@@ -22,27 +18,15 @@ locale.uploader_words(limit_mb, kinds)
 # own refusal is in English), and the limit is the ETL's, so the two never disagree.
 files = st.file_uploader("选择公报文件", accept_multiple_files=True, max_upload_size=max(1, math.ceil(limit_mb)))
 if files and st.button("开始导入", type="primary"):
-    rows = []
     bar = st.progress(0.0, text="正在导入…")
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for upload in files:
-            try:  # refused before anything is written or parsed
-                check_size(upload.name, upload.size, limit)
-            except ReadError as e:
-                rows.append(imports.refused_row(upload.name, upload.size, limit, str(e)))
-                continue
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        done = []
 
-        def progress(outcome) -> None:
-            done.append(outcome)
-            bar.progress(len(done) / max(len(paths), 1), text=f"已处理 {Path(outcome.path).name}")
-        report = ingest_paths(data.engine(), paths, progress=progress)
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / max(total, 1), text=f"已处理 {name}")
+    rows, report = imports.import_uploads(data.engine(), files, limit, progress)
     bar.empty()
-    rows += [imports.outcome_row(o) for o in report.outcomes]
     st.dataframe(pd.DataFrame(rows, columns=imports.COLUMNS), hide_index=True, width="stretch")
-    kind, message = imports.summary(rows)
-    getattr(st, kind)(message)
+    if report.store_error:
+        st.error(imports.store_failure(rows, report.store_error))
+    else:
+        kind, message = imports.summary(rows)
+        getattr(st, kind)(message)
