@@ -119,8 +119,8 @@ def store_failure(rows: list[dict], store_error: str) -> str:
     return (f"导入中途停止：数据库无法写入。{_literal(store_error)}\n\n"
             f"已导入 {len(written)} 个文件，共 {articles} 篇文章（已存入的公报都完整）{others}；"
             f"{left} 个文件未处理（见上表）。修复后重新导入这些文件即可补齐，已导入的会按内容识别并跳过。\n\n"
-            f"(The import stopped: the store cannot be written. {len(written)} files were stored, {articles} "
-            f"articles, each stored bulletin whole; {left} files were not processed (see the table). Once the "
+            f"(The import stopped: the store cannot be written. Stored: {len(written)} file(s), {articles} "
+            f"article(s), each stored bulletin whole; not processed: {left} file(s) (see the table). Once the "
             f"store is fixed, import them again; the files already stored are recognised and skipped.)")
 
 

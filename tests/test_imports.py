@@ -53,7 +53,7 @@ def test_a_store_failure_says_why_and_what_was_stored_chinese_first():
     message = imports.store_failure(rows, "数据库只读，无法写入。详情：attempt to write db_file (the store is read-only)")
     assert message.startswith("导入中途停止：数据库无法写入。")
     assert "已导入 1 个文件，共 7 篇文章" in message and "1 个此前已导入" in message and "1 个文件未处理" in message
-    assert message.index("已导入 1 个文件") < message.index("(The import stopped") and "1 files were stored" in message
+    assert message.index("已导入 1 个文件") < message.index("(The import stopped") and "Stored: 1 file(s), 7 article(s)" in message
     assert r"db\_file" in message  # the store's words show as they are, not as markdown
 
 
