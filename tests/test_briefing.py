@@ -255,7 +255,7 @@ def test_without_chromium_the_command_says_what_to_do(store_url, tmp_path):
                           "-o", str(tmp_path / "b.docx"), "--db", store_url], cwd=ROOT, capture_output=True,
                          text=True, timeout=300, env={**__import__("os").environ, "BROWSER_PATH": "/nonexistent/chromium"})
     assert run.returncode == 1 and not (tmp_path / "b.docx").exists()
-    assert run.stderr.startswith("服务器未安装 Chromium") and "apt-get install chromium" in run.stderr
+    assert run.stderr.startswith("服务器上找不到 Chromium") and "apt-get install chromium" in run.stderr
 
 
 def test_the_briefing_modules_need_no_streamlit():
