@@ -305,7 +305,7 @@ def footer_lines(engine, f: Filters, made_at: datetime, o: queries.Overview) -> 
         f"“推断日期”（图中斜线）；日期不明的{words.noun}计入总数，但不在时间图上，也不参与与上一周期的比较。",
     ]
     if f.date_from or f.date_to:
-        lines.append(f"日期范围内的合计包含日期不明的{words.noun}（看板“包含日期不明的文章”已勾选）。" if f.include_undated
+        lines.append(f"日期范围内的合计包含日期不明的{words.noun}（看板“包含日期不明的活动或文章”已勾选）。" if f.include_undated
                      else f"日期范围内的合计只含有日期的{words.noun}。")
     return lines
 
