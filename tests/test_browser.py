@@ -116,7 +116,8 @@ def test_clicking_a_row_of_a_table_filters_or_opens_it_and_a_filter_change_keeps
     another row (or one past the end: the communities table failed on its fourth row)."""
     page.goto(f"{server.url}/coverage")
     loaded(page, "覆盖")
-    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="文章数")).first
+    grid = page.get_by_role("heading", name="有活动的社区和村").locator(
+        "xpath=following::*[@data-testid='stDataFrame'][1]")
     _, community, _ = wait_for_value(lambda: grid_row(grid, 3), bool, what="the fourth community")
     click_row(page, grid, 3)
     page.wait_for_url(re.compile(r".*communities=.*"), timeout=60_000)
@@ -206,7 +207,7 @@ def test_download_csv_and_png_are_named_for_the_view(server, page, tmp_path):
     png_path = tmp_path / info.value.suggested_filename
     info.value.save_as(png_path)
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png_path.name == "平城区_各街道活动_2025-05.png"
+    assert png_path.name == "平城区_各街道活动数_2025-05.png"
 
 
 def test_markup_in_a_bulletin_is_shown_as_text(server, page):
