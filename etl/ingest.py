@@ -212,7 +212,7 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
     other), e.g.::
 
         for i, upload in enumerate(files):
-            path = Path(tmp) / str(i) / Path(upload.name).name   # one folder per upload
+            path = Path(tmp) / str(i) / "upload"   # one folder per upload
             path.parent.mkdir(); path.write_bytes(upload.getvalue())
             items.append((path, upload.name))
         report = ingest_paths(engine, items)

@@ -1,9 +1,12 @@
 import os
 import uuid
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, text
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Offline, new_page
 from etl.knowledge import load_knowledge
 from etl.store import make_engine
 from support import POSTGRES_ADMIN_URL
@@ -65,11 +68,6 @@ def engine(db_url):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium (never a downloaded build), one per test module."""
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    from browser_support import CHROMIUM, CHROMIUM_ARGS
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does)")
     with sync_playwright() as p:
@@ -80,14 +78,12 @@ def browser():
 
 @pytest.fixture
 def offline():
-    from browser_support import Offline
     return Offline()
 
 
 @pytest.fixture
 def page(browser, offline):
     """A page in a fresh context; the test fails if the page tried to reach the network."""
-    from browser_support import new_page
     context, pg = new_page(browser, offline)
     yield pg
     context.close()
