@@ -5,16 +5,13 @@ The server has its own store, built from the sample bulletins, since the test ch
 import re
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from analytics import queries
 from analytics.filters import Filters
 from browser_support import (IDLE, Server, click_row, grid_row, loaded, start_server, stop_server, url_params,
                              wait_for_value)
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
-from etl.store import Article, make_engine
+from etl.store import make_engine
 from etl.store import review as reviews
 from support import SAMPLES
 
@@ -34,19 +31,20 @@ def server(tmp_path_factory):
         stop_server(proc)
 
 
-def _article_to_correct(db: str) -> tuple[int, int, dict]:
-    """(row in the queue, article id, its places as the form shows them): the first article shown
-    in the queue that names one street, a community or village of it and no unknown name, and is
+def _article_to_correct(db: str) -> tuple[int, int, str, dict]:
+    """(row in the queue, article id, title, its places as the form shows them): the first titled
+    article in the queue's first rows that names one street, a community or village of it and no
+    unknown name, and is
     the only report of its activity (an event counts the places of all its reports, so moving
     one report would not move it)."""
     engine = make_engine(db)
     try:
         queue = queries.review_queue(engine, Filters())
-        for row, article_id in enumerate(int(i) for i in queue["id"][:VISIBLE_ROWS]):
-            places = reviews.shown_value(reviews.open_article(engine, article_id).effective, "places")
-            if len(places["streets"]) == 1 and places["units"] and not places["unknown"] \
-                    and not queries.article_detail(engine, article_id)["same_event"]:
-                return row, article_id, places
+        for row, (article_id, title) in enumerate(zip(queue["id"][:VISIBLE_ROWS], queue["title"])):
+            places = reviews.shown_value(reviews.open_article(engine, int(article_id)).effective, "places")
+            if title and len(places["streets"]) == 1 and places["units"] and not places["unknown"] \
+                    and not queries.article_detail(engine, int(article_id))["same_event"]:
+                return row, int(article_id), title, places
     finally:
         engine.dispose()
     raise AssertionError("no article in the first rows of the queue names exactly one street and a community")
@@ -116,7 +114,7 @@ def test_a_review_end_to_end(server, page):
         dialogs.append(dialog.message)
         dialog.dismiss()
     page.on("dialog", record)
-    row, article_id, places = _article_to_correct(server.db)
+    row, article_id, title, places = _article_to_correct(server.db)
     (old_street,) = places["streets"]
     gaz = load_knowledge().gazetteer
     new_street = next(s.name for s in gaz.streets if s.name != old_street)
@@ -132,8 +130,6 @@ def test_a_review_end_to_end(server, page):
     _sign_in(page, "王芳")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.locator("canvas").first.wait_for(timeout=60_000)
-    with Session(make_engine(server.db)) as s:
-        title = s.scalar(select(Article.title).where(Article.id == article_id))
     wait_for_value(lambda: grid_row(grid, row), lambda cells: title in cells, what="the row's title")
     click_row(page, grid, row)
     page.wait_for_url(re.compile(rf".*[?&]article={article_id}(&|$)"), timeout=60_000)
