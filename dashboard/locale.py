@@ -31,7 +31,9 @@ def frame_words() -> None:
     elements' hover toolbars (English "Search", "Show/hide columns" with its "Select all",
     "Fullscreen", and a CSV button that would skip the formula neutralisation) are not shown:
     tables and charts have the app's own Chinese export buttons, and plotly's toolbar (zoom,
-    PNG) is in Chinese; the full-screen button Streamlit adds to it gets a Chinese tooltip."""
+    PNG) is in Chinese; the full-screen button Streamlit adds to it gets a Chinese tooltip. The
+    English hints under a focused text field ("Press Enter to apply", "Press Ctrl+Enter to
+    submit form") are not shown: Enter and the form's button do what they say anyway."""
     segments = "".join(
         f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{kind}"] {{ font-size: 0 !important; }}\n'
         f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{kind}"]::before {{ content: "{word}"; '
@@ -39,6 +41,7 @@ def frame_words() -> None:
         for kind, word in (("year", "年"), ("month", "月"), ("day", "日")))
     st.html(f"""<style>
 {segments}[data-testid="stElementToolbar"] {{ display: none !important; }}
+[data-testid="InputInstructions"] {{ display: none !important; }}
 .js-plotly-plot .plotly .modebar-btn[data-title="Fullscreen"]::after {{ content: "全屏" !important; }}
 .js-plotly-plot .plotly .modebar-btn[data-title="Close fullscreen"]::after {{ content: "退出全屏" !important; }}
 </style>""")

@@ -261,7 +261,8 @@ def test_import_page_reports_each_file_in_chinese(server, page, tmp_path):
 
 
 ENGLISH = ["Select all", "Upload", "per file", "Page not found", "Made with Streamlit", "Running", "None",
-           "Deploy", "Print", "Record", "files are not allowed", "Choose an option", "yyyy", "Download plot"]
+           "Deploy", "Print", "Record", "files are not allowed", "Choose an option", "yyyy", "Download plot",
+           "Press Enter", "to apply", "to submit"]
 
 
 def _visible_english(page) -> list[str]:
@@ -303,6 +304,9 @@ def test_no_english_on_the_pages(server, page, path):
     options = page.get_by_role("option").all_inner_texts()
     assert options and not any("Select" in o or "全选" in o for o in options)
     page.keyboard.press("Escape")
+    assert _visible_english(page) == []
+    # A text field being typed in: Streamlit's hint ("Press Enter to apply") is not shown.
+    page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first.press_sequentially("义")
     assert _visible_english(page) == []
 
 
