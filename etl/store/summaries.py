@@ -131,7 +131,9 @@ def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, afte
     return rows
 
 
-def _street_bits(bits: int) -> list[int]:
+def set_bits(bits: int | None) -> list[int]:
+    """The bits set in a bit set, lowest first; [NO_STREET] for none."""
+    bits = bits or 0
     out = []
     while bits:
         low = bits & -bits
@@ -155,7 +157,7 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
             if cube.grain:
                 base["period"] = GRAINS[cube.grain](day) if day is not None else UNDATED
             if cube.explode == "street":
-                keys = [dict(base, street=bit) for bit in _street_bits(base["street_bits"])]
+                keys = [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
             elif cube.explode == "unit":
                 keys = [dict(base, unit=name, unit_street=street) for name, street in r["units"]]
             else:
