@@ -19,6 +19,7 @@ function `rebuild` uses, so the incremental and the full computation cannot disa
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -218,6 +219,21 @@ def maintained() -> bool:
     return _maintained
 
 
+class Timer:
+    """Seconds spent keeping the summaries and the keyword index in this process (the
+    benchmark reads it)."""
+    seconds = 0.0
+
+
+@contextlib.contextmanager
+def timed():
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        Timer.seconds += time.perf_counter() - started
+
+
 class Changes:
     """The counted rows one write changes: their cells as they were are taken away when the
     write says it is about to change them, their cells as they are at the end are added."""
@@ -230,7 +246,8 @@ class Changes:
         """These rows are about to change (or go): what they count now is taken away (once)."""
         fresh = {i for i in ids if i is not None} - self.ids[counted]
         if fresh and _maintained:
-            add_cells(self.cells, counted, _rows(conn, counted, sorted(fresh)), -1)
+            with timed():
+                add_cells(self.cells, counted, _rows(conn, counted, sorted(fresh)), -1)
         self.ids[counted] |= fresh
 
     def added(self, counted: str, ids: Iterable[int]) -> None:
@@ -241,11 +258,12 @@ class Changes:
         """At the end of the write: the rows' cells as they are now are added, and kept."""
         if not _maintained:
             return
-        for counted, ids in self.ids.items():
-            ids = sorted(ids)
-            for chunk in range(0, len(ids), BATCH):
-                add_cells(self.cells, counted, _rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
-        _write(conn, self.cells)
+        with timed():
+            for counted, ids in self.ids.items():
+                ids = sorted(ids)
+                for chunk in range(0, len(ids), BATCH):
+                    add_cells(self.cells, counted, _rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+            _write(conn, self.cells)
         self.cells, self.ids = {}, {c: set() for c in COUNTED}
 
 

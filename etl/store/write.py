@@ -30,7 +30,7 @@ from .bits import bits_of, dimension_bits
 from .events import Placed, made_signature
 from .events import place as place_events
 from .identity import Candidate, edited
-from .summaries import Changes, maintained
+from .summaries import Changes, maintained, timed
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
 
@@ -263,7 +263,8 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             changes.before(conn, "reports", [i for i, _ in replaced])
             changes.before(conn, "events", stale)
             if maintained():
-                grams.remove(conn, [i for i, _ in replaced])
+                with timed():
+                    grams.remove(conn, [i for i, _ in replaced])
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
             name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
@@ -311,7 +312,8 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                     _insert_many(conn, table, child)
             changes.added("reports", ids)
             if maintained():
-                grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
+                with timed():
+                    grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
         elif stale:  # an edited bulletin with no articles left: its old events lost reports
             place_events(conn, changes, stale=stale)
         changes.apply(conn)
