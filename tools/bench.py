@@ -160,14 +160,19 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
             for table in ("bulletins", "articles", "places", "labels", "counts", "events"):  # article_texts: by article
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+    _analyze(target)  # the rebuild's joins need the copied rows' statistics
     with target.begin() as conn:  # copied rows: their summaries and keyword index made from them
         grams.rebuild(conn)
         summaries.rebuild(conn)
-    if target.dialect.name == "sqlite":
-        with target.begin() as conn:
+    _analyze(target)
+
+
+def _analyze(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     else:
-        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
 
 

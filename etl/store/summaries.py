@@ -124,8 +124,11 @@ def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, afte
         units = units.join(Article, Article.id == Place.article_id).where(Article.excluded.isnot(True))
     by_owner: dict[int, set] = defaultdict(set)
     ids = [r["id"] for r in rows]
-    for chunk in range(0, len(ids), 500):
-        for owner_id, name, street in conn.execute(units.where(owner.in_(ids[chunk:chunk + 500]))):
+    # A run of ids (a rebuild) as one range; the few ids of a write as a list.
+    ranges = [owner.between(ids[0], ids[-1])] if limit is not None else \
+        [owner.in_(ids[chunk:chunk + 500]) for chunk in range(0, len(ids), 500)]
+    for condition in ranges:
+        for owner_id, name, street in conn.execute(units.where(condition)):
             by_owner[owner_id].add((name, street or ""))
     for r in rows:
         r["units"] = by_owner.get(r["id"], ())
