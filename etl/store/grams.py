@@ -2,8 +2,8 @@
 
 Chinese keywords are mostly two characters (义诊, 消防), which trigram indexes cannot look up.
 So each text is indexed by its character bigrams, each written as a token of hex code points
-(平城 -> "5e73x57ce"; the last character also as "57cex"), which every tokenizer keeps whole,
-with no case folding and no character left out (punctuation, emoji, ASCII):
+(平城 -> "00005e73000057ce"; the last character also alone), which every tokenizer keeps
+whole, with no case folding and no character left out (punctuation, emoji, ASCII):
 
 - a keyword of two characters is one token: the articles holding it are exactly those;
 - of one character: the tokens that start with it (a prefix query);
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from .events import lock
 from .schema import ArticleText, StoreMeta
 
-VERSION = "1:hex-bigrams"
+VERSION = "2:utf32-hex-bigrams"
 PG_MAX_TOKENS = 40_000  # distinct bigrams; a tsvector holds at most 1 MB
 BATCH = 2000
 
@@ -40,11 +40,12 @@ SQLITE_TABLE = "article_grams"
 
 def tokens(words: str) -> list[str]:
     """The distinct bigram tokens of a text, sorted (the same list every time: SQLite takes a
-    row out of the index with the tokens it went in with)."""
-    codes = [format(ord(c), "x") for c in words]
-    grams = {f"{a}x{b}" for a, b in zip(codes, codes[1:])}
+    row out of the index with the tokens it went in with). Each character is 8 hex digits of
+    its UTF-32 code, so a bigram is 16 and the last character alone 8: one C call makes them."""
+    codes = words.encode("utf-32-be").hex()
+    grams = {codes[i:i + 16] for i in range(0, len(codes) - 8, 8)}
     if codes:
-        grams.add(f"{codes[-1]}x")
+        grams.add(codes[-8:])
     return sorted(grams)
 
 
@@ -88,13 +89,12 @@ def remove(conn: Connection, article_ids: list[int]) -> None:
 
 
 def _query(keyword: str, sqlite: bool) -> str:
-    """The index query for a keyword: its bigrams all present, or (one character) a bigram
-    starting with it."""
+    """The index query for a keyword: its bigrams all present, or (one character) a token
+    starting with it (a bigram it starts, or itself ending a text)."""
     if len(keyword) == 1:
-        token = f"{ord(keyword):x}x"
+        token = tokens(keyword)[0]
         return f'"{token}" *' if sqlite else f"'{token}':*"
-    grams = tokens(keyword)
-    grams = [g for g in grams if not g.endswith("x")]  # the keyword's own end is not the text's
+    grams = [g for g in tokens(keyword) if len(g) == 16]  # the keyword's own end is not the text's
     return " AND ".join(f'"{g}"' for g in grams) if sqlite else " & ".join(f"'{g}'" for g in grams)
 
 
