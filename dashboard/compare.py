@@ -11,6 +11,8 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.periods import period_end, period_range, period_start
 
+from .vocabulary import CountWords, count_words
+
 MODES = {"streets": "两个街道", "periods": "两个时期"}
 URL_MODE, URL_A, URL_B = "cmp", "a", "b"  # the page's own URL keys (not filters: see analytics.filters)
 MAX_PERIOD_DAYS = 3660
@@ -90,17 +92,19 @@ def label_comparison(a: pd.DataFrame, b: pd.DataFrame, names: dict[str, str], va
     return frame
 
 
-def comparison_table(frame: pd.DataFrame, kind_word: str, a: str, b: str) -> pd.DataFrame:
+def comparison_table(frame: pd.DataFrame, kind_word: str, a: str, b: str, *, words: CountWords) -> pd.DataFrame:
     """The comparison as exported: label, a, b, difference, in words."""
-    return pd.DataFrame({kind_word: frame["name"], f"{a}（篇）": frame["a"], f"{b}（篇）": frame["b"],
-                         f"差值（{b} − {a}）": frame["diff"]})
+    return pd.DataFrame({kind_word: frame["name"], f"{a}（{words.unit}）": frame["a"],
+                         f"{b}（{words.unit}）": frame["b"], f"差值（{b} − {a}）": frame["diff"]})
 
 
 def metric_rows(a, b) -> list[tuple[str, str, str, int | float]]:
     """(what, a's value, b's value, difference) for two analytics.queries.Overview figures."""
-    rows = [("文章（篇）", a.articles, b.articles),
+    words = count_words(a.counting)
+    rows = [(words.axis, a.articles, b.articles),
             ("参与人数（下限，人）", int(a.participants_low), int(b.participants_low)),
-            ("覆盖社区和村", a.units_covered, b.units_covered), ("有日期的文章（篇）", a.dated, b.dated)]
+            ("覆盖社区和村", a.units_covered, b.units_covered),
+            (f"有日期的{words.axis}", a.dated, b.dated)]
     return [(what, f"{x:,}", f"{y:,}", y - x) for what, x, y in rows]
 
 

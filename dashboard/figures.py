@@ -2,9 +2,10 @@
 
 Built from graph objects, not plotly.express: express and a named template cost about 0.2 s
 per chart on every rerun, these a few milliseconds. Every count axis has whole-number ticks,
-every hover text says what it counts (篇: articles, each once; 篇次: an article once for each
-of its themes or streets), and nothing needs the network (the map is drawn from the outline in
-data/, on plain axes: no geo subplot, so no topojson from a CDN)."""
+every title, axis, colour bar and hover text says what it counts in the words of the filters'
+counting mode (`words`: 项 or 篇, each once; 项次 or 篇次, once for each of its themes or
+streets), and nothing needs the network (the map is drawn from the outline in data/, on plain
+axes: no geo subplot, so no topojson from a CDN)."""
 from __future__ import annotations
 
 import math
@@ -16,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from analytics.periods import period_end, period_range
-from .vocabulary import COUNT_WORD, NO_GROUP_ZH, PRECISION_ZH, period_label, period_span
+from .vocabulary import NO_GROUP_ZH, PRECISION_ZH, CountWords, period_label, period_span
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 BLUE = "#2f6db5"
@@ -33,7 +34,7 @@ def _axis(title: str = "", **extra) -> dict:
 
 
 def count_axis(title: str, top: float) -> dict:
-    """An axis of counts: whole numbers only (no 0.2 ticks, no "0.5 篇")."""
+    """An axis of counts: whole numbers only (no 0.2 ticks, no "0.5 项")."""
     axis = _axis(title, rangemode="tozero", tickformat=",d")
     if top <= 10:
         axis.update(dtick=1, tick0=0)
@@ -57,14 +58,15 @@ def stamp(fig: go.Figure, filters_words: str) -> go.Figure:
     return fig
 
 
-def label_bar(frame: pd.DataFrame, names: dict[str, str], title: str, value: str = "articles") -> go.Figure:
-    """Articles (or people) per theme or service type; an article counts once for each label."""
+def label_bar(frame: pd.DataFrame, names: dict[str, str], title: str, value: str = "articles", *,
+              words: CountWords) -> go.Figure:
+    """Events or articles (or people) per theme or service type; each counts once for each label."""
     labels = [names.get(k, k) for k in frame["key"]]
     values = [float(v) if value == "participants" else int(v) for v in frame[value]]
     if value == "participants":
         axis, hover = "参与人数（下限，人）", "%{y}：至少 %{x:,} 人<extra></extra>"
     else:
-        axis, hover = "文章数（篇）", "%{y}：%{x} 篇<extra></extra>"
+        axis, hover = words.axis, f"%{{y}}：%{{x}} {words.unit}<extra></extra>"
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", customdata=[[k] for k in frame["key"]],
                            marker_color=BLUE, hovertemplate=hover, text=[f"{v:,.0f}" for v in values],
                            textposition="auto", cliponaxis=False),
@@ -73,7 +75,7 @@ def label_bar(frame: pd.DataFrame, names: dict[str, str], title: str, value: str
     return fig
 
 
-def street_bar(coverage: pd.DataFrame, title: str = "各街道活动文章数") -> go.Figure:
+def street_bar(coverage: pd.DataFrame, *, words: CountWords) -> go.Figure:
     """Every street in scope, the ones with no activity too (a bar of 0, labelled 0)."""
     streets = coverage[(coverage["level"] == "street") & coverage.get("in_scope", True)]
     streets = streets.sort_values(["articles", "name"], ascending=[False, True])
@@ -81,15 +83,15 @@ def street_bar(coverage: pd.DataFrame, title: str = "各街道活动文章数") 
     colors = [BLUE if n else "#c9ced6" for n in counts]
     fig = go.Figure(go.Bar(x=list(streets["name"]), y=counts, customdata=[[n] for n in streets["name"]],
                            marker_color=colors, text=[str(n) for n in counts], textposition="outside",
-                           cliponaxis=False, hovertemplate="%{x}：%{y} 篇<extra></extra>"),
-                    layout=_layout(title, xaxis=_axis("街道", type="category"),
-                                   yaxis=count_axis("文章数（篇）", max(counts, default=0)), showlegend=False))
+                           cliponaxis=False, hovertemplate=f"%{{x}}：%{{y}} {words.unit}<extra></extra>"),
+                    layout=_layout(words.per("街道"), xaxis=_axis("街道", type="category"),
+                                   yaxis=count_axis(words.axis, max(counts, default=0)), showlegend=False))
     return fig
 
 
-def coverage_treemap(coverage: pd.DataFrame, district: str) -> go.Figure:
+def coverage_treemap(coverage: pd.DataFrame, district: str, *, words: CountWords) -> go.Figure:
     """District → streets → communities and villages; every unit has the same area, so the
-    ones with no activity show as plainly as the busy ones; colour is the article count."""
+    ones with no activity show as plainly as the busy ones; colour is the count."""
     if "in_scope" in coverage:
         coverage = coverage[coverage["in_scope"]]
     units = coverage[coverage["level"] != "street"]
@@ -107,19 +109,20 @@ def coverage_treemap(coverage: pd.DataFrame, district: str) -> go.Figure:
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         # The district's own total would dwarf every street on the scale: it is drawn at the top colour.
         marker=dict(colors=[top] + counts[1:], colorscale="Blues", cmin=0, cmax=top, showscale=True,
-                    colorbar=dict(title=dict(text="文章数（篇）"), tickformat=",d",
+                    colorbar=dict(title=dict(text=words.axis), tickformat=",d",
                                   **({"dtick": 1} if top <= 10 else {}))),
-        customdata=counts, hovertemplate="%{label}：%{customdata} 篇<extra></extra>",
-        texttemplate="%{label}<br>%{customdata} 篇", maxdepth=2),
+        customdata=counts, hovertemplate=f"%{{label}}：%{{customdata}} {words.unit}<extra></extra>",
+        texttemplate=f"%{{label}}<br>%{{customdata}} {words.unit}", maxdepth=2),
         layout=_layout("覆盖层级：点击街道下钻到社区和村"))
     return fig
 
 
-def theme_heatmap(matrix: pd.DataFrame, theme_names: dict[str, str], streets: list[str]) -> go.Figure:
-    """篇次 per theme and street, every street of the scope, the empty ones too. Plotly heatmaps
-    send no selection events, so an invisible scatter of the cells' centres lies on top: with
-    `hoverdistance=-1` the nearest centre is the cell under the pointer, and a click on a cell
-    selects that centre (theme key and street in its customdata), which filters every page."""
+def theme_heatmap(matrix: pd.DataFrame, theme_names: dict[str, str], streets: list[str], *,
+                  words: CountWords) -> go.Figure:
+    """项次 or 篇次 per theme and street, every street of the scope, the empty ones too. Plotly
+    heatmaps send no selection events, so an invisible scatter of the cells' centres lies on top:
+    with `hoverdistance=-1` the nearest centre is the cell under the pointer, and a click on a
+    cell selects that centre (theme key and street in its customdata), which filters every page."""
     if matrix.empty:
         pivot = pd.DataFrame(index=pd.Index([], name="theme"), columns=streets)
     else:
@@ -133,29 +136,30 @@ def theme_heatmap(matrix: pd.DataFrame, theme_names: dict[str, str], streets: li
     cell_y = [row for row in rows for _ in streets]
     cell_data = [[k, s, int(n)] for k, zr in zip(themes, z) for s, n in zip(streets, zr)]
     fig = go.Figure(layout=_layout(
-        "主题 × 街道（篇次）", hoverdistance=-1, xaxis=_axis("街道", type="category", categoryorder="array",
+        f"主题 × 街道（{words.mentions}）", hoverdistance=-1, xaxis=_axis("街道", type="category", categoryorder="array",
                                                         categoryarray=streets),
         yaxis=_axis(type="category", autorange="reversed", categoryorder="array", categoryarray=rows),
         showlegend=False))
     fig.add_trace(go.Heatmap(z=z, x=streets, y=rows, colorscale="Blues", zmin=0, zmax=max(top, 1),
                              hoverinfo="skip", texttemplate="%{z}", xgap=1, ygap=1,
-                             colorbar=dict(title=dict(text="篇次"), tickformat=",d",
+                             colorbar=dict(title=dict(text=words.mentions), tickformat=",d",
                                            **({"dtick": 1} if top <= 10 else {}))))
     fig.add_trace(go.Scatter(
         x=cell_x, y=cell_y, customdata=cell_data, mode="markers", name="格子",
         marker=dict(size=18, opacity=0, color=BLUE), selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
-        hovertemplate="%{y} × %{x}：%{customdata[2]} 篇次<extra>点击按此主题和街道筛选</extra>"))
+        hovertemplate=f"%{{y}} × %{{x}}：%{{customdata[2]}} {words.mentions}<extra>点击按此主题和街道筛选</extra>"))
     return fig
 
 
 def timeline_bars(frame: pd.DataFrame, period: str, by: str, names: dict[str, str], title: str,
-                  first: date | None = None, last: date | None = None) -> go.Figure:
-    """Dated articles per month or ISO week, every period from the first to the last in order
+                  first: date | None = None, last: date | None = None, *, words: CountWords) -> go.Figure:
+    """Dated events or articles per month or ISO week, every period from the first to the last in order
     (an empty period shows 0), stacked by group, with the date precision as the bars' pattern
     (solid: 确切日期, dots: 见报日期, hatched: 推断日期). Two legends: the groups, and the
-    precisions. Ungrouped, a bar counts articles (篇); grouped, 篇次."""
-    word = COUNT_WORD["articles" if by == "none" else "mentions"]
+    precisions. Ungrouped, a bar counts each once (项 or 篇); grouped, 项次 or 篇次."""
+    word = words.unit if by == "none" else words.mentions
+    no_group = f"全部{words.noun}" if by == "none" else NO_GROUP_ZH[by]
     data_days = list(frame["period"]) if not frame.empty else []
     lo = first or min(data_days, default=None)
     hi = last or max(data_days, default=None)
@@ -179,7 +183,7 @@ def timeline_bars(frame: pd.DataFrame, period: str, by: str, names: dict[str, st
     totals = [0] * len(starts)
     for gi, group in enumerate(groups):
         color = BLUE if by == "none" else ("#9aa3ad" if group == "" else PALETTE[gi % len(PALETTE)])
-        name = NO_GROUP_ZH[by] if group == "" else names.get(group, group)
+        name = no_group if group == "" else names.get(group, group)
         rows = frame[frame["group"] == group]
         for precision in ("day", "issue", "inferred"):
             part = rows[rows["precision"] == precision]
@@ -213,7 +217,7 @@ def timeline_bars(frame: pd.DataFrame, period: str, by: str, names: dict[str, st
                              marker=dict(opacity=0), cliponaxis=False,
                              customdata=[["", "", span, a, b] for span, (a, b) in zip(spans, bounds)],
                              hovertemplate=f"%{{x}}（%{{customdata[2]}}）：合计 %{{y}} {word}<extra></extra>"))
-    fig.update_layout(yaxis=count_axis("文章数（篇）" if by == "none" else "篇次（一篇文章计入它的每个分组）",
+    fig.update_layout(yaxis=count_axis(words.axis if by == "none" else words.mentions_axis,
                                        max(totals, default=0)))
     return fig
 
@@ -244,10 +248,10 @@ def _centre(feature: dict) -> tuple[float, float]:
     return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
 
 
-def district_map(outline: dict | None, coverage: pd.DataFrame, boundaries: dict | None, district: str
-                 ) -> go.Figure:
+def district_map(outline: dict | None, coverage: pd.DataFrame, boundaries: dict | None, district: str, *,
+                 words: CountWords) -> go.Figure:
     """The district outline and, where a deployer supplied boundaries (GeoJSON features with a
-    `name` property holding the official name), each area filled by its article count with a
+    `name` property holding the official name), each area filled by its count with a
     clickable label at its centre. Longitude and latitude on plain axes, kept to scale (a degree
     of longitude is cos(latitude) of a degree of latitude): no tiles, no geo subplot, nothing
     fetched from the network."""
@@ -281,42 +285,42 @@ def district_map(outline: dict | None, coverage: pd.DataFrame, boundaries: dict 
             text=names, textposition="middle center", textfont=dict(size=11, color="#123"),
             customdata=[[n, v] for n, v in zip(names, values)],
             marker=dict(size=14, color=values, colorscale="Blues", cmin=0, cmax=top, opacity=0.01,
-                        colorbar=dict(title=dict(text="文章数（篇）"), tickformat=",d",
+                        colorbar=dict(title=dict(text=words.axis), tickformat=",d",
                                       **({"dtick": 1} if top <= 10 else {}))),
             selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
-            hovertemplate="%{customdata[0]}：%{customdata[1]} 篇<extra>点击按此筛选</extra>"))
+            hovertemplate=f"%{{customdata[0]}}：%{{customdata[1]}} {words.unit}<extra>点击按此筛选</extra>"))
     return fig
 
 
 # ---- comparison -------------------------------------------------------------------------------
 
-def comparison_bars(frame: pd.DataFrame, title: str, a: str, b: str, unit: str = "篇") -> go.Figure:
+def comparison_bars(frame: pd.DataFrame, title: str, a: str, b: str, *, words: CountWords) -> go.Figure:
     """Two selections side by side per label (frame: name, a, b, with the difference b − a)."""
     colors = ("#2f6db5", "#e8833a")
     fig = go.Figure(layout=_layout(title, barmode="group", yaxis=_axis(autorange="reversed", type="category"),
-                                   xaxis=count_axis(f"文章数（{unit}）", float(max(frame[["a", "b"]].max(), default=0))
+                                   xaxis=count_axis(words.axis, float(max(frame[["a", "b"]].max(), default=0))
                                                     if not frame.empty else 0),
                                    legend=dict(title=dict(text=""), orientation="h", x=0, y=-0.08,
                                                yanchor="top"), margin=dict(l=10, r=10, t=80, b=10)))
     for col, label, color in (("a", a, colors[0]), ("b", b, colors[1])):
         fig.add_trace(go.Bar(y=list(frame["name"]), x=[int(v) for v in frame[col]], name=label, orientation="h",
                              marker_color=color, customdata=[[label] for _ in range(len(frame))],
-                             hovertemplate=f"%{{y}} · %{{customdata[0]}}：%{{x}} {unit}<extra></extra>"))
+                             hovertemplate=f"%{{y}} · %{{customdata[0]}}：%{{x}} {words.unit}<extra></extra>"))
     return fig
 
 
-def difference_bars(frame: pd.DataFrame, title: str, a: str, b: str, unit: str = "篇") -> go.Figure:
+def difference_bars(frame: pd.DataFrame, title: str, a: str, b: str, *, words: CountWords) -> go.Figure:
     """The difference b − a per label: above zero where the second selection has more."""
     diff = [int(v) for v in frame["b"] - frame["a"]]
     colors = ["#e8833a" if d > 0 else "#2f6db5" if d < 0 else "#c9ced6" for d in diff]
     top = max((abs(d) for d in diff), default=0)
-    axis = _axis(f"差值（{b} − {a}，{unit}）", tickformat=",d", zeroline=True, zerolinewidth=2,
+    axis = _axis(f"差值（{b} − {a}，{words.unit}）", tickformat=",d", zeroline=True, zerolinewidth=2,
                  range=[-(top or 1) * 1.25, (top or 1) * 1.25])  # zero in the middle: more and fewer read alike
     if top <= 10:
         axis.update(dtick=1)
     fig = go.Figure(go.Bar(y=list(frame["name"]), x=diff, orientation="h", marker_color=colors,
                            text=[f"{d:+d}" if d else "0" for d in diff], textposition="outside", cliponaxis=False,
-                           hovertemplate=f"%{{y}}：{b} 比 {a} %{{x:+d}} {unit}<extra></extra>"),
+                           hovertemplate=f"%{{y}}：{b} 比 {a} %{{x:+d}} {words.unit}<extra></extra>"),
                     layout=_layout(title, xaxis=axis, yaxis=_axis(autorange="reversed", type="category"),
                                    showlegend=False))
     return fig

@@ -54,7 +54,7 @@ def show(detail: dict, reviewer: str | None = None, version: int | None = None) 
         return False
     with st.form(f"merge_{detail['id']}"):
         pick = st.selectbox("与另一篇报道合并为同一活动（同一街道，前后两周内）", list(candidates.index),
-                            format_func=lambda i: report_words(candidates.loc[i].to_dict()))
+                            format_func=lambda i: report_words(candidates.loc[i].to_dict()), placeholder="请选择")
         note = st.text_input("说明", max_chars=500)
         if st.form_submit_button("合并为同一活动"):
             other = int(candidates.loc[pick, "id"])

@@ -56,7 +56,8 @@ def _draw(spec: FilterSpec, container) -> None:
         container.text_input(w.label, key=key, placeholder=w.placeholder, max_chars=100)
     elif w.kind == "choice":
         words = dict(w.choices)
-        container.selectbox(w.label, list(words), key=key, format_func=words.get, help=w.help or None)
+        container.selectbox(w.label, list(words), key=key, format_func=words.get, help=w.help or None,
+                            placeholder="请选择")
     else:
         options, names = _options(spec)
         # A value from an old or edited URL that is no longer a choice is dropped, not an error.

@@ -12,8 +12,8 @@ import pandas as pd
 from analytics.filters import Filters
 
 from .vocabulary import (DROP_REASON_ZH, LEVEL_ZH, NO_GROUP_ZH, PLACE_PRECISION_ZH, PLACE_STATUS_ZH, PRECISION_ZH,
-                         REASON_ZH, YES_NO, bulletin_label, display_title, event_date_zh, flags_zh, period_label,
-                         period_span, service_names, theme_names)
+                         REASON_ZH, YES_NO, CountWords, bulletin_label, count_words, display_title, event_date_zh,
+                         flags_zh, period_label, period_span, service_names, theme_names)
 
 # The article table as shown: column of the query -> its heading.
 ARTICLE_COLUMNS = {"date": "日期", "date_precision": "日期精度", "bulletin_label": "公报", "seq": "篇序",
@@ -35,7 +35,7 @@ def key_figures(o) -> tuple[list[KeyFigure], list[str]]:
     """The overview's key figures (analytics.queries.Overview) and the notes under them, in the
     words the overview page and the briefing both print."""
     events = o.counting == "events"
-    unit = "活动" if events else "文章"
+    words = count_words(o.counting)
     figures = [
         KeyFigure("活动" if events else "文章（报道）", f"{o.articles}",
                   "几家报刊报道的同一活动计为一项（侧栏“计数”可改为按报道计）" if events else "每篇报道各计一次"),
@@ -44,8 +44,8 @@ def key_figures(o) -> tuple[list[KeyFigure], list[str]]:
         KeyFigure("覆盖街道", f"{o.streets_covered} / {o.streets_total}", "有活动报道的街道 / 筛选范围内的街道"),
         KeyFigure("覆盖社区和村", f"{o.units_covered} / {o.units_total}",
                   "有活动报道的社区和村 / 筛选范围内的社区和村"),
-        KeyFigure(f"有日期的{unit}", f"{o.dated} / {o.articles}",
-                  f"{o.dated} 项有日期（确切、见报或推断），{o.undated} 项日期不明；下方为日期跨度",
+        KeyFigure(f"有日期的{words.noun}", f"{o.dated} / {o.articles}",
+                  f"{words.n(o.dated)}有日期（确切、见报或推断），{words.n(o.undated)}日期不明；下方为日期跨度",
                   date_span(o.date_min, o.date_max)),
     ]
     notes = []
@@ -104,8 +104,8 @@ def active_units(coverage: pd.DataFrame) -> pd.DataFrame:
     return units.sort_values(["articles", "name"], ascending=[False, True])[["street", "name", "articles"]]
 
 
-def active_units_zh(active: pd.DataFrame) -> pd.DataFrame:
-    return active.rename(columns={"street": "街道", "name": "名称", "articles": "文章数"})
+def active_units_zh(active: pd.DataFrame, *, words: CountWords) -> pd.DataFrame:
+    return active.rename(columns={"street": "街道", "name": "名称", "articles": words.axis})
 
 
 def gaps(coverage: pd.DataFrame, f: Filters | None = None) -> pd.DataFrame:
@@ -127,16 +127,16 @@ def street_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
                          "下辖社区和村": [int(sizes.get(n, 0)) for n in out["name"]]})
 
 
-def coverage_zh(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The coverage rows in scope as exported: type, name, street, code, articles."""
+def coverage_zh(coverage: pd.DataFrame, *, words: CountWords) -> pd.DataFrame:
+    """The coverage rows in scope as exported: type, name, street, code, count."""
     rows = _in_scope(coverage)
     return pd.DataFrame({"类型": rows["level"].map(LEVEL_ZH), "名称": rows["name"], "所属街道": rows["street"],
-                         "统计区划代码": rows["code"], "文章数（篇）": rows["articles"].astype(int)})
+                         "统计区划代码": rows["code"], words.axis: rows["articles"].astype(int)})
 
 
-def odd_places_zh(odd: pd.DataFrame) -> pd.DataFrame:
+def odd_places_zh(odd: pd.DataFrame, *, words: CountWords) -> pd.DataFrame:
     return odd.replace({"status": PLACE_STATUS_ZH}).rename(
-        columns={"name": "地名", "status": "类别", "articles": "文章数"})
+        columns={"name": "地名", "status": "类别", "articles": words.axis})
 
 
 def _date_text(value) -> str:
@@ -197,9 +197,10 @@ def articles_export(articles_in_words: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def timeline_zh(frame: pd.DataFrame, period: str, by: str, names: dict[str, str]) -> pd.DataFrame:
+def timeline_zh(frame: pd.DataFrame, period: str, by: str, names: dict[str, str], *,
+                words: CountWords) -> pd.DataFrame:
     """The trend's numbers as exported: period, its days, group, date precision, count."""
-    word = "文章数（篇）" if by == "none" else "篇次"
+    word = words.axis if by == "none" else words.mentions
     return pd.DataFrame({
         "时间": [period_label(p, period) for p in frame["period"]],
         "起止日期": [period_span(p, period) for p in frame["period"]],

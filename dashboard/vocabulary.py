@@ -1,10 +1,11 @@
 """The words of the UI: the district's name and taxonomy from its data files (district.toml,
 taxonomy.csv), and the Chinese for every code the store keeps (date precision, place level,
-flags, ingest outcomes), for periods, bulletins and titles. Nothing the app writes for people
-shows a code."""
+flags, ingest outcomes), for periods, bulletins and titles, and the words of what a figure
+counts (CountWords). Nothing the app writes for people shows a code."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from analytics.periods import iso_week, period_end
@@ -20,12 +21,59 @@ FLAG_ZH = {"no_headline": "无标题", "no_lead": "无导语", "cut_off": "正�
            "duplicate_paragraph_dropped": "已去除重复段落", "shared_headline": "与其他文章共用标题",
            "synthetic": "合成数据"}
 YES_NO = {True: "是", False: "否"}
-# What a bar of a grouped chart counts: an article with several themes or streets counts once
-# for each of them (篇次); ungrouped, each article counts once (篇).
-COUNT_WORD = {"articles": "篇", "mentions": "篇次"}
-NO_GROUP_ZH = {"theme": "（无主题）", "street": "（未指明街道）", "none": "全部文章"}
+NO_GROUP_ZH = {"theme": "（无主题）", "street": "（未指明街道）"}
 UNTITLED_MARK = "〔无标题·首句〕"
 TITLE_FROM_SENTENCE = 24  # characters of the first sentence shown for an untitled article
+
+
+@dataclass(frozen=True)
+class CountWords:
+    """How a count is worded in the mode the filters count in (Filters.count): every chart
+    title, axis, hover text, colour bar, exported column and caption that states a count takes
+    its words from here, so that a chart never says 篇 beside an overview that counts 活动."""
+    noun: str  # what one counted thing is: 活动 | 文章
+    unit: str  # its measure word: 20 项 | 20 篇
+
+    @property
+    def mentions(self) -> str:
+        """项次 | 篇次: a grouped count, where a thing counts once for each of its themes or streets."""
+        return f"{self.unit}次"
+
+    @property
+    def one(self) -> str:
+        """一项活动 | 一篇文章"""
+        return f"一{self.unit}{self.noun}"
+
+    @property
+    def axis(self) -> str:
+        """活动数（项） | 文章数（篇）"""
+        return f"{self.noun}数（{self.unit}）"
+
+    @property
+    def mentions_axis(self) -> str:
+        """项次（一项活动计入它的每个分组）"""
+        return f"{self.mentions}（{self.one}计入它的每个分组）"
+
+    def per(self, what: str) -> str:
+        """各街道活动数: the count of each street, theme, period…"""
+        return f"各{what}{self.noun}数"
+
+    def mentions_per(self, what: str) -> str:
+        """各期活动（项次）: the grouped count of each period…"""
+        return f"各{what}{self.noun}（{self.mentions}）"
+
+    def n(self, count: int) -> str:
+        """20 项"""
+        return f"{count} {self.unit}"
+
+
+# Events: the same activity reported by several papers counts once; reports: every article.
+COUNT_WORDS = {"events": CountWords("活动", "项"), "reports": CountWords("文章", "篇")}
+
+
+def count_words(count: str) -> CountWords:
+    """The words of a counting mode (Filters.count, Overview.counting)."""
+    return COUNT_WORDS[count]
 
 
 def district() -> str:

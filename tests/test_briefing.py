@@ -29,7 +29,7 @@ from support import ROOT, SAMPLES, page_failures
 
 MAY = Filters(date_from=date(2025, 5, 1), date_to=date(2025, 5, 31))
 BASE = "http://dashboard.example:8501"
-CHART_TITLES = ["各街道活动文章数", "各主题活动文章数", "各服务类型活动文章数", "活动文章数（按周）"]
+CHART_TITLES = ["各街道活动数", "各主题活动数", "各服务类型活动数", "各周活动（项次）"]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,8 @@ def _overview_metrics(store_url, monkeypatch, params: dict) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("f", [MAY, Filters(streets=("开源街道",), themes=("elderly", "safety")),
-                               Filters(q="义诊", include_undated=False)], ids=lambda f: f.describe())
+                               Filters(q="义诊", include_undated=False), MAY.with_(count="reports")],
+                         ids=lambda f: f.describe())
 def test_key_figures_are_the_overview_page_s(engine, store_url, monkeypatch, f):
     params = {k: ",".join(v) for k, v in f.to_params().items()}
     shown = _overview_metrics(store_url, monkeypatch, params)
@@ -96,8 +97,24 @@ def test_comparison_counts_dated_articles_of_both_periods(engine, made):
     before = queries.overview(engine, MAY.with_(date_from=date(2025, 4, 1), date_to=date(2025, 4, 30),
                                                 include_undated=False))
     assert b.comparison.startswith("与上月（2025年4月")
-    assert f"活动文章 {now.articles} 篇（上月 {before.articles} 篇" in b.comparison
+    assert f"活动 {now.articles} 项（上月 {before.articles} 项" in b.comparison
+    assert "只计有日期的活动" in b.comparison
     assert briefing.build(engine, Filters()).comparison is None  # no period, nothing to compare
+
+
+def test_the_briefing_counts_in_the_dashboard_s_words(engine):
+    """Counting events (the default), the charts, captions and comparison say 活动 and 项, never
+    篇; counting reports, 文章 and 篇: the words of the dashboard's charts for the same filters."""
+    events, reports = (briefing.build(engine, MAY.with_(count=count)) for count in ("events", "reports"))
+    said = {b.filters.count: " ".join([b.comparison, *b.notes, *(f"{c.title} {c.caption}" for c in b.charts)])
+            for b in (events, reports)}
+    assert "篇" not in said["events"] and "文章" not in said["events"] and "项" in said["events"]
+    assert "项" not in said["reports"] and "篇" in said["reports"]
+    assert [c.title for c in events.charts] == CHART_TITLES
+    assert [c.title for c in reports.charts] == ["各街道文章数", "各主题文章数", "各服务类型文章数", "各周文章（篇次）"]
+    for b in (events, reports):  # each chart's title is the figure's own
+        assert all(c.figure.layout.title.text == c.title for c in b.charts)
+    assert "项活动" in events.footer[0] and "篇报道" in events.footer[0] and "篇文章" in reports.footer[0]
 
 
 def test_gaps_and_key_articles_are_traceable(engine, made):
@@ -222,9 +239,9 @@ def test_an_office_restyles_the_word_template(engine, tmp_path):
 def test_chart_images_carry_title_filters_and_source():
     import plotly.express as px
     fig = px.bar(x=["开源街道", "新华街道"], y=[3, 5])
-    svg = exports.image_bytes(fig, "svg", title="各街道活动文章数", view="2025年5月 · 为老服务",
+    svg = exports.image_bytes(fig, "svg", title="各街道活动数", view="2025年5月 · 为老服务",
                               source=exports.source_line(date(2025, 5, 31)), preset="slide").decode()
-    assert "各街道活动文章数" in svg and "2025年5月 · 为老服务" in svg
+    assert "各街道活动数" in svg and "2025年5月 · 为老服务" in svg
     assert "数据来源：" in svg and "截至2025年5月31日" in svg
     sizes = [Image.open(io.BytesIO(png)).size for png in exports.images(
         [exports.ready_to_paste(fig, "t", "v", "s", p) for p in ("slide", "document")])]
@@ -255,7 +272,7 @@ def test_without_chromium_the_command_says_what_to_do(store_url, tmp_path):
                           "-o", str(tmp_path / "b.docx"), "--db", store_url], cwd=ROOT, capture_output=True,
                          text=True, timeout=300, env={**__import__("os").environ, "BROWSER_PATH": "/nonexistent/chromium"})
     assert run.returncode == 1 and not (tmp_path / "b.docx").exists()
-    assert run.stderr.startswith("服务器未安装 Chromium") and "apt-get install chromium" in run.stderr
+    assert run.stderr.startswith("服务器上找不到 Chromium") and "apt-get install chromium" in run.stderr
 
 
 def test_the_briefing_modules_need_no_streamlit():

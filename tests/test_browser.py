@@ -320,7 +320,7 @@ def test_download_csv_and_png_are_named_for_the_view(server, page, tmp_path):
     png_path = tmp_path / info.value.suggested_filename
     info.value.save_as(png_path)
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png_path.name == "平城区_各街道活动_2025-05.png"
+    assert png_path.name == "平城区_各街道活动数_2025-05.png"
 
 
 def test_markup_in_a_bulletin_is_shown_as_text(server, page):

@@ -5,6 +5,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from dashboard import compare
+from dashboard.vocabulary import count_words
 
 
 def test_a_side_replaces_the_compared_dimension_only():
@@ -36,8 +37,10 @@ def test_the_difference_is_b_minus_a_for_every_label_either_side_has():
     assert frame.set_index("name")[["a", "b", "diff"]].to_dict("index") == {
         "安全应急": {"a": 3, "b": 1, "diff": -2}, "健康医疗": {"a": 0, "b": 4, "diff": 4},
         "为老服务": {"a": 1, "b": 0, "diff": -1}}
-    table = compare.comparison_table(frame, "主题", "甲 开源街道", "乙 新华街道")
-    assert list(table.columns) == ["主题", "甲 开源街道（篇）", "乙 新华街道（篇）", "差值（乙 新华街道 − 甲 开源街道）"]
+    table = compare.comparison_table(frame, "主题", "甲 开源街道", "乙 新华街道", words=count_words("events"))
+    assert list(table.columns) == ["主题", "甲 开源街道（项）", "乙 新华街道（项）", "差值（乙 新华街道 − 甲 开源街道）"]
+    table = compare.comparison_table(frame, "主题", "甲 开源街道", "乙 新华街道", words=count_words("reports"))
+    assert list(table.columns)[1:3] == ["甲 开源街道（篇）", "乙 新华街道（篇）"]
 
 
 def test_a_period_from_a_link_stays_a_choice_on_later_runs():

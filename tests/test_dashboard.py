@@ -9,6 +9,7 @@ from analytics.filters import Filters
 from dashboard import exports, figures
 from dashboard.evidence import highlight_html
 from dashboard.geo import read_features
+from dashboard.vocabulary import count_words
 from etl.ingest import ingest_paths
 from etl.store import make_engine
 from support import ROOT, SAMPLES, page_failures
@@ -63,7 +64,7 @@ def test_coverage_counts_gaps_against_the_store(app, store_url, kb):
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["无活动的社区和村"] == str(int((units["articles"] == 0).sum()))
     assert metrics["无活动的街道"] == str(int((streets["articles"] == 0).sum()))
-    active, gaps = _table(app, "文章数"), _table(app, "类型")
+    active, gaps = _table(app, "活动数（项）"), _table(app, "类型")
     assert len(active) == int((units["articles"] > 0).sum()) and len(gaps) == int((units["articles"] == 0).sum())
     assert set(gaps["名称"]) == set(units[units["articles"] == 0]["name"])
     street_gaps = _table(app, "下辖社区和村")
@@ -82,7 +83,7 @@ def test_coverage_metrics_and_tables_agree_under_a_place_filter(store_url, monke
     at.switch_page("dashboard/app_pages/coverage.py").run()
     assert not page_failures(at)
     metrics = {m.label: m.value for m in at.metric}
-    active, gaps = _table(at, "文章数"), _table(at, "类型")
+    active, gaps = _table(at, "活动数（项）"), _table(at, "类型")
     units_active, units_total = map(int, metrics["有活动的社区和村"].split(" / "))
     assert units_active == len(active) and int(metrics["无活动的社区和村"]) == len(gaps)
     assert units_total == len(active) + len(gaps)
@@ -154,13 +155,13 @@ def test_map_from_deployer_boundaries_needs_no_network(tmp_path, store_url, kb):
                                                           [113.30, 40.08]]]}}]}
     cov = queries.coverage(make_engine(store_url), Filters(), kb.gazetteer)
     outline, _ = read_features(kb.outline_path)
-    fig = figures.district_map(outline, cov, boundaries, kb.district)
+    fig = figures.district_map(outline, cov, boundaries, kb.district, words=count_words("events"))
     spec = json.loads(fig.to_json())
     assert {t["type"] for t in spec["data"]} == {"scatter"} and "geo" not in spec["layout"]
     labels = spec["data"][-1]
     assert labels["customdata"] == [["开源街道", int(cov.set_index("name").loc["开源街道", "articles"])]]
     assert "http" not in fig.to_json()
-    plain = figures.district_map(outline, cov, None, kb.district)
+    plain = figures.district_map(outline, cov, None, kb.district, words=count_words("events"))
     assert [t.type for t in plain.data] == ["scatter"] and "未提供街道边界" in plain.layout.title.text
 
 

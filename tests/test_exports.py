@@ -20,7 +20,7 @@ ATTACKS = ['=HYPERLINK("http://x.cn","点我")', "+cmd|' /C calc'!A0", "-2+3", "
 
 @pytest.fixture
 def fig():
-    return px.bar(x=["开源街道", "新华街道"], y=[3, 5], title="各街道活动文章数")
+    return px.bar(x=["开源街道", "新华街道"], y=[3, 5], title="各街道活动数")
 
 
 def test_png_and_svg_at_twice_the_size(fig):
@@ -29,7 +29,7 @@ def test_png_and_svg_at_twice_the_size(fig):
     width = int.from_bytes(png[16:20], "big")
     assert width == 1100 * exports.IMAGE_SCALE
     svg = exports.image_bytes(fig, "svg").decode("utf-8")
-    assert svg.startswith("<svg") and "各街道活动文章数" in svg
+    assert svg.startswith("<svg") and "各街道活动数" in svg
 
 
 def test_bundle_holds_every_chart_and_table(fig):

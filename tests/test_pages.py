@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import queries
 from analytics.filters import Filters
-from dashboard import charts, figures
+from dashboard import charts, data, figures
+from dashboard.vocabulary import count_words
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
 from etl.store import make_engine
@@ -84,21 +85,21 @@ def test_the_article_view_names_its_flags_and_bulletin_in_words(store_url, monke
 
 def test_bars_say_what_they_count(store_url):
     frame = queries.label_counts(make_engine(store_url), Filters(), "theme")
-    fig = figures.label_bar(frame, load_knowledge().taxonomy["theme"], "主要主题")
+    fig = figures.label_bar(frame, load_knowledge().taxonomy["theme"], "主要主题", words=count_words("events"))
     bar = fig.data[0]
-    assert bar.hovertemplate == "%{y}：%{x} 篇<extra></extra>" and "=" not in bar.hovertemplate
-    assert fig.layout.xaxis.title.text == "文章数（篇）" and fig.layout.xaxis.tickformat == ",d"
+    assert bar.hovertemplate == "%{y}：%{x} 项<extra></extra>" and "=" not in bar.hovertemplate
+    assert fig.layout.xaxis.title.text == "活动数（项）" and fig.layout.xaxis.tickformat == ",d"
 
 
 def test_the_heatmap_has_whole_number_colours_and_a_clickable_centre_in_every_cell(store_url):
     matrix = queries.theme_street_matrix(make_engine(store_url), Filters())
     streets = [s.name for s in load_knowledge().gazetteer.streets]
-    fig = figures.theme_heatmap(matrix, load_knowledge().taxonomy["theme"], streets)
+    fig = figures.theme_heatmap(matrix, load_knowledge().taxonomy["theme"], streets, words=count_words("events"))
     heat, cells = fig.data
     assert heat.type == "heatmap" and heat.hoverinfo == "skip"
-    assert heat.colorbar.tickformat == ",d" and heat.colorbar.title.text == "篇次"
+    assert heat.colorbar.tickformat == ",d" and heat.colorbar.title.text == "项次"
     assert cells.type == "scatter" and len(cells.x) == len(heat.y) * len(streets) and fig.layout.hoverdistance == -1
-    assert "篇次" in cells.hovertemplate
+    assert "项次" in cells.hovertemplate
     point = {"customdata": list(cells.customdata[0]), "x": cells.x[0], "y": cells.y[0]}
     changes = charts._heatmap_click(point, matrix)
     assert changes == {"themes": (point["customdata"][0],), "streets": (cells.x[0],), "communities": ()}
@@ -110,7 +111,8 @@ def test_the_trend_figure_is_continuous_with_clean_legends(store_url, by):
     from datetime import date
     frame = queries.timeline(make_engine(store_url), Filters(), "week", by)
     names = load_knowledge().taxonomy["theme"] if by == "theme" else {}
-    fig = figures.timeline_bars(frame, "week", by, names, "趋势", date(2025, 5, 1), date(2025, 6, 10))
+    fig = figures.timeline_bars(frame, "week", by, names, "趋势", date(2025, 5, 1), date(2025, 6, 10),
+                                words=count_words("events"))
     assert list(fig.layout.xaxis.categoryarray) == [f"2025年第{w}周" for w in range(18, 25)]
     top = max(max(t.y, default=0) for t in fig.data if t.type == "scatter")
     assert fig.layout.yaxis.tickformat == ",d" and (fig.layout.yaxis.dtick == 1 or top > 10)
@@ -120,13 +122,14 @@ def test_the_trend_figure_is_continuous_with_clean_legends(store_url, by):
     assert not any("," in n for n in shown)  # not "分组, 日期精度"
     patterns = {t.marker.pattern.shape for t in fig.data if t.type == "bar" and t.x and t.x[0] is not None}
     assert patterns  # the precisions are drawn
-    word = "篇" if by == "none" else "篇次"
+    word = "项" if by == "none" else "项次"
     assert all(word in t.hovertemplate for t in fig.data if t.hovertemplate)
 
 
 def test_a_trend_bar_click_filters_its_period_and_group(store_url):
     frame = queries.timeline(make_engine(store_url), Filters(), "month", "theme")
-    fig = figures.timeline_bars(frame, "month", "theme", load_knowledge().taxonomy["theme"], "趋势")
+    fig = figures.timeline_bars(frame, "month", "theme", load_knowledge().taxonomy["theme"], "趋势",
+                                words=count_words("events"))
     bar = next(t for t in fig.data if t.type == "bar" and t.customdata is not None)
     changes = charts._timeline_click({"customdata": list(bar.customdata[0])}, frame)
     assert str(changes["date_from"]) == "2025-05-01" and str(changes["date_to"]) == "2025-05-31"
@@ -140,7 +143,7 @@ def test_the_timeline_page_groups_and_counts_consistently(store_url, monkeypatch
     totals = next(t for t in spec["data"] if t["type"] == "scatter")
     assert sum(totals["y"]) == o.dated  # ungrouped: each dated article once, as the overview counts
     at.radio(key="tl_by").set_value("theme").run()
-    assert any("篇次" in c.value for c in at.caption)
+    assert any("项次" in c.value for c in at.caption)
 
 
 def test_comparison_of_two_streets_side_by_side_with_the_difference(store_url, monkeypatch):
@@ -149,10 +152,10 @@ def test_comparison_of_two_streets_side_by_side_with_the_difference(store_url, m
     a = queries.overview(engine, Filters(streets=("开源街道",)))
     b = queries.overview(engine, Filters(streets=("新华街道",)))
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
-    assert metrics["文章（篇）"][0] == f"{a.articles} → {b.articles}"
-    assert metrics["文章（篇）"][1] == (f"{b.articles - a.articles:+,}" if b.articles != a.articles else "持平")
+    assert metrics["活动数（项）"][0] == f"{a.articles} → {b.articles}"
+    assert metrics["活动数（项）"][1] == (f"{b.articles - a.articles:+,}" if b.articles != a.articles else "持平")
     table = next(d for name, d in at.session_state["_view_tables"].items() if "主题" in name)
-    assert list(table.columns) == ["主题", "甲 开源街道（篇）", "乙 新华街道（篇）", "差值（乙 新华街道 − 甲 开源街道）"]
+    assert list(table.columns) == ["主题", "甲 开源街道（项）", "乙 新华街道（项）", "差值（乙 新华街道 − 甲 开源街道）"]
     assert (table.iloc[:, 3] == table.iloc[:, 2] - table.iloc[:, 1]).all()
     assert len(at.get("plotly_chart")) == 4
     assert at.query_params["cmp"] in ("streets", ["streets"])
@@ -162,7 +165,7 @@ def test_comparison_of_two_periods_counts_dated_articles_only(store_url, monkeyp
     at = _app(store_url, monkeypatch, "compare", cmp="periods", a="2025-04-01~2025-04-30", b="2025-05-01~2025-05-31")
     metrics = {m.label: m.value for m in at.metric}
     o = queries.overview(make_engine(store_url), Filters())
-    assert metrics["文章（篇）"] == f"0 → {o.dated}"
+    assert metrics["活动数（项）"] == f"0 → {o.dated}"
     at.radio(key="cmp_mode").set_value("streets").run()
     assert not page_failures(at) and at.query_params["cmp"] in ("streets", ["streets"])
 
@@ -181,3 +184,63 @@ def test_a_map_area_click_filters_by_that_street_or_community(store_url):
                                                                              "communities": ()}
     assert charts._map_click({"customdata": ["民和社区", 1]}, (cov, None)) == {"communities": ("民和社区",)}
     assert charts._map_click({"x": 113.3, "y": 40.1}, (cov, None)) == {}
+
+
+# One area, so that the map draws its colour bar (the sample data has no boundaries).
+BOUNDARIES = {"type": "FeatureCollection", "features": [{
+    "type": "Feature", "properties": {"name": "开源街道"},
+    "geometry": {"type": "Polygon", "coordinates": [[[113.30, 40.08], [113.32, 40.08], [113.32, 40.10],
+                                                      [113.30, 40.08]]]}}]}
+CHART_OPTIONS = {"tl_bars": {"period": "month", "by": "theme"}, "cov_map": {"boundaries": BOUNDARIES}}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, (list, tuple)) else []
+
+
+def _count_words_shown(fig) -> str:
+    """Where a figure states what it counts: its title, axis and colour-bar titles, hover and text templates."""
+    shown = [fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text]
+    for trace in fig.to_plotly_json()["data"]:
+        shown += [trace.get("hovertemplate"), trace.get("texttemplate"),
+                  *(_strings(part.get("colorbar", {}).get("title", {})) for part in (trace, trace.get("marker", {})))]
+    return " ".join(s for s in _strings(shown) if s)
+
+
+@pytest.mark.parametrize("key", list(charts.CHARTS))
+def test_every_chart_says_what_the_filters_count(store_url, monkeypatch, key):
+    """Counting events, a chart, its exported table and its file name say 活动 and 项, never 篇;
+    counting reports, 文章 and 篇."""
+    engine = make_engine(store_url)
+    monkeypatch.setattr(data, "figure", lambda query, f, *args: query(engine, f, *args))
+    chart, options = charts.CHARTS[key], CHART_OPTIONS.get(key, {})
+    stated, everything = {}, {}
+    for count in ("events", "reports"):
+        f = Filters(count=count)
+        fig, frame = charts.figure_for(key, f, **options)
+        stated[count] = _count_words_shown(fig)
+        everything[count] = " ".join(_strings(fig.to_plotly_json()) + list(chart.table(frame, options, f).columns)
+                                     + [chart.file_word(count_words(count))])
+    assert "篇" not in everything["events"] and "文章" not in everything["events"]
+    if key == "th_people":  # people, not a count of events or articles: the same either way
+        assert stated["events"] == stated["reports"] and "人" in stated["events"]
+        return
+    assert "项" in stated["events"] and "项" not in stated["reports"] and "篇" in stated["reports"]
+    if key in ("ov_themes", "ov_services", "cov_streets", "th_services", "cov_tree", "cov_map"):
+        assert "活动数（项）" in stated["events"] and "文章数（篇）" in stated["reports"]
+    else:  # grouped counts: an event or article once for each of its themes or streets
+        assert "项次" in stated["events"] and "篇次" in stated["reports"]
+    if key == "cov_streets":
+        assert [chart.file_word(count_words(c)) for c in ("events", "reports")] == ["各街道活动数", "各街道文章数"]
+
+
+def test_the_coverage_page_says_what_it_counts(store_url, monkeypatch):
+    for params, said, not_said in (({}, "活动数（项）", "文章数"), ({"count": "reports"}, "文章数（篇）", "活动数")):
+        at = _app(store_url, monkeypatch, "coverage", **params)
+        shown = " ".join([json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+                         + [" ".join(d.value.columns) for d in at.dataframe] + [c.value for c in at.caption])
+        assert said in shown and not_said not in shown

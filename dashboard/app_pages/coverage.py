@@ -4,11 +4,13 @@ import streamlit as st
 from analytics import queries
 from dashboard import charts, data, downloads, page, state, tables
 from dashboard.geo import read_features
+from dashboard.vocabulary import count_words
 from etl.knowledge import load_knowledge
 
 st.title("覆盖：哪些街道、社区和村有活动，哪些没有")
 page.stop_if_empty()
 f = state.current()
+words = count_words(f.count)
 cov = data.figure(queries.coverage, f)
 figures = tables.coverage_figures(cov, f)
 c = st.columns(4)
@@ -34,12 +36,13 @@ charts.show("cov_tree")
 
 st.subheader("有活动的社区和村")
 active = tables.active_units(cov)
-event = st.dataframe(tables.active_units_zh(active), hide_index=True, width="stretch", on_select="rerun",
+active_shown = tables.active_units_zh(active, words=words)
+event = st.dataframe(active_shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="cov_active")
 if event and event.selection.rows:  # a row filters every page to that community or village
     state.request(communities=(active.iloc[event.selection.rows[0]]["name"],))
 st.caption("点击一行：按该社区或村筛选全部页面。")
-downloads.table_downloads(tables.active_units_zh(active), "有活动社区和村", "active")
+downloads.table_downloads(active_shown, "有活动社区和村", "active")
 
 st.subheader("筛选期内无活动的社区和村")
 gaps = tables.gaps(cov, f)
@@ -53,11 +56,11 @@ if warning:
 charts.show("cov_map", boundaries=boundaries)
 if boundaries is None:
     st.caption("没有街道或社区边界数据。部署方可将边界放在 data/gazetteer/boundaries.geojson"
-               "（每个要素的 name 属性为官方名称，见 README），地图即按活动数着色。")
+               f"（每个要素的 name 属性为官方名称，见 README），地图即按{words.noun}数着色。")
 
 odd = data.figure(queries.unknown_and_other_places, f)
 if not odd.empty:
     st.subheader("未计入覆盖的地名")
-    st.dataframe(tables.odd_places_zh(odd), hide_index=True, width="stretch")
+    st.dataframe(tables.odd_places_zh(odd, words=words), hide_index=True, width="stretch")
 page.link_to_articles()
 downloads.bundle_download()

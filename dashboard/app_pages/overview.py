@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import queries
 from dashboard import charts, data, downloads, page, same_event, state, tables
 from dashboard.brief_control import briefing_control
-from dashboard.vocabulary import district
+from dashboard.vocabulary import count_words, district
 
 st.title(f"{district()}社区工作总览")
 page.stop_if_empty()
@@ -17,8 +17,8 @@ key_figures, figure_notes = tables.key_figures(o)
 for column, figure in zip(st.columns([1, 1.3, 1, 1.1, 1.4]), key_figures):
     column.metric(figure.label, figure.value, help=figure.note or None, delta=figure.delta,
                   delta_color="off", delta_arrow="off")
-events = o.counting == "events"
-notes = [f"已核对 {o.reviewed} / {o.articles} {'项' if events else '篇'}（审核人员确认或更正过）",
+words = count_words(o.counting)
+notes = [f"已核对 {o.reviewed} / {words.n(o.articles)}（审核人员确认或更正过）",
          same_event.merged_words(o.reports, o.events, o.counting), *(n.rstrip("。") for n in figure_notes)]
 st.caption("；".join(n for n in notes if n) + "。")
 briefing_control()
@@ -28,7 +28,7 @@ with left:
     charts.show("ov_themes")
 with right:
     charts.show("ov_services")
-st.caption(f"一{'项活动' if events else '篇文章'}可属多个主题、多种服务类型，各柱相加会多于{'活动' if events else '文章'}数。")
+st.caption(f"{words.one}可属多个主题、多种服务类型，各柱相加会多于{words.noun}数。")
 
 st.subheader("最新文章")
 latest = tables.articles_zh(data.figure(queries.articles_table, f, 10))

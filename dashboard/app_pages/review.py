@@ -26,7 +26,8 @@ f = state.current()
 gaz = load_knowledge().gazetteer
 
 # ---- the queue ---------------------------------------------------------------------------
-reason = st.selectbox("按存疑原因筛选", ["", *REASON_ZH], format_func=lambda r: REASON_ZH.get(r, "全部原因"))
+reason = st.selectbox("按存疑原因筛选", ["", *REASON_ZH], format_func=lambda r: REASON_ZH.get(r, "全部原因"),
+                      placeholder="请选择")
 queue = data.figure(queries.review_queue, f, reason or None)
 st.caption(f"共 {len(queue)} 篇（按侧栏的街道、日期等筛选），未核对的排在前面，可信度低的在前。")
 picked = st.dataframe(review.queue_zh(queue), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
@@ -58,13 +59,15 @@ else:
         units = {u.name: u for u in gaz.units}
         with st.form(f"review_{article_id}_{version}"):
             st.subheader("更正")
-            streets = st.multiselect("街道", [s.name for s in gaz.streets], default=current["streets"])
+            streets = st.multiselect("街道", [s.name for s in gaz.streets], default=current["streets"],
+                                     placeholder="请选择街道", select_all=False)
             chosen_units = st.multiselect("社区 / 村", list(units), default=current["units"],
-                                          format_func=lambda n: f"{units[n].street} · {n}")
+                                          format_func=lambda n: f"{units[n].street} · {n}",
+                                          placeholder="请选择社区或村", select_all=False)
             resolve = {}
             for name in current["unknown"]:
                 resolve[name] = st.selectbox(f"未识别的“{name}”是：", [KEEP, NOT_A_PLACE, OTHER_DISTRICT, *units],
-                                             key=f"resolve_{article_id}_{name}")
+                                             key=f"resolve_{article_id}_{name}", placeholder="请选择")
             people = st.data_editor(pd.DataFrame(reviews.shown_value(facts, "participants"),
                                                  columns=["value", "approx", "who", "unit"]),
                                     num_rows="dynamic", key=f"people_{article_id}", column_config={
@@ -80,9 +83,11 @@ else:
                                         "unit": st.column_config.TextColumn("量词"),
                                         "what": st.column_config.TextColumn("计数对象")})
             themes = st.multiselect("主题", list(theme_names()), default=list(facts.themes),
-                                    format_func=lambda k: theme_names()[k])
+                                    format_func=lambda k: theme_names()[k], placeholder="请选择主题",
+                                    select_all=False)
             services = st.multiselect("服务类型", list(service_names()), default=list(facts.services),
-                                      format_func=lambda k: service_names()[k])
+                                      format_func=lambda k: service_names()[k],
+                                      placeholder="请选择服务类型", select_all=False)
             event_date = st.text_input("活动日期（YYYY-MM-DD；不知年份写 --MM-DD；留空为无明确日期）",
                                        value=facts.event_date or "")
             district_wide = st.checkbox("全区性活动（不在具体街道、社区）", value=facts.district_wide)
@@ -133,7 +138,7 @@ else:
             kind = st.radio("类别", ["theme", "service"], format_func={"theme": "主题", "service": "服务类型"}.get,
                             horizontal=True, key="learn_kind")
             names = theme_names() if kind == "theme" else service_names()
-            key = st.selectbox("归入", list(names), format_func=names.get, key="learn_key")
+            key = st.selectbox("归入", list(names), format_func=names.get, key="learn_key", placeholder="请选择")
             word = st.text_input("关键词（2–20 个字）", key="learn_word")
             if word:
                 try:

@@ -1,5 +1,6 @@
 """What a briefing says, whatever its file format: built from (engine, Filters) with the same
-query functions and words as the overview page, so its figures are the dashboard's. Plain
+query functions and words as the overview page (counts in the words of the filters' counting
+mode, vocabulary.CountWords), so its figures and what they count are the dashboard's. Plain
 Python (no Streamlit): the dashboard, the command line and the benchmark all call `build`."""
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from analytics.filters import Filters
 
 from .. import exports, figures, tables
 from ..tables import KeyFigure
-from ..vocabulary import (PRECISION_ZH, district, label_names, period_label, service_names, source_name,
-                          theme_names)
+from ..vocabulary import (PRECISION_ZH, CountWords, count_words, district, label_names, period_label,
+                          service_names, source_name, theme_names)
 
 KEY_ARTICLES = 8
 WEEKLY_UP_TO_DAYS = 92  # a period up to a quarter long is drawn by week, a longer one by month
@@ -158,22 +159,24 @@ def _change(now: float, before: float) -> str:
 
 
 def comparison_line(engine: Engine, f: Filters) -> str | None:
-    """Dated articles of this period against the period of equal length before (undated
-    articles belong to neither, so they are left out of both)."""
+    """Dated events or articles of this period against the period of equal length before
+    (undated ones belong to neither, so they are left out of both)."""
     if not (f.date_from and f.date_to) or f.date_from > f.date_to:
         return None
     start, end, name = previous_period(f.date_from, f.date_to)
     now = queries.overview(engine, f.with_(include_undated=False))
     before = queries.overview(engine, f.with_(date_from=start, date_to=end, include_undated=False))
+    words = count_words(f.count)
     parts = [
-        f"活动文章 {now.articles} 篇（{name} {before.articles} 篇，{_change(now.articles, before.articles)}）",
+        f"{words.noun} {words.n(now.articles)}（{name} {words.n(before.articles)}，"
+        f"{_change(now.articles, before.articles)}）",
         f"参与人数 {tables.people_text(now.participants_low, now.participants_approx)}"
         f"（{name} {tables.people_text(before.participants_low, before.participants_approx)}，"
         f"{_change(now.participants_low, before.participants_low)}）",
         f"覆盖街道 {now.streets_covered} 个（{name} {before.streets_covered} 个）",
         f"覆盖社区和村 {now.units_covered} 个（{name} {before.units_covered} 个）",
     ]
-    return (f"与{name}（{period_words(start, end)}，{start}至{end}）相比，只计有日期的文章："
+    return (f"与{name}（{period_words(start, end)}，{start}至{end}）相比，只计有日期的{words.noun}："
             + "；".join(parts) + "。")
 
 
@@ -184,36 +187,38 @@ def key_figures(o: queries.Overview) -> tuple[list[KeyFigure], list[str]]:
     return tables.key_figures(o)
 
 
-def _top(frame: pd.DataFrame, names: dict[str, str], value: str = "articles", n: int = 3) -> str:
-    rows = frame[frame[value] > 0].head(n)
-    return "、".join(f"{names.get(k, k)}（{int(v)} 篇）" for k, v in zip(rows["key"], rows[value]))
+def _top(frame: pd.DataFrame, names: dict[str, str], words: CountWords, n: int = 3) -> str:
+    rows = frame[frame["articles"] > 0].head(n)
+    return "、".join(f"{names.get(k, k)}（{words.n(int(v))}）" for k, v in zip(rows["key"], rows["articles"]))
 
 
 def _street_chart(engine, f, coverage: pd.DataFrame) -> ChartItem | None:
+    words = count_words(f.count)
     streets = coverage[coverage["level"] == "street"].sort_values("articles", ascending=False)
     active = streets[streets["articles"] > 0]
     if active.empty:
         return None
-    busiest = "、".join(f"{n}（{int(a)} 篇）" for n, a in zip(active["name"][:3], active["articles"][:3]))
+    busiest = "、".join(f"{n}（{words.n(int(a))}）" for n, a in zip(active["name"][:3], active["articles"][:3]))
     idle = list(streets[streets["articles"] == 0]["name"])
     caption = f"{len(streets)} 个街道中 {len(active)} 个有活动报道；最多的是 {busiest}。"
     if idle:
         caption += f"无活动报道：{'、'.join(idle)}。"
-    title = "各街道活动文章数"
-    return ChartItem("cov_streets", title, caption, figures.street_bar(coverage, title))
+    fig = figures.street_bar(coverage, words=words)
+    return ChartItem("cov_streets", fig.layout.title.text, caption, fig)
 
 
 def _label_chart(engine, f, kind: str) -> ChartItem | None:
     frame = queries.label_counts(engine, f, kind)
     if frame.empty:
         return None
+    words = count_words(f.count)
     names = theme_names() if kind == "theme" else service_names()
     what = "主题" if kind == "theme" else "服务类型"
-    title = f"各{what}活动文章数"
-    caption = (f"涉及 {len(frame)} 个{what}；文章最多的是 {_top(frame, names)}。"
-               f"一篇文章可属多个{what}，各项相加可大于文章数。")
+    title = words.per(what)
+    caption = (f"涉及 {len(frame)} 个{what}；{words.noun}最多的是 {_top(frame, names, words)}。"
+               f"{words.one}可属多个{what}，各{what}相加可大于{words.noun}数。")
     return ChartItem("ov_themes" if kind == "theme" else "ov_services", title, caption,
-                     figures.label_bar(frame, names, title))
+                     figures.label_bar(frame, names, title, words=words))
 
 
 def _timeline_chart(engine, f, o: queries.Overview) -> ChartItem | None:
@@ -222,16 +227,18 @@ def _timeline_chart(engine, f, o: queries.Overview) -> ChartItem | None:
     frame = queries.timeline(engine, f, period, "theme")
     if frame.empty:
         return None
+    words = count_words(f.count)
     unit = "周" if period == "week" else "月"
-    title = f"活动文章数（按{unit}）"
+    title = words.mentions_per(unit)
+    # Grouped by theme, a bar counts each once for each of its themes: its totals are 项次 or 篇次.
     totals = frame.groupby("period")["articles"].sum()
     peak = totals.idxmax()
     peak_label = period_label(peak, period)
     inferred = int(frame[frame["precision"] == "inferred"]["articles"].sum())
-    caption = (f"有日期的文章按{unit}和主要主题计：最多的是 {peak_label}（{int(totals[peak])} 篇）。"
-               f"斜线为推断日期（{inferred} 篇）；{o.undated} 篇日期不明，计入总数但不在图上。")
+    caption = (f"有日期的{words.noun}按{unit}和主要主题计：最多的是 {peak_label}（{int(totals[peak])} {words.mentions}）。"
+               f"斜线为推断日期（{inferred} {words.mentions}）；{words.n(o.undated)}日期不明，计入总数但不在图上。")
     return ChartItem("tl_bars", title, caption, figures.timeline_bars(frame, period, "theme", theme_names(), title,
-                                                                        f.date_from, f.date_to))
+                                                                        f.date_from, f.date_to, words=words))
 
 
 def gap_groups(coverage: pd.DataFrame, f: Filters) -> tuple[int, list[GapGroup]]:
@@ -283,17 +290,23 @@ def view_link(base_url: str, f: Filters) -> str:
 def footer_lines(engine, f: Filters, made_at: datetime, o: queries.Overview) -> list[str]:
     n, first, last = queries.bulletins_of(engine, f)
     issues = f"，见报日期 {first} 至 {last}" if first and last and first != last else (f"，见报日期 {first}" if first else "")
+    words = count_words(o.counting)
+    # Counting events, the articles behind them are their reports (several papers may report one).
+    counted = (f"{words.n(o.articles)}{words.noun}（{o.reports} 篇报道）" if o.counting == "events"
+               else f"{words.n(o.articles)}{words.noun}")
+    people = ("各项活动人数下限之和（同一活动的几篇报道只取其中最确切的人数，不相加）" if o.counting == "events"
+              else "各篇报道人数下限之和")
     lines = [
-        f"数据来源：{source_name()}；本简报的 {o.articles} 篇文章出自 {n} 份公报{issues}。",
+        f"数据来源：{source_name()}；本简报的 {counted}出自 {n} 份公报{issues}。",
         f"生成时间：{made_at:%Y-%m-%d %H:%M}，由{district()}社区工作看板按下列筛选生成：{f.describe(label_names())}。",
-        "人数的读法：参与人数是各篇报道人数下限之和，“20余名”“100多人”按 20、100 计，故标“≥”；"
-        "“数百名”等模糊人数不计入合计，单独列出。一篇文章可涉及多个街道、社区、主题和服务类型。",
+        f"人数的读法：参与人数是{people}，“20余名”“100多人”按 20、100 计，故标“≥”；"
+        f"“数百名”等模糊人数不计入合计，单独列出。{words.one}可涉及多个街道、社区、主题和服务类型。",
         "日期的读法：活动日期取自正文（确切日期），正文未写时取公报的见报日期；年份或日期由文中推断的标为"
-        "“推断日期”（图中斜线）；日期不明的文章计入总数，但不在时间图上，也不参与与上一周期的比较。",
+        f"“推断日期”（图中斜线）；日期不明的{words.noun}计入总数，但不在时间图上，也不参与与上一周期的比较。",
     ]
     if f.date_from or f.date_to:
-        lines.append("日期范围内的合计" + ("包含日期不明的文章（看板“包含日期不明的文章”已勾选）。" if f.include_undated
-                                   else "只含有日期的文章。"))
+        lines.append(f"日期范围内的合计包含日期不明的{words.noun}（看板“包含日期不明的活动或文章”已勾选）。" if f.include_undated
+                     else f"日期范围内的合计只含有日期的{words.noun}。")
     return lines
 
 
@@ -306,7 +319,7 @@ def build(engine: Engine, f: Filters, *, base_url: str = "", now: datetime | Non
     o = queries.overview(engine, f)
     figs, notes = key_figures(o)
     if (f.date_from or f.date_to) and f.include_undated and o.undated:
-        notes.append(f"其中 {o.undated} 篇日期不明，按看板的默认设置计入合计（其活动可能不在本期）。")
+        notes.append(f"其中 {count_words(o.counting).n(o.undated)}日期不明，按看板的默认设置计入合计（其活动可能不在本期）。")
     coverage = queries.coverage(engine, f)
     charts: list[ChartItem] = []
     if o.articles:
