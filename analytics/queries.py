@@ -10,41 +10,48 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Column, Date, Integer, MetaData, Table, and_, case, cast, distinct, func, or_, select
+from sqlalchemy import Column, Integer, MetaData, Table, and_, distinct, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
-from etl.store import (Article, ArticleText, Bulletin, CorrectionRow, Event, Label, Place, bits_of, count_bits,
-                       keys_in, read_bits, totals_by_key)
+from etl.store import (Article, Bulletin, CorrectionRow, Event, Label, Place, bits_of, grams, keys_in, read_bits,
+                       totals_by_key)
 from etl.store.events import other_reports
 
 from .counting import REPORTS, Counted
 from .filters import Filters
-from .periods import PERIODS
+from .periods import PERIODS, period_end
 from .sql import contains
-
-UNIT_LEVELS = ("community", "village")
-
+from .summary import Need, as_date, cells
 
 def _where(conn, f: Filters, excluded_too: bool = False, counted: Counted | None = None):
     """(WHERE clause, dimensions) for one connection, over the events or the articles the
-    filters count (`counted` overrides). A keyword is looked for once per figure: the
-    matching ids go to a temporary table of this connection, which every statement of the
-    figure then reads, instead of scanning all texts again. What reviewers marked "not an
+    filters count (`counted` overrides). A keyword is looked for once per figure, through the
+    keyword index (etl/store/grams.py): the matching ids go to a temporary table of this
+    connection, which every statement of the figure then reads. What reviewers marked "not an
     article" leaves every figure (an event leaves when none of its reports is an article)."""
+    where, dims = _condition(conn, f, excluded_too, counted)
+    return where(f), dims
+
+
+def _condition(conn, f: Filters, excluded_too: bool = False, counted: Counted | None = None):
+    """(filters -> WHERE clause, dimensions): the clause for these filters or others that
+    differ in their dates (a figure's date edges), sharing the keyword's hits."""
     counted = counted or f.counted
     dims = read_bits(conn)
     hits = None
     if f.q:
         conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
         conn.execute(keyword_hits.delete())
-        conn.execute(keyword_hits.insert().from_select(
-            ["article_id"], select(ArticleText.article_id).where(contains(ArticleText.text, f.q))))
+        conn.execute(keyword_hits.insert().from_select(["article_id"], grams.matching(conn, f.q, contains)))
         hits = select(keyword_hits.c.article_id)
-    where = f.condition(dims, hits, counted)
-    return (where if excluded_too else and_(where, counted.c.excluded.isnot(True))), dims
+
+    def where(filters: Filters):
+        clause = filters.condition(dims, hits, counted)
+        return clause if excluded_too else and_(clause, counted.c.excluded.isnot(True))
+    return where, dims
 
 
 keyword_hits = Table("keyword_hits", MetaData(), Column("article_id", Integer, primary_key=True),
@@ -110,78 +117,72 @@ def overview(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> 
     gazetteer = gazetteer or load_knowledge().gazetteer
     scope = scope_of(f, gazetteer)
     counted = f.counted
-    t = counted.c
     with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        # One scan: the figures per set of streets, added up here (a few hundred groups at most).
-        repeats = func.sum(t.reports) if counted.is_events else func.count(t.id)
-        groups = conn.execute(select(
-            t.street_bits, func.count(t.id), func.sum(t.participants_low),
-            func.max(case((t.participants_approx, 1), else_=0)), func.sum(t.participants_vague),
-            func.min(t.activity_date), func.max(t.activity_date), func.count(t.activity_date),
-            func.sum(case((t.reviewed.is_(True), 1), else_=0)), repeats,
-        ).where(where).group_by(t.street_bits)).all()
-        units = conn.scalar(_unit_query(f, counted, where, func.count(distinct(Place.name))))
-        # Counting reports, the events they report (reports of one event may sit in several groups).
-        events = None if counted.is_events else conn.scalar(select(func.count(distinct(t.event_id))).where(where))
-    covered = 0
-    for g in groups:
-        covered |= g[0] or 0
-    covered = _restricted(covered, bits_of(scope.streets, dims["street"]) if scope.streets is not None else None)
-    dates_min = [g[5] for g in groups if g[5] is not None]
-    dates_max = [g[6] for g in groups if g[6] is not None]
-    articles, dated = sum(g[1] for g in groups), sum(g[7] for g in groups)
-    reports = int(sum(g[9] or 0 for g in groups))
-    return Overview(articles, float(sum(g[2] or 0 for g in groups)), any(g[3] for g in groups),
-                    int(sum(g[4] or 0 for g in groups)), count_bits(covered), units or 0,
-                    min(dates_min, default=None), max(dates_max, default=None), dated, articles - dated,
-                    int(sum(g[8] or 0 for g in groups)), reports, articles if events is None else int(events),
-                    counted.name,
+        where, dims = _condition(conn, f)
+        totals = cells(conn, f, dims, Need(group=("dated", "reviewed")), where)
+        streets = cells(conn, f, dims, Need(explode="street"), where)
+        units = cells(conn, f, dims, Need(explode="unit"), where)
+        date_min, date_max = _date_bounds(conn, f, dims, where)
+        articles = sum(c[2] for c in totals)
+        # Counting reports, the events they report: a report whose event has no other report
+        # that is an article is one event; the others are counted from their rows.
+        events = articles if counted.is_events else articles - _repeats(conn, where(f))
+    in_scope = set(scope.streets) if scope.streets is not None else None
+    covered = {k for k in keys_of_bits({c[0] for c in streets if c[1] > 0}, dims["street"])
+               if in_scope is None or k in in_scope}
+    in_units = set(scope.units) if scope.units is not None else None
+    units_covered = {c[0] for c in units if c[2] > 0 and (in_units is None or c[0] in in_units)}
+    dated = sum(c[2] for c in totals if c[0])
+    return Overview(articles, float(sum(c[3] for c in totals)), any(c[5] for c in totals),
+                    int(sum(c[4] for c in totals)), len(covered), len(units_covered), date_min, date_max,
+                    dated, articles - dated, int(sum(c[2] for c in totals if c[1])),
+                    int(sum(c[6] for c in totals)), events, counted.name,
                     len(scope.streets) if scope.streets is not None else len(gazetteer.streets),
                     len(scope.units) if scope.units is not None else len(gazetteer.units))
 
 
-def _unit_query(f: Filters, counted: Counted, where, *columns):
-    """Places of communities and villages of ours in the articles of the rows the filters keep,
-    within the filters' scope (the chosen streets' communities and villages, or the chosen ones)."""
-    q = select(*columns).where(Place.status == "ours", Place.level.in_(UNIT_LEVELS),
-                               Place.article_id.in_(counted.articles(where)))
-    if f.streets:
-        q = q.where(Place.street.in_(f.streets))
-    if f.communities:
-        q = q.where(Place.name.in_(f.communities))
-    return q
+def keys_of_bits(bits, keys: dict[str, int]) -> set[str]:
+    """The keys of these bits (a street cell's bit; NO_STREET has none)."""
+    return {key for key, bit in keys.items() if bit in bits}
+
+
+def _date_bounds(conn, f: Filters, dims, where) -> tuple[date | None, date | None]:
+    """The first and last dates of what the filters keep: the first and last months with any,
+    from the summaries, then the day within each from the rows."""
+    t = f.counted.c
+    months = sorted(c[0] for c in cells(conn, f, dims, Need(period="month"), where) if c[1] > 0)
+    if not months:
+        return None, None
+    bounds = []
+    for month, pick in ((months[0], func.min), (months[-1], func.max)):
+        last = period_end(month, "month")
+        edge = f.with_(date_from=max(month, f.date_from or month), date_to=min(last, f.date_to or last),
+                       include_undated=False)
+        bounds.append(conn.scalar(select(pick(t.activity_date)).where(where(edge))))
+    return tuple(as_date(b) if b is not None else None for b in bounds)
+
+
+def _repeats(conn, where) -> int:
+    """Reports the condition keeps, less the events they report, among reports of events
+    with more than one report that is an article (the others are one event each)."""
+    kept, distinct_events = conn.execute(
+        select(func.count(Article.id), func.count(distinct(Article.event_id)))
+        .where(where, Article.event_id.in_(select(Event.id).where(Event.reports > 1)))).one()
+    return int(kept or 0) - int(distinct_events or 0)
 
 
 def label_counts(engine: Engine, f: Filters, kind: str) -> pd.DataFrame:
     """Events (or articles) and people (sum of lower bounds) per theme or service type. One
     counts once for each of its labels (so the bars add up to more than the total); with labels
     of this kind chosen in the filters, only those are counted."""
-    t = f.counted.c
-    column = t[f"{kind}_bits"]
     with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        rows = conn.execute(select(column, func.count(), func.sum(t.participants_low))
-                            .where(where).group_by(column)).all()
+        where, dims = _condition(conn, f)
+        rows = cells(conn, f, dims, Need(group=(f"{kind}_bits",)), where)
     mask = chosen_mask(f, kind, dims)
-    totals = totals_by_key([(_restricted(bits, mask), *rest) for bits, *rest in rows], dims[kind])
+    totals = totals_by_key([(_restricted(bits, mask), n, people) for bits, n, people, *_ in rows], dims[kind])
     frame = pd.DataFrame([(k, int(v[0]), float(v[1])) for k, v in totals.items()],
                          columns=["key", "articles", "participants"])
     return frame.sort_values(["articles", "key"], ascending=[False, True], ignore_index=True)
-
-
-def _street_counts(conn, counted: Counted, where, dims, mask) -> dict[str, int]:
-    t = counted.c
-    rows = conn.execute(select(t.street_bits, func.count()).where(where).group_by(t.street_bits)).all()
-    rows = [(_restricted(bits, mask), n) for bits, n in rows]
-    return {k: int(v[0]) for k, v in totals_by_key(rows, dims["street"]).items()}
-
-
-def _unit_counts(conn, f: Filters, counted: Counted, where) -> dict[str, int]:
-    owner, places = counted.owner_of_place()
-    rows = conn.execute(_unit_query(f, counted, where, Place.name, func.count(distinct(owner)))
-                        .select_from(places).group_by(Place.name)).all()
-    return dict(rows)
 
 
 def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
@@ -191,56 +192,42 @@ def coverage(engine: Engine, f: Filters, gazetteer: Gazetteer | None = None) -> 
     gazetteer = gazetteer or load_knowledge().gazetteer
     scope = scope_of(f, gazetteer)
     with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        mask = bits_of(scope.streets, dims["street"]) if scope.streets is not None else None
-        streets = _street_counts(conn, f.counted, where, dims, mask)
-        units = _unit_counts(conn, f, f.counted, where)
+        where, dims = _condition(conn, f)
+        by_bit: dict[int, int] = {}
+        for bit, n, *_ in cells(conn, f, dims, Need(explode="street"), where):
+            by_bit[bit] = by_bit.get(bit, 0) + n
+        units: dict[str, int] = {}
+        for name, _street, n, *_ in cells(conn, f, dims, Need(explode="unit"), where):
+            units[name] = units.get(name, 0) + n
     in_streets = set(scope.streets) if scope.streets is not None else None
     in_units = set(scope.units) if scope.units is not None else None
+    streets = {key: by_bit.get(bit, 0) for key, bit in dims["street"].items()}
     rows = [{"level": "street", "name": s.name, "street": s.name, "code": s.code,
-             "articles": streets.get(s.name, 0), "in_scope": in_streets is None or s.name in in_streets}
+             "articles": streets.get(s.name, 0) if in_streets is None or s.name in in_streets else 0,
+             "in_scope": in_streets is None or s.name in in_streets}
             for s in gazetteer.streets]
     rows += [{"level": u.level, "name": u.name, "street": u.street, "code": u.code,
-              "articles": units.get(u.name, 0), "in_scope": in_units is None or u.name in in_units}
+              "articles": units.get(u.name, 0) if in_units is None or u.name in in_units else 0,
+              "in_scope": in_units is None or u.name in in_units}
              for u in gazetteer.units]
     return pd.DataFrame(rows)
 
 
 def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Events (or articles) per (theme, street): grouped by the two bit sets in SQL, the few
-    distinct combinations expanded here (only the chosen themes and streets when the filters
-    chose some)."""
-    t = f.counted.c
+    """Events (or articles) per (theme, street): cells by theme bit set and street, the few
+    theme sets expanded here (only the chosen themes and streets when the filters chose some)."""
     with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        rows = conn.execute(select(t.theme_bits, t.street_bits, func.count())
-                            .where(where)
-                            .group_by(t.theme_bits, t.street_bits)).all()
-    theme_mask, street_mask = chosen_mask(f, "theme", dims), chosen_mask(f, "street", dims)
-    cells: dict[tuple[str, str], int] = {}
-    for theme_set, street_set, n in rows:
+        where, dims = _condition(conn, f)
+        rows = cells(conn, f, dims, Need(group=("theme_bits",), explode="street"), where)
+    theme_mask = chosen_mask(f, "theme", dims)
+    street_of = {bit: key for key, bit in dims["street"].items()}
+    cells_: dict[tuple[str, str], int] = {}
+    for theme_set, bit, n, *_ in rows:
+        if bit not in street_of:
+            continue
         for theme in keys_in(_restricted(theme_set, theme_mask), dims["theme"]):
-            for street in keys_in(_restricted(street_set, street_mask), dims["street"]):
-                cells[(theme, street)] = cells.get((theme, street), 0) + n
-    return pd.DataFrame([(t, s, n) for (t, s), n in cells.items()], columns=["theme", "street", "articles"])
-
-
-def _period_start(engine: Engine, period: str, column):
-    """The first day of each date's month or ISO week (Monday), in SQL."""
-    if period not in PERIODS:
-        raise ValueError(f"unknown period {period!r}")
-    if engine.dialect.name == "postgresql":
-        return cast(func.date_trunc(period, column), Date)
-    if period == "month":
-        return func.date(column, "start of month")
-    # Six days back, then forward to a Monday: the Monday on or before the date.
-    return func.date(column, "-6 days", "weekday 1")
-
-
-def _as_date(value) -> date:
-    if isinstance(value, date):
-        return value if type(value) is date else value.date()
-    return date.fromisoformat(str(value)[:10])
+            cells_[(theme, street_of[bit])] = cells_.get((theme, street_of[bit]), 0) + n
+    return pd.DataFrame([(t, s, n) for (t, s), n in cells_.items()], columns=["theme", "street", "articles"])
 
 
 GROUPINGS = ("none", "theme", "street")
@@ -254,19 +241,26 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none"
     continuous list of periods (analytics.periods)."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    t = f.counted.c
-    start = _period_start(engine, period, t.activity_date).label("period")
-    groups = [start, t.date_precision] + ([] if by == "none" else [t[f"{by}_bits"]])
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    need = Need(group=("date_precision",) + (("theme_bits",) if by == "theme" else ()),
+                explode="street" if by == "street" else None, period=period)
     with engine.connect() as conn:
-        where, dims = _where(conn, f)
-        rows = conn.execute(select(*groups, func.count())
-                            .where(where, t.activity_date.is_not(None)).group_by(*groups)).all()
+        where, dims = _condition(conn, f)
+        rows = cells(conn, f, dims, need, where)
     counts: dict[tuple[date, str, str], int] = {}
-    mask = chosen_mask(f, by, dims) if by != "none" else None
-    for first_day, precision, *bits, n in rows:
-        keys = [""] if by == "none" else keys_in(_restricted(bits[0], mask), dims[by]) or [""]
+    mask = chosen_mask(f, "theme", dims)
+    street_of = {bit: key for key, bit in dims["street"].items()}
+    for first_day, precision, *rest in rows:
+        if by == "theme":
+            keys = keys_in(_restricted(rest[0], mask), dims["theme"]) or [""]
+        elif by == "street":
+            keys = [street_of.get(rest[0], "")]
+        else:
+            keys = [""]
+        n = rest[1] if by != "none" else rest[0]
         for key in keys:
-            k = (_as_date(first_day), key, precision)
+            k = (first_day, key, precision)
             counts[k] = counts.get(k, 0) + n
     frame = pd.DataFrame([(p, g, prec, n) for (p, g, prec), n in counts.items()],
                          columns=["period", "group", "precision", "articles"])

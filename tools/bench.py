@@ -27,7 +27,8 @@ from analytics.filters import Filters
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
 from etl.pipeline import Refusal, parse_paths
-from etl.store import Article, ArticleText, Bulletin, CountRow, Dimension, Event, Label, Place, bits_of, make_engine
+from etl.store import (Article, ArticleText, Bulletin, CountRow, Dimension, Event, Label, Place, bits_of, grams,
+                       make_engine, summaries)
 from etl.store.events import FACETS
 from etl.store.events import Timer as ClusterTimer
 from tools.hostile import worst_case
@@ -53,7 +54,7 @@ def jieba_only_seconds(texts: list[str]) -> float:
 
 def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engine]:
     engine = make_engine(url)
-    ClusterTimer.seconds = 0.0
+    ClusterTimer.seconds = summaries.Timer.seconds = 0.0
     seconds, report = _timed(lambda: ingest_paths(engine, paths, workers=workers, synthetic=True))
     if report.refused:
         raise RuntimeError("the synthetic corpus was refused: " + report.summary())
@@ -159,11 +160,19 @@ def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -
             for table in ("bulletins", "articles", "places", "labels", "counts", "events"):  # article_texts: by article
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
-    if target.dialect.name == "sqlite":
-        with target.begin() as conn:
+    _analyze(target)  # the rebuild's joins need the copied rows' statistics
+    with target.begin() as conn:  # copied rows: their summaries and keyword index made from them
+        grams.rebuild(conn)
+        summaries.rebuild(conn)
+    _analyze(target)
+
+
+def _analyze(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     else:
-        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
 
 
@@ -173,7 +182,8 @@ def _now():
 
 
 def filter_sets() -> list[Filters]:
-    """Seven views an analyst would open, from the district's own streets and taxonomy."""
+    """Seven views an analyst would open, from the district's own streets and taxonomy (the
+    last with a keyword)."""
     kb = load_knowledge()
     streets = [s.name for s in kb.gazetteer.streets]
     themes, services = list(kb.taxonomy["theme"]), list(kb.taxonomy["service"])
@@ -203,21 +213,81 @@ def environment(**values):
                 os.environ[k] = v
 
 
-def query_latencies_ms(engine: Engine) -> list[float]:
+FIGURES = ("overview", "coverage", "label_counts", "theme_street_matrix", "timeline")
+
+
+def query_latencies_ms(engine: Engine, keyword: bool | None = None) -> dict[str, list[float]]:
+    """Milliseconds of each figure under each filter set: all of them (keyword None), those
+    without a keyword, or each with the keyword of the last set added."""
     gaz = load_knowledge().gazetteer
-    calls = [
-        lambda f: queries.overview(engine, f),
-        lambda f: queries.coverage(engine, f, gaz),
-        lambda f: queries.label_counts(engine, f, "theme"),
-        lambda f: queries.theme_street_matrix(engine, f),
-        lambda f: queries.timeline(engine, f, "month", "theme"),
-    ]
-    latencies = []
-    for f in filter_sets():
-        for call in calls:
+    calls = {
+        "overview": lambda f: queries.overview(engine, f),
+        "coverage": lambda f: queries.coverage(engine, f, gaz),
+        "label_counts": lambda f: queries.label_counts(engine, f, "theme"),
+        "theme_street_matrix": lambda f: queries.theme_street_matrix(engine, f),
+        "timeline": lambda f: queries.timeline(engine, f, "month", "theme"),
+    }
+    sets = filter_sets()
+    if keyword is not None:
+        word = sets[-1].q
+        sets = [f.with_(q=word) if keyword else f for f in sets[:-1]]
+    latencies: dict[str, list[float]] = {name: [] for name in calls}
+    for f in sets:
+        for name, call in calls.items():
             seconds, _ = _timed(lambda: call(f))
-            latencies.append(seconds * 1000)
+            latencies[name].append(seconds * 1000)
     return latencies
+
+
+def query_figures(engine: Engine, tag: str = "") -> dict[str, float]:
+    """p95 and max per figure and over all figures, without and with a keyword (after a pass
+    that warms the caches), and the cells each summary holds."""
+    query_latencies_ms(engine)
+    out: dict[str, float] = {}
+    for keyword, label in ((False, ""), (True, "_keyword")):
+        by_figure = query_latencies_ms(engine, keyword)
+        every = [ms for values in by_figure.values() for ms in values]
+        out[f"query_p95_ms{label}{tag}"] = p95(every)
+        out[f"query_max_ms{label}{tag}"] = max(every)
+        for name, values in by_figure.items():
+            out[f"{name}_p95_ms{label}{tag}"] = p95(values)
+            out[f"{name}_max_ms{label}{tag}"] = max(values)
+    with engine.connect() as conn:
+        out.update({f"cells_{name}{tag}": n for name, n in summaries.cell_count(conn).items()})
+    return out
+
+
+def app_peak_rss_mb(url: str) -> float:
+    """The app's peak memory: a fresh process that opens the store and draws every figure of
+    the benchmark and the overview page in AppTest."""
+    import subprocess
+    code = ("import resource, tools.bench as b\n"
+            "from etl.store import make_engine\n"
+            f"e = make_engine({url!r}); b.query_latencies_ms(e); e.dispose(); b.overview_rerun_seconds({url!r})\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def summaries_cost(paths: list[Path], folder: Path, repeat: int) -> dict[str, float]:
+    """What keeping the summaries and the keyword index adds to a 1-worker ingest: the seconds
+    spent in it (timed inside the ingest), and the best of `repeat` ingests with it against the
+    best without it."""
+    with_s, inside = float("inf"), 0.0
+    for i in range(repeat):
+        seconds, engine = etl_seconds(paths, f"sqlite:///{folder / f'kept{i}.db'}", 1)
+        engine.dispose()
+        if seconds < with_s:
+            with_s, inside = seconds, summaries.Timer.seconds
+    without_s = float("inf")
+    with summaries.maintenance(False):
+        for i in range(repeat):
+            seconds, engine = etl_seconds(paths, f"sqlite:///{folder / f'unkept{i}.db'}", 1)
+            engine.dispose()  # a store written without them is thrown away
+            without_s = min(without_s, seconds)
+    return {"summaries_share_of_ingest": inside / with_s, "summaries_ingest_ratio": with_s / without_s,
+            "ingest_s_with_summaries": with_s, "ingest_s_without_summaries": without_s}
 
 
 def p95(values: list[float]) -> float:
@@ -485,6 +555,8 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
             f"cluster_ms_per_article_{len(texts)}": 1000 * placing_s / len(texts),
             "cluster_growth_per_article": (placing_s / len(texts)) / (q_placing / q_articles),
             "events_merged_reports": merged_reports(engine1)})
+        say("ingest with and without keeping the summaries and the keyword index…")
+        figures.update(summaries_cost(paths, tmp, repeat))
         say("re-ingest of the unchanged corpus…")
         reingest_s, _ = _timed(lambda: ingest_paths(engine1, paths))
         say("ETL, 2 workers…")
@@ -498,15 +570,13 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
         say(f"bulk-loading {query_articles} articles for the query benchmark…")
         query_url = f"sqlite:///{tmp / 'query.db'}"
         query_engine = make_engine(query_url)
-        bulk_load(engine1, query_engine, query_articles)
-        query_latencies_ms(query_engine)  # first pass warms the file cache
-        latencies = query_latencies_ms(query_engine)
-        figures["query_p95_ms"] = p95(latencies)
-        figures["query_max_ms"] = max(latencies)
+        figures["bulk_load_s"], _ = _timed(lambda: bulk_load(engine1, query_engine, query_articles))
+        figures.update(query_figures(query_engine))
         say("a monthly briefing in each format…")
         figures.update(briefing_seconds(query_engine))
         say("overview page rerun in AppTest…")
         figures["overview_rerun_s"] = overview_rerun_seconds(query_url)
+        figures["app_peak_rss_mb"] = app_peak_rss_mb(query_url)
         say("every page in AppTest, on the sample store and on the bulk-loaded store…")
         sample_url = sample_store(tmp)
         figures.update(page_render_seconds(sample_url, "sample"))
@@ -522,10 +592,10 @@ def run(n_articles: int, query_articles: int, pg_url: str | None, say=print, rep
             url, drop = postgres_database(pg_url)
             try:
                 pg_engine = make_engine(url)
-                bulk_load(engine1, pg_engine, query_articles)
-                query_latencies_ms(pg_engine)
-                figures["query_p95_ms_postgres"] = p95(query_latencies_ms(pg_engine))
+                figures["bulk_load_s_postgres"], _ = _timed(lambda: bulk_load(engine1, pg_engine, query_articles))
+                figures.update(query_figures(pg_engine, "_postgres"))
                 figures["overview_rerun_s_postgres"] = overview_rerun_seconds(url)
+                figures["app_peak_rss_mb_postgres"] = app_peak_rss_mb(url)
                 pg_engine.dispose()
             finally:
                 drop()

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from ..knowledge import load_knowledge
+from . import grams, summaries
 from .migrate import backfill_article_facts, backfill_events
 from .schema import create_schema
 
@@ -38,4 +39,6 @@ def make_engine(url: str | None = None) -> Engine:
     create_schema(engine)
     backfill_article_facts(engine)
     backfill_events(engine)
+    grams.ensure(engine)  # a store from before the keyword index or the summaries gets them
+    summaries.ensure(engine)
     return engine

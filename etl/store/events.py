@@ -187,14 +187,15 @@ def lock(conn: Connection) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
 
 
-def place(conn: Connection, new: list[Placed] = (), again: Iterable[int] = (), stale: Iterable[int] = (),
+def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int] = (), stale: Iterable[int] = (),
           dims: dict[str, dict[str, int]] | None = None) -> dict[Hashable, int]:
     """Put reports in events, in the caller's transaction. `new`: reports not written yet
     (their article rows are written after, with the event id returned for their ref);
     `again`: stored articles to place again (their facts changed), with every other report of
     their events; `stale`: events that lost reports (their bulletin was replaced), whose
     remaining reports are placed again. Returns ref -> event id for every report placed, and
-    writes the event of every stored one."""
+    writes the event of every stored one. `changes` (etl/store/summaries.py: Changes) hears of
+    every event changed, made or deleted, for the summaries."""
     started = time.perf_counter()
     kb = load_knowledge()
     rules = kb.events
@@ -207,6 +208,7 @@ def place(conn: Connection, new: list[Placed] = (), again: Iterable[int] = (), s
     if stale or again:
         found = load_members(conn, or_(Article.event_id.in_(stale), Article.id.in_(again)), dims)
         to_place += [p for p, _ in found]
+        changes.before(conn, "events", stale)
         conn.execute(delete(Event.__table__).where(Event.id.in_(stale)))
     facets: dict[Hashable, dict] = {p.report.ref: p.facets for p in to_place}
     placing = {p.report.ref for p in to_place}
@@ -250,7 +252,9 @@ def place(conn: Connection, new: list[Placed] = (), again: Iterable[int] = (), s
                            [values for _, values in fresh]).scalars().all()
         for (event, _), event_id in zip(fresh, ids):
             event.id = event_id
+        changes.added("events", ids)
     if changed:
+        changes.before(conn, "events", [c["event_id"] for c in changed])
         conn.execute(update(Event.__table__).where(Event.id == bindparam("event_id")),
                      [{k: v for k, v in c.items()} for c in changed])
     moved = []
@@ -281,12 +285,12 @@ def made_signature(report: Report) -> bytes | None:
     return report.signature(kb.place_names, kb.events).to_bytes(kb.events)
 
 
-def place_unplaced(conn: Connection, batch: int = 500) -> int:
+def place_unplaced(conn: Connection, changes, batch: int = 500) -> int:
     """Articles without an event (a store from before events): placed, oldest first."""
     ids = conn.execute(select(Article.id).where(Article.event_id.is_(None)).order_by(Article.id)
                        .limit(batch)).scalars().all()
     if ids:
-        place(conn, again=ids)
+        place(conn, changes, again=ids)
     return len(ids)
 
 

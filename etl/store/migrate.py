@@ -11,6 +11,7 @@ from ..facts import CountFact, Facts, PlaceFact
 from ..fingerprint import article_key
 from .events import place_unplaced
 from .schema import Article, ArticleText, CountRow, Label, Place
+from .summaries import Changes
 
 BATCH = 500
 
@@ -58,7 +59,9 @@ def backfill_events(engine: Engine) -> int:
     try:
         while True:
             with engine.begin() as conn:
-                placed = place_unplaced(conn, BATCH)
+                changes = Changes()
+                placed = place_unplaced(conn, changes, BATCH)
+                changes.apply(conn)
             done += placed
             if placed < BATCH:
                 return done

@@ -216,6 +216,14 @@ class EvidenceRow(Base):
     sentence_end: Mapped[int] = mapped_column(Integer)
 
 
+class StoreMeta(Base):
+    """What a store was built with: the version of its summaries and of its keyword index (a
+    store opened by a version that builds them otherwise rebuilds them)."""
+    __tablename__ = "store_meta"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 def create_schema(engine: Engine, attempts: int = 5) -> None:
     """Create missing tables and indexes, then add columns a store made by an older version
     lacks, and the indexes a newer version adds. Two processes starting on a new store race to

@@ -25,10 +25,12 @@ from ..fingerprint import anchor, article_key, similarity
 from ..events import Report
 from ..formats import clean
 from ..knowledge import load_knowledge
+from . import grams
 from .bits import bits_of, dimension_bits
 from .events import Placed, made_signature
 from .events import place as place_events
 from .identity import Candidate, edited
+from .summaries import Changes, maintained, timed
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
 
@@ -252,9 +254,17 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
         candidates = [Candidate(*row[:5]) for row in rows]
         old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
         stale: set[int] = set()  # the events of the replaced bulletin's reports
+        changes = Changes()
         if old is not None:
-            stale = set(conn.execute(select(Article.event_id).where(Article.bulletin_id == old.id,
-                                                                     Article.event_id.is_not(None))).scalars())
+            replaced = conn.execute(select(Article.id, Article.event_id).where(Article.bulletin_id == old.id)).all()
+            stale = {event_id for _, event_id in replaced if event_id is not None}
+            # What they counted goes from the summaries, and their texts from the keyword index,
+            # while their rows (places, texts) are still there to say what.
+            changes.before(conn, "reports", [i for i, _ in replaced])
+            changes.before(conn, "events", stale)
+            if maintained():
+                with timed():
+                    grams.remove(conn, [i for i, _ in replaced])
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
         bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
             name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
@@ -284,7 +294,7 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                                      event_date=fixed.event_date, issue_date=issue, text=a.text, group=fixed.event,
                                      excluded=fixed.excluded), row)
                        for i, (a, fixed, row) in enumerate(zip(record.articles, effective, rows))]
-            placed = place_events(conn, reports, stale=stale, dims=dims)
+            placed = place_events(conn, changes, reports, stale=stale, dims=dims)
             for i, row in enumerate(rows):
                 row["event_id"] = placed[("new", i)]
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
@@ -300,8 +310,13 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             for table, child in children.items():
                 if child:
                     _insert_many(conn, table, child)
+            changes.added("reports", ids)
+            if maintained():
+                with timed():
+                    grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
         elif stale:  # an edited bulletin with no articles left: its old events lost reports
-            place_events(conn, stale=stale)
+            place_events(conn, changes, stale=stale)
+        changes.apply(conn)
     if old is None:
         return Written("stored", reason)
     return Written("replaced", reason, old.source)
@@ -310,9 +325,12 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
 def rewrite_facts(conn: Connection, article_id: int) -> Facts:
     """Write one article's rows again from its extracted facts and its corrections (after a
     reviewer's save or undo); returns the effective facts."""
-    row = conn.execute(select(Article.article_key, Article.extracted, Bulletin.issue_date, Bulletin.issue_precision,
-                              Bulletin.issue_source).join(Bulletin, Bulletin.id == Article.bulletin_id)
-                       .where(Article.id == article_id)).one()
+    row = conn.execute(select(Article.article_key, Article.extracted, Article.event_id, Bulletin.issue_date,
+                              Bulletin.issue_precision, Bulletin.issue_source)
+                       .join(Bulletin, Bulletin.id == Article.bulletin_id).where(Article.id == article_id)).one()
+    changes = Changes()  # before its places change: its event counts its units through them
+    changes.before(conn, "reports", [article_id])
+    changes.before(conn, "events", [row.event_id])
     found = corrections_for(conn, [row.article_key]).get(row.article_key, [])
     fixed = overlay.apply(Facts.from_json(row.extracted), found, load_knowledge().gazetteer)
     dims = {kind: dimension_bits(conn, kind, set(getattr(fixed, attr)))
@@ -325,6 +343,7 @@ def rewrite_facts(conn: Connection, article_id: int) -> Facts:
     for name, rows in fact_rows(fixed, article_id).items():
         if rows:
             _insert_many(conn, name, rows)
-    place_events(conn, again=[article_id])  # its event (and a merge or split) follow the new facts
+    place_events(conn, changes, again=[article_id])  # its event (and a merge or split) follow the new facts
+    changes.apply(conn)
     return fixed
 

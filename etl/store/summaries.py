@@ -1,0 +1,316 @@
+"""Summaries: the counted rows (events and reports) grouped on the columns the figures filter
+and group by, kept in small tables so that a figure reads hundreds or thousands of cells
+instead of a million rows.
+
+Each summary ("cube") is one GROUP BY of the counted rows that are articles (not `excluded`):
+by a time grain (none, month or ISO week), on some of the filterable columns, and optionally
+exploded over a row's streets (one cell per street it names, -1 for none) or its communities
+and villages (one cell per unit, with the unit's street). A cell holds how many rows it
+counts and their participants. CUBES lists them; analytics/summary.py picks, per figure, the
+smallest that has every column the figure and its filters need, and falls back to the rows
+for what no cube answers.
+
+The cells are kept in the transaction of every write that changes a counted row: the write
+says which rows it is about to change (`Changes.before`: their cells are taken away as they
+are now) and which it made (`Changes.added`), and at its end `Changes.apply` adds the cells of
+those rows as they are then. Cells are read from the stored rows both times, with the same
+function `rebuild` uses, so the incremental and the full computation cannot disagree.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable
+
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, delete, func, insert,
+                        literal, select)
+from sqlalchemy.engine import Connection, Engine
+
+from .events import UNIT_LEVELS, lock
+from .schema import Article, Base, Event, Place, StoreMeta
+
+COUNTED = ("events", "reports")
+UNDATED = date(1, 1, 1)  # the period of undated rows in a cube by time (no article is dated so)
+NO_STREET = -1  # the street cell of a row that names no street
+GRAINS = {"year": lambda day: day.replace(month=1, day=1), "month": lambda day: day.replace(day=1),
+          "week": lambda day: day - timedelta(days=day.weekday())}  # the first day of a day's period
+MEASURES = ("n", "participants_low", "participants_vague", "approx", "reports")
+DIM_TYPES = {"date_precision": String(16), "street_bits": BigInteger(), "theme_bits": BigInteger(),
+             "service_bits": BigInteger()}
+
+
+@dataclass(frozen=True)
+class Cube:
+    name: str
+    grain: str | None  # None | year | month | week
+    dims: tuple[str, ...]  # of DIM_TYPES; every cube also keeps `dated` and `reviewed`
+    explode: str | None = None  # None | street | unit
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        exploded = {"street": ("street",), "unit": ("unit", "unit_street"), None: ()}[self.explode]
+        return ("counted",) + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + exploded
+
+
+# Smallest first: analytics/summary.py takes the first that answers a figure (for a date range,
+# the finest grain first: fewer edge days read from the rows). Time cubes keep the date
+# precision (the timeline's pattern). A row names several units, so the unit cube by month
+# keeps no label columns (units by month and label would be about one cell per mention): units
+# under a date range and a label filter are counted from the rows. The bench's cell counts
+# are in the README.
+LABELS = ("theme_bits", "service_bits")
+CUBES = (
+    Cube("totals", None, LABELS),
+    Cube("by_street", None, LABELS, "street"),
+    Cube("by_unit", None, LABELS, "unit"),
+    Cube("streets", None, ("street_bits",) + LABELS),
+    Cube("months", "month", ("date_precision",) + LABELS),
+    Cube("weeks", "week", ("date_precision",) + LABELS),
+    Cube("months_by_unit", "month", (), "unit"),
+    Cube("months_by_street", "month", ("date_precision",) + LABELS, "street"),
+    Cube("months_streets", "month", ("date_precision", "street_bits") + LABELS),
+)
+# Changing the cubes (or how a cell is computed) changes this: a store made with other cubes
+# rebuilds its summaries when it is opened.
+VERSION = "1:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+
+
+def _table(cube: Cube) -> Table:
+    columns = [Column("counted", String(8), primary_key=True)]
+    if cube.grain:
+        columns.append(Column("period", Date, primary_key=True))
+    columns += [Column("dated", Boolean, primary_key=True), Column("reviewed", Boolean, primary_key=True)]
+    columns += [Column(dim, DIM_TYPES[dim], primary_key=True) for dim in cube.dims]
+    if cube.explode == "street":
+        columns.append(Column("street", Integer, primary_key=True))  # the street's bit
+    elif cube.explode == "unit":
+        columns += [Column("unit", String(64), primary_key=True), Column("unit_street", String(64), primary_key=True)]
+    columns += [Column("n", Integer, nullable=False), Column("participants_low", Float, nullable=False),
+                Column("participants_vague", Integer, nullable=False), Column("approx", Integer, nullable=False),
+                Column("reports", Integer, nullable=False)]
+    # Clustered by its key on SQLite: a date range reads adjacent cells.
+    return Table(f"summary_{cube.name}", Base.metadata, *columns, sqlite_with_rowid=False)
+
+
+TABLES: dict[str, Table] = {cube.name: _table(cube) for cube in CUBES}
+
+
+# ---- the cells of rows -----------------------------------------------------------------------
+
+ROW_COLUMNS = ("id", "activity_date", "date_precision", "reviewed", "street_bits", "theme_bits", "service_bits",
+               "participants_low", "participants_vague", "participants_approx")
+BATCH = 2000
+
+
+def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
+          limit: int | None = None) -> list[dict]:
+    """The counted rows that are articles, by ids or the next `limit` after an id, with their
+    communities and villages (of ours; an event's are those of its reports that are articles)."""
+    table = Event.__table__ if counted == "events" else Article.__table__
+    reports = table.c.reports if counted == "events" else literal(1)
+    q = select(*(table.c[c] for c in ROW_COLUMNS), reports.label("reports")).where(table.c.excluded.isnot(True))
+    q = q.where(table.c.id.in_(list(ids))) if ids is not None else q.where(table.c.id > after)
+    rows = [dict(r) for r in conn.execute(q.order_by(table.c.id).limit(limit)).mappings()]
+    if not rows:
+        return rows
+    owner = Article.event_id if counted == "events" else Place.article_id
+    units = (select(owner.label("owner"), Place.name, Place.street)
+             .where(Place.status == "ours", Place.level.in_(UNIT_LEVELS)))
+    if counted == "events":
+        units = units.join(Article, Article.id == Place.article_id).where(Article.excluded.isnot(True))
+    by_owner: dict[int, set] = defaultdict(set)
+    ids = [r["id"] for r in rows]
+    # A run of ids (a rebuild) as one range; the few ids of a write as a list.
+    ranges = [owner.between(ids[0], ids[-1])] if limit is not None else \
+        [owner.in_(ids[chunk:chunk + 500]) for chunk in range(0, len(ids), 500)]
+    for condition in ranges:
+        for owner_id, name, street in conn.execute(units.where(condition)):
+            by_owner[owner_id].add((name, street or ""))
+    for r in rows:
+        r["units"] = by_owner.get(r["id"], ())
+    return rows
+
+
+def set_bits(bits: int | None) -> list[int]:
+    """The bits set in a bit set, lowest first; [NO_STREET] for none."""
+    bits = bits or 0
+    out = []
+    while bits:
+        low = bits & -bits
+        out.append(low.bit_length() - 1)
+        bits ^= low
+    return out or [NO_STREET]
+
+
+def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
+    """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [measures]."""
+    for r in rows:
+        day = r["activity_date"]
+        if day is not None and not isinstance(day, date):
+            day = date.fromisoformat(str(day)[:10])
+        measures = (sign, sign * (r["participants_low"] or 0.0), sign * (r["participants_vague"] or 0),
+                    sign * bool(r["participants_approx"]), sign * (r["reports"] or 0))
+        base = {"counted": counted, "dated": day is not None, "reviewed": bool(r["reviewed"]),
+                "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
+                "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
+        for cube in CUBES:
+            if cube.grain:
+                base["period"] = GRAINS[cube.grain](day) if day is not None else UNDATED
+            if cube.explode == "street":
+                keys = [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
+            elif cube.explode == "unit":
+                keys = [dict(base, unit=name, unit_street=street) for name, street in r["units"]]
+            else:
+                keys = [base]
+            acc = cells.setdefault(cube.name, {})
+            for k in keys:
+                key = tuple(k[c] for c in cube.key_columns)
+                cell = acc.get(key)
+                if cell is None:
+                    acc[key] = list(measures)
+                else:
+                    for i, m in enumerate(measures):
+                        cell[i] += m
+
+
+def _write(conn: Connection, cells: dict) -> None:
+    """Add the cells' measures to the stored cells (one upsert per cube), then drop the cells
+    that count nothing any more."""
+    quote = conn.dialect.identifier_preparer.quote
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
+    for cube in CUBES:
+        changed = {k: v for k, v in cells.get(cube.name, {}).items() if any(v)}
+        if not changed:
+            continue
+        table = quote(TABLES[cube.name].name)
+        keys = cube.key_columns
+        columns = ", ".join(map(quote, keys + MEASURES))
+        updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
+        # Sorted: concurrent writers take the cells' row locks in one order.
+        rows = [key + tuple(v) for key, v in sorted(changed.items(), key=lambda kv: repr(kv[0]))]
+        conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
+                             f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
+        emptied = [key for key, v in changed.items() if v[0] < 0]
+        if emptied:
+            where = " AND ".join(f"{quote(k)} = {marker}" for k in keys)
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {quote('n')} <= 0 AND {where}", emptied)
+
+
+# ---- keeping them at each write -------------------------------------------------------------
+
+_maintained = True
+
+
+@contextlib.contextmanager
+def maintenance(enabled: bool):
+    """Writes in this process keep the summaries and the keyword index, or (only to measure
+    what keeping them costs: tools/bench.py) do not; a store written without them is not
+    consistent and must not be read."""
+    global _maintained
+    saved, _maintained = _maintained, enabled
+    try:
+        yield
+    finally:
+        _maintained = saved
+
+
+def maintained() -> bool:
+    return _maintained
+
+
+class Timer:
+    """Seconds spent keeping the summaries and the keyword index in this process (the
+    benchmark reads it)."""
+    seconds = 0.0
+
+
+@contextlib.contextmanager
+def timed():
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        Timer.seconds += time.perf_counter() - started
+
+
+class Changes:
+    """The counted rows one write changes: their cells as they were are taken away when the
+    write says it is about to change them, their cells as they are at the end are added."""
+
+    def __init__(self):
+        self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}
+        self.cells: dict = {}
+
+    def before(self, conn: Connection, counted: str, ids: Iterable[int]) -> None:
+        """These rows are about to change (or go): what they count now is taken away (once)."""
+        fresh = {i for i in ids if i is not None} - self.ids[counted]
+        if fresh and _maintained:
+            with timed():
+                add_cells(self.cells, counted, _rows(conn, counted, sorted(fresh)), -1)
+        self.ids[counted] |= fresh
+
+    def added(self, counted: str, ids: Iterable[int]) -> None:
+        """Rows this write made (nothing to take away)."""
+        self.ids[counted] |= set(ids)
+
+    def apply(self, conn: Connection) -> None:
+        """At the end of the write: the rows' cells as they are now are added, and kept."""
+        if not _maintained:
+            return
+        with timed():
+            for counted, ids in self.ids.items():
+                ids = sorted(ids)
+                for chunk in range(0, len(ids), BATCH):
+                    add_cells(self.cells, counted, _rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+            _write(conn, self.cells)
+        self.cells, self.ids = {}, {c: set() for c in COUNTED}
+
+
+# ---- building them from the rows ------------------------------------------------------------
+
+def is_current(conn: Connection) -> bool:
+    return conn.scalar(select(StoreMeta.value).where(StoreMeta.key == "summaries")) == VERSION
+
+
+def rebuild(conn: Connection) -> None:
+    """Every cube computed again from the rows, in the caller's transaction (a store made
+    before the summaries, with other cubes, or bulk-loaded)."""
+    lock(conn)  # no write places events meanwhile (PostgreSQL; SQLite has one writer)
+    for table in TABLES.values():
+        conn.execute(delete(table))
+    for counted in COUNTED:
+        after = 0
+        while True:
+            rows = _rows(conn, counted, after=after, limit=20000)
+            if not rows:
+                break
+            cells: dict = {}
+            add_cells(cells, counted, rows, 1)
+            _write(conn, cells)
+            after = rows[-1]["id"]
+    conn.execute(delete(StoreMeta.__table__).where(StoreMeta.key == "summaries"))
+    conn.execute(insert(StoreMeta.__table__), dict(key="summaries", value=VERSION))
+
+
+def ensure(engine: Engine) -> bool:
+    """Rebuild the summaries of a store whose summaries are missing or made with other cubes;
+    True when it did."""
+    with engine.connect() as conn:
+        if is_current(conn):
+            return False
+    with engine.begin() as conn:
+        lock(conn)
+        if is_current(conn):  # another process built them meanwhile
+            return False
+        rebuild(conn)
+    return True
+
+
+def cell_count(conn: Connection) -> dict[str, int]:
+    """How many cells each cube holds (the benchmark prints them)."""
+    return {name: conn.scalar(select(func.count()).select_from(table)) for name, table in TABLES.items()}
+
+

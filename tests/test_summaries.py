@@ -1,0 +1,172 @@
+"""The summaries (etl/store/summaries.py) and the figures read from them (analytics/summary.py),
+on SQLite and PostgreSQL: after random ingests, re-ingests, edited bulletins, corrections,
+merges and splits, every figure read from the summaries equals the same figure counted from
+the rows, for random filters; the cells kept write by write equal the cells rebuilt from the
+rows; an older store gains its summaries when opened."""
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from analytics import queries
+from analytics.filters import Filters
+from analytics.summary import from_rows
+from etl.corrections import CorrectionError
+from etl.ingest import ingest_paths
+from etl.store import Article, StoreMeta, make_engine, summaries
+from etl.store import review as reviews
+from support import BULLETIN_PAGES, fresh_store
+
+CORRECTIONS = (
+    {"places": {"streets": ["古城街道"], "units": []}},
+    {"places": {"streets": ["开源街道"], "units": ["民和社区", "文兴社区"]}},
+    {"participants": [{"value": 95, "approx": False, "who": "居民"}]},
+    {"participants": []},
+    {"themes": ["safety", "elderly"]},
+    {"services": ["lecture"]},
+    {"excluded": True},
+    {"event_date": "2025-06-01"},
+    {"event_date": ""},
+    {"district_wide": True},
+    {"confirmed": True},
+)
+STEP = st.one_of(
+    st.tuples(st.just("ingest"), st.sampled_from(sorted(BULLETIN_PAGES)), st.integers(0, 1)),
+    st.tuples(st.just("correct"), st.integers(0, 30), st.sampled_from(range(len(CORRECTIONS)))),
+    st.tuples(st.just("merge"), st.integers(0, 30), st.integers(0, 30)),
+    st.tuples(st.just("split"), st.integers(0, 30), st.just(0)),
+    st.tuples(st.just("undo"), st.integers(0, 30), st.just(0)),
+)
+FILTERS = st.builds(
+    Filters,
+    date_from=st.sampled_from([None, date(2025, 5, 1), date(2025, 5, 19), date(2025, 5, 21), date(2025, 6, 2)]),
+    date_to=st.sampled_from([None, date(2025, 5, 18), date(2025, 5, 31), date(2025, 6, 30), date(2025, 7, 6)]),
+    include_undated=st.booleans(),
+    streets=st.sampled_from([(), ("开源街道",), ("新华街道",), ("开源街道", "古城街道"), ("新华街道", "开源街道")]),
+    communities=st.sampled_from([(), (), (), ("民和社区",)]),  # chosen communities: the rows
+    themes=st.sampled_from([(), ("safety",), ("health", "elderly")]),
+    services=st.sampled_from([(), ("free_clinic",), ("drill", "lecture")]),
+    q=st.sampled_from(["", "", "", "", "义诊", "演练", "社", "民和社区"]),  # a keyword: the rows
+    reviewed=st.sampled_from(["", "yes", "no"]),
+    count=st.sampled_from(["events", "reports"]),
+)
+
+
+def _figures(engine, f: Filters) -> dict:
+    out = {"overview": queries.overview(engine, f), "coverage": queries.coverage(engine, f).to_dict("records"),
+           "matrix": sorted(map(tuple, queries.theme_street_matrix(engine, f).values.tolist()))}
+    for kind in ("theme", "service"):
+        out[kind] = queries.label_counts(engine, f, kind).to_dict("records")
+    for period in ("month", "week"):
+        for by in ("none", "theme", "street"):
+            out[f"{period}_{by}"] = queries.timeline(engine, f, period, by).to_dict("records")
+    return out
+
+
+def _articles(engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(Article.id).order_by(Article.id)).scalars())
+
+
+def _step(engine, folder, step) -> None:
+    what, a, b = step
+    if what == "ingest":
+        path = folder / a
+        path.write_text(BULLETIN_PAGES[a][b], encoding="utf-8")
+        ingest_paths(engine, [path])
+        return
+    ids = _articles(engine)
+    if not ids:
+        return
+    article, other = ids[a % len(ids)], ids[b % len(ids)]
+    try:
+        if what == "correct":
+            reviews.save(engine, article, CORRECTIONS[b], "王芳", "", reviews.version_of(engine, article))
+        elif what == "merge" and article != other:
+            versions = {i: reviews.version_of(engine, i) for i in (article, other)}
+            reviews.merge(engine, article, other, "李强", "", versions)
+        elif what == "split":
+            reviews.split(engine, article, "李强", "", reviews.version_of(engine, article))
+        elif what == "undo":
+            history = reviews.history(engine, reviews.open_article(engine, article).key)
+            live = [h for h in history if not h["undone"] and h["undoes"] is None]
+            if live:
+                reviews.undo(engine, article, live[-1]["id"], "王芳", "", reviews.version_of(engine, article))
+    except CorrectionError:
+        pass  # a correction that does not apply to this article (nothing to merge, …)
+
+
+def _cells(engine) -> dict:
+    with engine.connect() as conn:
+        return {name: sorted((tuple(r[:-4]), round(r[-4], 6), *r[-3:]) for r in conn.execute(select(table)))
+                for name, table in summaries.TABLES.items()}
+
+
+def _same(summarised: dict, counted: dict) -> None:
+    for name, value in summarised.items():
+        if name == "overview":
+            assert value.participants_low == pytest.approx(counted[name].participants_low)
+            value.participants_low = counted[name].participants_low
+        if isinstance(value, list) and value and "participants" in value[0]:
+            for row, other in zip(value, counted[name]):
+                assert row["participants"] == pytest.approx(other["participants"])
+                row["participants"] = other["participants"]
+        assert value == counted[name], name
+
+
+def check_summaries(engine, folder, steps, filter_sets) -> None:
+    for step in steps:
+        _step(engine, folder, step)
+    for f in filter_sets:
+        summarised = _figures(engine, f)
+        with from_rows():
+            counted = _figures(engine, f)
+        _same(summarised, counted)
+    kept = _cells(engine)
+    with engine.begin() as conn:
+        summaries.rebuild(conn)
+    assert _cells(engine) == kept  # kept write by write = counted again from the rows
+
+
+PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                            HealthCheck.function_scoped_fixture])
+
+
+@PROPERTY
+@given(steps=st.lists(STEP, min_size=1, max_size=7), filter_sets=st.lists(FILTERS, min_size=3, max_size=3))
+def test_figures_from_the_summaries_equal_the_figures_from_the_rows_sqlite(tmp_path_factory, steps, filter_sets):
+    folder = tmp_path_factory.mktemp("store")
+    engine = make_engine(f"sqlite:///{folder / 'store.db'}")
+    try:
+        check_summaries(engine, folder, steps, filter_sets)
+    finally:
+        engine.dispose()
+
+
+@settings(PROPERTY, max_examples=8)  # a database each: slower to make
+@given(steps=st.lists(STEP, min_size=1, max_size=7), filter_sets=st.lists(FILTERS, min_size=3, max_size=3))
+def test_figures_from_the_summaries_equal_the_figures_from_the_rows_postgres(postgres_server, tmp_path_factory,
+                                                                             steps, filter_sets):
+    folder = tmp_path_factory.mktemp("store")
+    with fresh_store(postgres_server) as engine:
+        check_summaries(engine, folder, steps, filter_sets)
+
+
+def test_a_store_from_before_the_summaries_gains_them(engine, tmp_path):
+    path = tmp_path / "2025-05-20_pcb_1.txt"
+    path.write_text(BULLETIN_PAGES[path.name][0], encoding="utf-8")
+    ingest_paths(engine, [path])
+    kept = _cells(engine)
+    with engine.begin() as conn:  # as a store made before them: no cells, no version
+        for table in summaries.TABLES.values():
+            conn.execute(table.delete())
+        conn.execute(StoreMeta.__table__.delete())
+    again = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        assert _cells(again) == kept
+        assert queries.overview(again, Filters()).articles == 2
+        assert len(queries.articles_table(again, Filters(q="义诊"))) == 1  # the keyword index too
+    finally:
+        again.dispose()
