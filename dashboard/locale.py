@@ -33,7 +33,8 @@ def frame_words() -> None:
     tables and charts have the app's own Chinese export buttons, and plotly's toolbar (zoom,
     PNG) is in Chinese; the full-screen button Streamlit adds to it gets a Chinese tooltip. The
     English hints under a focused text field ("Press Enter to apply", "Press Ctrl+Enter to
-    submit form") are not shown: Enter and the form's button do what they say anyway."""
+    submit form") are not shown: Enter and the form's button do what they say anyway. The
+    keyboard users' skip link (shown on Tab) reads 跳到正文."""
     segments = "".join(
         f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{kind}"] {{ font-size: 0 !important; }}\n'
         f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{kind}"]::before {{ content: "{word}"; '
@@ -42,6 +43,8 @@ def frame_words() -> None:
     st.html(f"""<style>
 {segments}[data-testid="stElementToolbar"] {{ display: none !important; }}
 [data-testid="InputInstructions"] {{ display: none !important; }}
+[data-testid="stSkipToContent"] {{ font-size: 0 !important; }}
+[data-testid="stSkipToContent"]::before {{ content: "跳到正文"; font-size: 0.875rem; }}
 .js-plotly-plot .plotly .modebar-btn[data-title="Fullscreen"]::after {{ content: "全屏" !important; }}
 .js-plotly-plot .plotly .modebar-btn[data-title="Close fullscreen"]::after {{ content: "退出全屏" !important; }}
 </style>""")

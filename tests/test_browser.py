@@ -262,7 +262,7 @@ def test_import_page_reports_each_file_in_chinese(server, page, tmp_path):
 
 ENGLISH = ["Select all", "Upload", "per file", "Page not found", "Made with Streamlit", "Running", "None",
            "Deploy", "Print", "Record", "files are not allowed", "Choose an option", "yyyy", "Download plot",
-           "Press Enter", "to apply", "to submit"]
+           "Press Enter", "to apply", "to submit", "Skip to"]
 
 
 def _visible_english(page) -> list[str]:
