@@ -36,6 +36,8 @@ PG_TABLE = Table("article_grams_pg", PG_METADATA,
                  Column("grams", TSVECTOR, nullable=True))
 Table("articles", PG_METADATA, Column("id", Integer, primary_key=True))  # what the foreign key names
 SQLITE_TABLE = "article_grams"
+PG_GIN = "ix_article_grams_pg"
+GIN_INDEX = f"CREATE INDEX IF NOT EXISTS {PG_GIN} ON article_grams_pg USING gin (grams)"
 
 
 def tokens(words: str) -> list[str]:
@@ -58,7 +60,7 @@ def create_index(engine: Engine) -> None:
     else:
         PG_TABLE.create(engine, checkfirst=True)
         with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_grams_pg ON article_grams_pg USING gin (grams)")
+            conn.exec_driver_sql(GIN_INDEX)
             conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_grams_pg_unindexed ON article_grams_pg "
                                  "(article_id) WHERE grams IS NULL")
 
@@ -132,6 +134,7 @@ def rebuild(conn: Connection) -> None:
         conn.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('delete-all')")
     else:
         conn.execute(delete(PG_TABLE))
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GIN}")  # made once at the end: far faster than row by row
     after = 0
     while True:
         texts = conn.execute(select(ArticleText.article_id, ArticleText.text).where(ArticleText.article_id > after)
@@ -140,6 +143,8 @@ def rebuild(conn: Connection) -> None:
             break
         add(conn, [tuple(t) for t in texts])
         after = texts[-1][0]
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql(GIN_INDEX)
     conn.execute(delete(StoreMeta.__table__).where(StoreMeta.key == "keyword_index"))
     conn.execute(insert(StoreMeta.__table__), dict(key="keyword_index", value=VERSION))
 
