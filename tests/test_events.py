@@ -18,18 +18,8 @@ from etl.sources import bulletin_paths
 from etl.store import Article, Event, make_engine
 from etl.store import review as reviews
 from etl.store.events import event_facets
-from support import ROOT, SAMPLES
+from support import CALLIGRAPHY, CLINIC, DRILL, DRILL_AGAIN, ROOT, SAMPLES
 
-DRILL = ("民和社区开展防汛应急演练\n\n本报讯（记者 郑林）5月19日上午，平城区开源街道民和社区联合辖区消防救援站、小区物业，"
-         "在社区广场开展防汛应急演练，模拟暴雨积水、群众转移等场景，120余名居民参加。演练中，工作人员示范了沙袋封堵、"
-         "排水泵使用等操作，并向居民讲解了汛期出行安全知识。\n\n")
-CLINIC = ("卫星里社区义诊送健康\n\n本报讯（记者 尚丽）5月18日，平城区新华街道卫星里社区联合市三医院开展义诊活动，"
-          "80余名居民参加，医生为老人测量血压、血糖。\n\n")
-DRILL_AGAIN = ("雨季将至 民和社区练“防汛”\n\n近日，开源街道民和社区的广场上响起了哨声，一场防汛应急演练随即展开。"
-               "社区联合辖区消防救援站和小区物业，模拟暴雨积水、群众转移等场景，百余名居民参加。工作人员示范了沙袋封堵、"
-               "排水泵使用等操作，还向居民讲解了汛期出行安全知识。\n\n")
-CALLIGRAPHY = ("民和社区举办老年书法班\n\n近日，开源街道民和社区在党群服务中心举办老年书法培训班，30名老人参加，"
-               "书法老师讲解了楷书的基本笔画，老人们一笔一画认真练习。\n\n")
 # Next month's drill in the same community: the same words, another day.
 DRILL_LATER = DRILL.replace("5月19日", "6月16日").replace("120余名", "90余名")
 
