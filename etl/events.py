@@ -134,21 +134,26 @@ def _permutations(num_perm: int, seed: int):
 
 @dataclass(frozen=True)
 class Signature:
-    minhash: MinHash
+    """A text's MinHash (datasketch's hash values) and its number of distinct shingles. Kept
+    as the bare values: a stored signature is read back for every comparison."""
+    hashvalues: np.ndarray  # uint32, one per permutation
     size: int  # distinct shingles
 
     def to_bytes(self, rules: EventRules) -> bytes:
-        return rules.tag + struct.pack("<I", self.size) + self.minhash.hashvalues.astype("<u4").tobytes()
+        return rules.tag + struct.pack("<I", self.size) + self.hashvalues.astype("<u4").tobytes()
+
+    @staticmethod
+    def fits(data: bytes | None, rules: EventRules) -> bool:
+        """Whether stored bytes are a signature made under these rules."""
+        return bool(data) and len(data) == 8 + 4 * rules.num_perm and bytes(data[:4]) == rules.tag
 
     @classmethod
     def from_bytes(cls, data: bytes | None, rules: EventRules) -> Signature | None:
         """None when there is none, or it was made under other rules."""
-        if not data or len(data) != 8 + 4 * rules.num_perm or bytes(data[:4]) != rules.tag:
+        if not cls.fits(data, rules):
             return None
         size = struct.unpack("<I", bytes(data[4:8]))[0]
-        values = np.frombuffer(bytes(data[8:]), dtype="<u4").astype(np.uint32)
-        return cls(MinHash(num_perm=rules.num_perm, seed=rules.seed, hashvalues=values, scheme=SCHEME,
-                           permutations=_permutations(rules.num_perm, rules.seed)), size)
+        return cls(np.frombuffer(bytes(data[8:]), dtype="<u4").astype(np.uint32), size)
 
 
 def signature(text: str, place_names: frozenset[str], rules: EventRules) -> Signature:
@@ -157,15 +162,16 @@ def signature(text: str, place_names: frozenset[str], rules: EventRules) -> Sign
                       permutations=_permutations(rules.num_perm, rules.seed))
     if len(codes):
         minhash.update_batch(codes.tolist())
-    return Signature(minhash, int(len(codes)))
+    return Signature(minhash.hashvalues.astype(np.uint32), int(len(codes)))
 
 
 def resemblance(a: Signature, b: Signature) -> tuple[float, float]:
     """(containment of the smaller text in the larger, shingles shared), both estimated from
-    the MinHash signatures' Jaccard similarity and the numbers of shingles."""
+    the MinHash signatures' Jaccard similarity (the share of equal hash values, as
+    datasketch's MinHash.jaccard) and the numbers of shingles."""
     if not a.size or not b.size:
         return 0.0, 0.0
-    jaccard = float(a.minhash.jaccard(b.minhash))
+    jaccard = float(np.count_nonzero(a.hashvalues == b.hashvalues)) / len(a.hashvalues)
     shared = jaccard * (a.size + b.size) / (1 + jaccard)
     return min(1.0, shared / min(a.size, b.size)), shared
 

@@ -228,12 +228,15 @@ class Timer:
 
 
 @contextlib.contextmanager
-def timed():
+def timed(changes: "Changes | None" = None):
     started = time.perf_counter()
     try:
         yield
     finally:
-        Timer.seconds += time.perf_counter() - started
+        spent = time.perf_counter() - started
+        Timer.seconds += spent
+        if changes is not None:
+            changes.seconds += spent
 
 
 class Changes:
@@ -243,12 +246,13 @@ class Changes:
     def __init__(self):
         self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}
         self.cells: dict = {}
+        self.seconds = 0.0  # spent keeping the summaries (a caller's own timing leaves it out)
 
     def before(self, conn: Connection, counted: str, ids: Iterable[int]) -> None:
         """These rows are about to change (or go): what they count now is taken away (once)."""
         fresh = {i for i in ids if i is not None} - self.ids[counted]
         if fresh and _maintained:
-            with timed():
+            with timed(self):
                 add_cells(self.cells, counted, _rows(conn, counted, sorted(fresh)), -1)
         self.ids[counted] |= fresh
 
@@ -260,7 +264,7 @@ class Changes:
         """At the end of the write: the rows' cells as they are now are added, and kept."""
         if not _maintained:
             return
-        with timed():
+        with timed(self):
             for counted, ids in self.ids.items():
                 ids = sorted(ids)
                 for chunk in range(0, len(ids), BATCH):
