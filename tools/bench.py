@@ -397,25 +397,32 @@ def page_render_seconds(url: str, tag: str) -> dict[str, float]:
     return out
 
 
-def browser_seconds(url: str, chromium: str = "/usr/bin/chromium", runs: int = 3) -> dict[str, float]:
-    """What a user waits for in a real browser (Playwright, the system Chromium, no network) on a
-    running server with this store: a new session's first chart (a new tab of a browser that has
-    the app's scripts cached; the best and the median of `runs`), and a filter change until the
-    metrics show the new figures."""
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+CHART = ".js-plotly-plot .main-svg"
+# The framework's own floor, measured the same way: a bare Streamlit page with one metric and
+# one element (a line of text, or a plotly bar chart). No page of the app can open faster.
+BARE_APPS = {
+    "text": 'import streamlit as st\nst.metric("活动", 46)\nst.markdown("<p class=\'bare\'>文字</p>", unsafe_allow_html=True)\n',
+    "plotly": ('import streamlit as st, plotly.graph_objects as go\nst.metric("活动", 46)\n'
+               'st.plotly_chart(go.Figure(go.Bar(x=["甲", "乙"], y=[1, 2])))\n'),
+}
+BARE_READY = {"text": "p.bare", "plotly": CHART}
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, env: dict[str, str]):
+    """A Streamlit server running `script` on a free local port; yields its base URL."""
     import socket
     import subprocess
     import urllib.request
-    from playwright.sync_api import sync_playwright
-    root = Path(__file__).resolve().parent.parent
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                               "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=root,
-                              env=dict(os.environ, DATABASE_URL=url), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base, idle = f"http://127.0.0.1:{port}", '[data-testid="stApp"][data-test-script-state="notRunning"]'
-    out: dict[str, float] = {}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                               "--server.port", str(port), "--server.address", "127.0.0.1"],
+                              cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ, **env),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -424,23 +431,60 @@ def browser_seconds(url: str, chromium: str = "/usr/bin/chromium", runs: int = 3
                     break
             except OSError:
                 time.sleep(0.3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-            first = context.new_page()  # the server's first visitor: its start-up is not a session's wait
-            first.goto(base)
-            first.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
-            first.close()
-            charts = []
-            for _ in range(runs):
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(base)
-                page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
-                charts.append(time.perf_counter() - start)
-                page.close()
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def local_context(browser, base: str):
+    """A browser context that reaches the server at `base` and nothing else."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    return context
+
+
+def new_tab_seconds(context, base: str, ready: str, runs: int) -> list[float]:
+    """Seconds from opening a new tab until `ready` shows, `runs` times, after a first visit
+    (the server's first visitor pays its start-up, which is not a session's wait)."""
+    first = context.new_page()
+    first.goto(base)
+    first.locator(ready).first.wait_for(timeout=180_000)
+    first.close()
+    seconds = []
+    for _ in range(runs):
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(base)
+        page.locator(ready).first.wait_for(timeout=180_000)
+        seconds.append(time.perf_counter() - start)
+        page.close()
+    return seconds
+
+
+def browser_seconds(url: str, chromium: str = "/usr/bin/chromium", runs: int = 3) -> dict[str, float]:
+    """What a user waits for in a real browser (Playwright, the system Chromium, no network) on a
+    running server with this store: a new session's first chart (a new tab of a browser that has
+    the app's scripts cached; the best and the median of `runs`), and a filter change until the
+    metrics show the new figures; and, measured the same way, a new tab of a bare Streamlit page
+    (one metric and a line of text; one metric and a plotly chart): the framework's floor."""
+    from playwright.sync_api import sync_playwright
+    root = Path(__file__).resolve().parent.parent
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    out: dict[str, float] = {}
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as bare_dir:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=BROWSER_ARGS)
+        for name, code in BARE_APPS.items():
+            script = Path(bare_dir) / f"bare_{name}.py"
+            script.write_text(code, encoding="utf-8")
+            with streamlit_server(script, {}) as base:
+                context = local_context(browser, base)
+                out[f"browser_bare_{name}_s_median"] = statistics.median(
+                    new_tab_seconds(context, base, BARE_READY[name], runs))
+                context.close()
+        with streamlit_server(root / "dashboard.py", {"DATABASE_URL": url}) as base:
+            context = local_context(browser, base)
+            charts = new_tab_seconds(context, base, CHART, runs)
             out["browser_first_chart_s_best"] = min(charts)
             out["browser_first_chart_s_median"] = statistics.median(charts)
             changes = []
@@ -452,7 +496,7 @@ def browser_seconds(url: str, chromium: str = "/usr/bin/chromium", runs: int = 3
                 page = context.new_page()  # each change from the unfiltered overview
                 page.goto(base)
                 page.locator(idle).wait_for(timeout=180_000)
-                page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+                page.locator(CHART).first.wait_for(timeout=180_000)
                 before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
                 box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.locator("input")
                 box.click()
@@ -467,10 +511,7 @@ def browser_seconds(url: str, chromium: str = "/usr/bin/chromium", runs: int = 3
                 changes.append(time.perf_counter() - start)
                 page.close()
             out["browser_filter_change_s_median"] = statistics.median(changes)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+        browser.close()
     return out
 
 
