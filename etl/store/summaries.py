@@ -228,7 +228,7 @@ class Timer:
 
 
 @contextlib.contextmanager
-def timed(changes: "Changes | None" = None):
+def timed(changes: Changes | None = None):
     started = time.perf_counter()
     try:
         yield
