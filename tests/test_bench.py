@@ -2,8 +2,11 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from support import ROOT
+
+from tools.bench import first_quarter_in_time
 
 PAGES = ("overview", "coverage", "themes", "timeline", "articles", "compare")
 KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
@@ -32,5 +35,17 @@ def test_bench_prints_a_table_and_a_json_line(postgres_server):
     figures = json.loads(lines[-1])
     assert KEYS <= set(figures)
     assert all(figures[k] > 0 for k in KEYS - {"reingest_ratio"})
+    compared = [k for k in figures if k.startswith("cluster_events_compared_per_report_")]
+    assert len(compared) == 2  # the corpus's first quarter of days, and all of it
     assert "etl_vs_jieba_time_ratio" in run.stdout.split(lines[-1])[0]  # the table came first
     assert "zip bomb .docx" in run.stdout and "peak MB" in run.stdout  # the worst case, file by file
+
+
+def test_clustering_growth_compares_the_archive_when_it_was_a_quarter_as_old():
+    # Bulletins in the corpus's order (dates drawn at random); the first quarter of days keeps
+    # that order and leaves out every later day.
+    names = ["2016-05-01_synthetic_000000.txt", "2024-01-09_synthetic_000001.txt", "2016-01-03_synthetic_000002.txt",
+             "2019-07-07_synthetic_000003.txt", "2016-01-05_synthetic_000002_b.txt", "2021-03-03_synthetic_000004.txt",
+             "2017-02-02_synthetic_000005.txt", "2023-12-12_synthetic_000006.txt"]
+    quarter = first_quarter_in_time([Path(n) for n in names])
+    assert [p.name for p in quarter] == ["2016-01-03_synthetic_000002.txt", "2016-01-05_synthetic_000002_b.txt"]
