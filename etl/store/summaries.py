@@ -14,7 +14,9 @@ The cells are kept in the transaction of every write that changes a counted row:
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
 are now) and which it made (`Changes.added`), and at its end `Changes.apply` adds the cells of
 those rows as they are then. Cells are read from the stored rows both times, with the same
-function `rebuild` uses, so the incremental and the full computation cannot disagree.
+function `rebuild` uses, so the incremental and the full computation cannot disagree; only
+the articles a write has just made are taken from the values it wrote (`Changes.made`: the
+same row `_rows` would read back), to spare reading them again.
 """
 from __future__ import annotations
 
@@ -132,6 +134,16 @@ def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, afte
     for r in rows:
         r["units"] = by_owner.get(r["id"], ())
     return rows
+
+
+def written_report(article_id: int, values: dict, places) -> dict:
+    """A new article's row as `_rows` reads it: `values` its columns as written, `places` its
+    place rows' (name, level, status, street) as written."""
+    row = {column: values[column] for column in ROW_COLUMNS[1:]}
+    row.update(id=article_id, participants_low=float(values["participants_low"] or 0.0), reports=1,
+               units={(name, street or "") for name, level, status, street in places
+                      if status == "ours" and level in UNIT_LEVELS})
+    return row
 
 
 def set_bits(bits: int | None) -> list[int]:
@@ -259,6 +271,15 @@ class Changes:
     def added(self, counted: str, ids: Iterable[int]) -> None:
         """Rows this write made (nothing to take away)."""
         self.ids[counted] |= set(ids)
+
+    def made(self, rows: list[dict], excluded: list[bool]) -> None:
+        """Articles this write made, as `written_report` gives them (in the order of their ids),
+        and whether each is excluded: their cells are added now, not read back at the end
+        (SQLite may give a new article the id of one this write took away: that id is done)."""
+        self.ids["reports"] -= {r["id"] for r in rows}
+        if _maintained:
+            with timed(self):
+                add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
 
     def apply(self, conn: Connection) -> None:
         """At the end of the write: the rows' cells as they are now are added, and kept."""

@@ -30,7 +30,7 @@ from .bits import bits_of, dimension_bits
 from .events import Placed, made_signature
 from .events import place as place_events
 from .identity import Candidate, edited
-from .summaries import Changes, maintained, timed
+from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
 
@@ -300,17 +300,20 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
                                rows).scalars().all()
             children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
-            for article_id, article, fixed, report in zip(ids, record.articles, effective, reports):
+            written = []  # the new reports' rows for the summaries
+            for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
                 rows_of_article = child_rows(article, fixed, article_id)
                 signature = made_signature(report.report)
                 if signature is not None:  # made while placing it: kept for the next comparison
                     rows_of_article["article_texts"] = [(article_id, article.text, signature)]
+                places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
+                written.append(written_report(article_id, row, (place[1:5] for place in places)))
                 for table, child in rows_of_article.items():
                     children[table] += child
             for table, child in children.items():
                 if child:
                     _insert_many(conn, table, child)
-            changes.added("reports", ids)
+            changes.made(written, [row["excluded"] for row in rows])
             if maintained():
                 with timed():
                     grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
