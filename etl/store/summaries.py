@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, delete, func, insert,
-                        literal, select)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, bindparam, delete, func,
+                        insert, literal, select)
 from sqlalchemy.engine import Connection, Engine
 
 from .events import UNIT_LEVELS, lock
@@ -107,30 +107,56 @@ ROW_COLUMNS = ("id", "activity_date", "date_precision", "reviewed", "street_bits
 BATCH = 2000
 
 
-def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
-          limit: int | None = None) -> list[dict]:
-    """The counted rows that are articles, by ids or the next `limit` after an id, with their
-    communities and villages (of ours; an event's are those of its reports that are articles)."""
+def _row_query(counted: str):
     table = Event.__table__ if counted == "events" else Article.__table__
     reports = table.c.reports if counted == "events" else literal(1)
-    q = select(*(table.c[c] for c in ROW_COLUMNS), reports.label("reports")).where(table.c.excluded.isnot(True))
-    q = q.where(table.c.id.in_(list(ids))) if ids is not None else q.where(table.c.id > after)
-    rows = [dict(r) for r in conn.execute(q.order_by(table.c.id).limit(limit)).mappings()]
-    if not rows:
-        return rows
+    return table, select(*(table.c[c] for c in ROW_COLUMNS), reports.label("reports")).where(
+        table.c.excluded.isnot(True))
+
+
+def _units_query(counted: str):
     owner = Article.event_id if counted == "events" else Place.article_id
     units = (select(owner.label("owner"), Place.name, Place.street)
              .where(Place.status == "ours", Place.level.in_(UNIT_LEVELS)))
     if counted == "events":
         units = units.join(Article, Article.id == Place.article_id).where(Article.excluded.isnot(True))
+    return owner, units
+
+
+def _by_ids(counted: str):
+    """The statements that read a write's few rows (by ids): built once, as every write runs them."""
+    (table, rows), (owner, units) = _row_query(counted), _units_query(counted)
+    ids = bindparam("ids", expanding=True)
+    return rows.where(table.c.id.in_(ids)).order_by(table.c.id), units.where(owner.in_(ids))
+
+
+BY_IDS = {counted: _by_ids(counted) for counted in COUNTED}
+
+
+def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
+          limit: int | None = None) -> list[dict]:
+    """The counted rows that are articles, by ids or the next `limit` after an id, with their
+    communities and villages (of ours; an event's are those of its reports that are articles)."""
+    by_ids = ids is not None
+    if by_ids:
+        rows_by_ids, units_by_ids = BY_IDS[counted]
+        rows = [dict(r) for r in conn.execute(rows_by_ids, {"ids": list(ids)}).mappings()]
+    else:
+        table, q = _row_query(counted)
+        rows = [dict(r) for r in conn.execute(q.where(table.c.id > after).order_by(table.c.id).limit(limit)).mappings()]
+    if not rows:
+        return rows
     by_owner: dict[int, set] = defaultdict(set)
     ids = [r["id"] for r in rows]
-    # A run of ids (a rebuild) as one range; the few ids of a write as a list.
-    ranges = [owner.between(ids[0], ids[-1])] if limit is not None else \
-        [owner.in_(ids[chunk:chunk + 500]) for chunk in range(0, len(ids), 500)]
-    for condition in ranges:
-        for owner_id, name, street in conn.execute(units.where(condition)):
-            by_owner[owner_id].add((name, street or ""))
+    # The few ids of a write as a list; a run of ids (a rebuild) as one range.
+    if by_ids:
+        found = (row for chunk in range(0, len(ids), 500)
+                 for row in conn.execute(units_by_ids, {"ids": ids[chunk:chunk + 500]}))
+    else:
+        owner, units = _units_query(counted)
+        found = conn.execute(units.where(owner.between(ids[0], ids[-1])))
+    for owner_id, name, street in found:
+        by_owner[owner_id].add((name, street or ""))
     for r in rows:
         r["units"] = by_owner.get(r["id"], ())
     return rows
