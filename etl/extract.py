@@ -190,7 +190,7 @@ def extract_article(draft: ArticleDraft, bulletin: str, seq: int, kb: Knowledge,
     reporters = [(c.name, c.start) for c in credited_reporters(norm, kb.credits.roles)]
     evidence += [sentences.evidence("reporters", n, s, s + len(n)) for n, s in reporters]
 
-    seg = Segmentation(norm, kb.tokenizer)
+    seg = Segmentation(norm, kb.dictionary)
     places = find_places(norm, kb, seg)
     first_sentence = first_sentence_of(text[body_offset:], norm[body_offset:], kb.credits)
     elsewhere = district_named_in(normalise(first_sentence), norm, kb)

@@ -8,7 +8,7 @@ so every figure reads corrected facts without knowing corrections exist.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 UNIT_LEVELS = ("community", "village")
 
@@ -83,7 +83,8 @@ class Facts:
         return replace(self, **changes)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # json asks _fields for each dataclass in turn (asdict would deep-copy every value first)
+        return json.dumps(self, default=_fields, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Facts:
@@ -95,6 +96,10 @@ class Facts:
                    event_date=data.get("event_date"), event_year_inferred=bool(data.get("event_year_inferred")),
                    district_wide=bool(data.get("district_wide")),
                    excluded=bool(data.get("excluded")), event=data.get("event"))
+
+
+def _fields(fact) -> dict:
+    return {name: getattr(fact, name) for name in fact.__dataclass_fields__}
 
 
 def count_fact(value, approx: bool = False, what: str = "", unit: str = "") -> CountFact:

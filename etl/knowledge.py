@@ -24,7 +24,7 @@ from .dates import published_pattern
 from .events import EventRules, load_event_rules
 from .furniture import FurnitureRule, load_rules
 from .gazetteer import Gazetteer, load_gazetteer
-from .segment import automaton
+from .segment import Dictionary, automaton
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -81,6 +81,7 @@ class Knowledge:
     source: str = ""  # the words of "数据来源：…" on charts and briefings (district.toml `source`)
     events: EventRules = field(default_factory=EventRules)  # which reports are one event (events.toml)
     tokenizer: jieba.Tokenizer = field(repr=False, default=None)
+    dictionary: Dictionary = field(repr=False, default=None)  # the tokenizer's, to segment fast
     keyword_index: dict = field(repr=False, default=None)
     keyword_automaton: object = field(repr=False, default=None)
     alias_automaton: object = field(repr=False, default=None)
@@ -191,6 +192,7 @@ def _load(root: Path) -> Knowledge:
         events=load_event_rules(lex_dir / "events.toml"),
     )
     kb.tokenizer = _build_tokenizer(kb)
+    kb.dictionary = Dictionary(kb.tokenizer)
     kb.keyword_index = keyword_index(kb.themes, kb.services)
     kb.keyword_automaton = automaton(kb.keyword_index)
     kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)

@@ -164,7 +164,7 @@ def test_block_segmentation_equals_whole_text_segmentation(kb):
                 if HAN_BLOCK.fullmatch(word):
                     whole.append((word, pos, pos + len(word)))
                 pos += len(word)
-            assert Segmentation(text, kb.tokenizer).tokens() == whole
+            assert Segmentation(text, kb.dictionary).tokens() == whole
 
 
 def test_an_article_placed_in_another_district_claims_none_of_our_places(kb):

@@ -208,7 +208,7 @@ def test_the_keyword_step_is_linear_in_line_length(kb):
         text = unit * repeat
         spans = CountingSpans((i * len(unit), i * len(unit) + 4) for i in range(repeat))
         CountingSpans.reads = 0
-        themes, services, *_ = labels(text, Segmentation(text, kb.tokenizer), kb, 0, 0, spans)
+        themes, services, *_ = labels(text, Segmentation(text, kb.dictionary), kb, 0, 0, spans)
         assert themes or services
         assert CountingSpans.reads <= 2 * repeat  # a constant number of reads per span, not per keyword
 

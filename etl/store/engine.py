@@ -24,6 +24,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a writer
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: still consistent after a crash, fewer fsyncs
+    # A checkpoint each 40 MB of WAL, not 4: every bulletin rewrites pages of the indexes, the
+    # summaries and the keyword index, which are then copied back (and synced) far less often;
+    # checkpoints took about a sixth of storing (5,000 synthetic articles).
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute("PRAGMA busy_timeout=30000")  # concurrent ingests wait instead of failing
     cursor.close()
 

@@ -116,20 +116,30 @@ MEMBER_COLUMNS = (Article.id, Article.event_id, Article.event_key, Bulletin.id.l
                   Bulletin.issue_date, *(getattr(Article, name) for name in FACETS), ArticleText.signature)
 
 
-def load_members(conn: Connection, where, dims: dict[str, dict[str, int]]) -> list[tuple[Placed, int | None]]:
-    """Stored reports (articles matching `where`) with the event each is in. Texts are read
-    only for reports whose signature is not stored (it is made from the text when needed)."""
-    rows = conn.execute(select(*MEMBER_COLUMNS).join(Bulletin, Bulletin.id == Article.bulletin_id)
-                        .join(ArticleText, ArticleText.article_id == Article.id).where(where)
-                        .order_by(Article.id)).mappings().all()
+def members_where(where):
+    """The query of the stored reports (articles) matching `where`, for `load_members`."""
+    return (select(*MEMBER_COLUMNS).join(Bulletin, Bulletin.id == Article.bulletin_id)
+            .join(ArticleText, ArticleText.article_id == Article.id).where(where).order_by(Article.id))
+
+
+# Built once: every placing reads the members of the events near its reports.
+IN_EVENTS = members_where(Article.event_id.in_(bindparam("events", expanding=True)))
+UNITS = select(Place.article_id, Place.name).where(Place.article_id.in_(bindparam("ids", expanding=True)),
+                                                   Place.status != "other_district", Place.level.in_(UNIT_LEVELS))
+
+
+def load_members(conn: Connection, query, dims: dict[str, dict[str, int]], **params
+                 ) -> list[tuple[Placed, int | None]]:
+    """Stored reports (`query`: `members_where(where)`, run with `params`) with the event each
+    is in. Texts are read only for reports whose signature is not stored (it is made from the
+    text when needed)."""
+    rows = conn.execute(query, params).mappings().all()
     if not rows:
         return []
     ids = [r["id"] for r in rows]
     units: dict[int, set[str]] = {}
     for chunk in range(0, len(ids), 500):
-        for article_id, name in conn.execute(select(Place.article_id, Place.name).where(
-                Place.article_id.in_(ids[chunk:chunk + 500]), Place.status != "other_district",
-                Place.level.in_(UNIT_LEVELS))):
+        for article_id, name in conn.execute(UNITS, {"ids": ids[chunk:chunk + 500]}):
             units.setdefault(article_id, set()).add(name)
     rules = load_knowledge().events
     unsigned = [r["id"] for r in rows if not Signature.fits(r["signature"], rules)]
@@ -160,6 +170,15 @@ NEAR = (select(Event.id)
                    and_(Event.window_start.is_(None), Event.month_day.in_(bindparam("days", expanding=True)))),
                Event.excluded.isnot(True),
                or_(Event.street_bits.op("&")(bindparam("streets")) != 0, Event.street_bits == 0)))
+
+
+# What every placing runs, built once too.
+GROUPED = select(Event.id).where(Event.group_key.in_(bindparam("keys", expanding=True)))
+INSERT_EVENTS = insert(Event.__table__).returning(Event.id, sort_by_parameter_order=True)
+UPDATE_EVENTS = update(Event.__table__).where(Event.id == bindparam("event_id"))
+MOVE_ARTICLES = update(Article.__table__).where(Article.id == bindparam("aid")).values(event_id=bindparam("eid"))
+SIGN_TEXTS = update(ArticleText.__table__).where(ArticleText.article_id == bindparam("aid")).values(
+    signature=bindparam("sig"))
 
 
 def _near(conn: Connection, reports: list[Report], rules: EventRules, dims) -> set[int]:
@@ -208,7 +227,7 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         stale |= {e for e in conn.execute(select(Article.event_id).where(Article.id.in_(again))).scalars() if e}
     to_place = list(new)
     if stale or again:
-        found = load_members(conn, or_(Article.event_id.in_(stale), Article.id.in_(again)), dims)
+        found = load_members(conn, members_where(or_(Article.event_id.in_(stale), Article.id.in_(again))), dims)
         to_place += [p for p, _ in found]
         changes.before(conn, "events", stale)
         conn.execute(delete(Event.__table__).where(Event.id.in_(stale)))
@@ -219,12 +238,12 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
     event_ids = _near(conn, [p.report for p in to_place if not p.report.excluded], rules, dims)
     keys = {p.report.group for p in to_place if p.report.group}
     if keys:
-        event_ids |= set(conn.execute(select(Event.id).where(Event.group_key.in_(sorted(keys)))).scalars())
+        event_ids |= set(conn.execute(GROUPED, {"keys": sorted(keys)}).scalars())
     event_ids -= stale
     Timer.compared += len(event_ids)
     if event_ids:
         members: dict[int, list[Report]] = {}
-        for placed, event_id in load_members(conn, Article.event_id.in_(event_ids), dims):
+        for placed, event_id in load_members(conn, IN_EVENTS, dims, events=sorted(event_ids)):
             if placed.report.ref in placing:
                 continue
             facets[placed.report.ref] = placed.facets
@@ -251,15 +270,13 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         else:
             changed.append(dict(values, event_id=event.id))
     if fresh:
-        ids = conn.execute(insert(Event.__table__).returning(Event.id, sort_by_parameter_order=True),
-                           [values for _, values in fresh]).scalars().all()
+        ids = conn.execute(INSERT_EVENTS, [values for _, values in fresh]).scalars().all()
         for (event, _), event_id in zip(fresh, ids):
             event.id = event_id
         changes.added("events", ids)
     if changed:
         changes.before(conn, "events", [c["event_id"] for c in changed])
-        conn.execute(update(Event.__table__).where(Event.id == bindparam("event_id")),
-                     [{k: v for k, v in c.items()} for c in changed])
+        conn.execute(UPDATE_EVENTS, [{k: v for k, v in c.items()} for c in changed])
     moved = []
     for event in index.events.values():
         for m in event.members:
@@ -268,13 +285,11 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
                 if by_ref[m.ref].article_id is not None:
                     moved.append({"aid": m.ref, "eid": event.id})
     if moved:
-        conn.execute(update(Article.__table__).where(Article.id == bindparam("aid"))
-                     .values(event_id=bindparam("eid")), moved)
+        conn.execute(MOVE_ARTICLES, moved)
     signatures = [{"aid": m.ref, "sig": m.signature(kb.place_names, rules).to_bytes(rules)}
                   for event in index.events.values() for m in event.members if m.made_signature and m.ref in stored]
     if signatures:
-        conn.execute(update(ArticleText.__table__).where(ArticleText.article_id == bindparam("aid"))
-                     .values(signature=bindparam("sig")), signatures)
+        conn.execute(SIGN_TEXTS, signatures)
     # The summaries' cells of the events changed are the summaries' cost (timed there), not this.
     Timer.seconds += time.perf_counter() - started - (changes.seconds - summaries_before)
     Timer.reports += len(to_place)

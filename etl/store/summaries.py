@@ -14,7 +14,9 @@ The cells are kept in the transaction of every write that changes a counted row:
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
 are now) and which it made (`Changes.added`), and at its end `Changes.apply` adds the cells of
 those rows as they are then. Cells are read from the stored rows both times, with the same
-function `rebuild` uses, so the incremental and the full computation cannot disagree.
+function `rebuild` uses, so the incremental and the full computation cannot disagree; only
+the articles a write has just made are taken from the values it wrote (`Changes.made`: the
+same row `_rows` would read back), to spare reading them again.
 """
 from __future__ import annotations
 
@@ -25,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, delete, func, insert,
-                        literal, select)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, bindparam, delete, func,
+                        insert, literal, select)
 from sqlalchemy.engine import Connection, Engine
 
 from .events import UNIT_LEVELS, lock
@@ -105,33 +107,69 @@ ROW_COLUMNS = ("id", "activity_date", "date_precision", "reviewed", "street_bits
 BATCH = 2000
 
 
-def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
-          limit: int | None = None) -> list[dict]:
-    """The counted rows that are articles, by ids or the next `limit` after an id, with their
-    communities and villages (of ours; an event's are those of its reports that are articles)."""
+def _row_query(counted: str):
     table = Event.__table__ if counted == "events" else Article.__table__
     reports = table.c.reports if counted == "events" else literal(1)
-    q = select(*(table.c[c] for c in ROW_COLUMNS), reports.label("reports")).where(table.c.excluded.isnot(True))
-    q = q.where(table.c.id.in_(list(ids))) if ids is not None else q.where(table.c.id > after)
-    rows = [dict(r) for r in conn.execute(q.order_by(table.c.id).limit(limit)).mappings()]
-    if not rows:
-        return rows
+    return table, select(*(table.c[c] for c in ROW_COLUMNS), reports.label("reports")).where(
+        table.c.excluded.isnot(True))
+
+
+def _units_query(counted: str):
     owner = Article.event_id if counted == "events" else Place.article_id
     units = (select(owner.label("owner"), Place.name, Place.street)
              .where(Place.status == "ours", Place.level.in_(UNIT_LEVELS)))
     if counted == "events":
         units = units.join(Article, Article.id == Place.article_id).where(Article.excluded.isnot(True))
+    return owner, units
+
+
+def _by_ids(counted: str):
+    """The statements that read a write's few rows (by ids): built once, as every write runs them."""
+    (table, rows), (owner, units) = _row_query(counted), _units_query(counted)
+    ids = bindparam("ids", expanding=True)
+    return rows.where(table.c.id.in_(ids)).order_by(table.c.id), units.where(owner.in_(ids))
+
+
+BY_IDS = {counted: _by_ids(counted) for counted in COUNTED}
+
+
+def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
+          limit: int | None = None) -> list[dict]:
+    """The counted rows that are articles, by ids or the next `limit` after an id, with their
+    communities and villages (of ours; an event's are those of its reports that are articles)."""
+    by_ids = ids is not None
+    if by_ids:
+        rows_by_ids, units_by_ids = BY_IDS[counted]
+        rows = [dict(r) for r in conn.execute(rows_by_ids, {"ids": list(ids)}).mappings()]
+    else:
+        table, q = _row_query(counted)
+        rows = [dict(r) for r in conn.execute(q.where(table.c.id > after).order_by(table.c.id).limit(limit)).mappings()]
+    if not rows:
+        return rows
     by_owner: dict[int, set] = defaultdict(set)
     ids = [r["id"] for r in rows]
-    # A run of ids (a rebuild) as one range; the few ids of a write as a list.
-    ranges = [owner.between(ids[0], ids[-1])] if limit is not None else \
-        [owner.in_(ids[chunk:chunk + 500]) for chunk in range(0, len(ids), 500)]
-    for condition in ranges:
-        for owner_id, name, street in conn.execute(units.where(condition)):
-            by_owner[owner_id].add((name, street or ""))
+    # The few ids of a write as a list; a run of ids (a rebuild) as one range.
+    if by_ids:
+        found = (row for chunk in range(0, len(ids), 500)
+                 for row in conn.execute(units_by_ids, {"ids": ids[chunk:chunk + 500]}))
+    else:
+        owner, units = _units_query(counted)
+        found = conn.execute(units.where(owner.between(ids[0], ids[-1])))
+    for owner_id, name, street in found:
+        by_owner[owner_id].add((name, street or ""))
     for r in rows:
         r["units"] = by_owner.get(r["id"], ())
     return rows
+
+
+def written_report(article_id: int, values: dict, places) -> dict:
+    """A new article's row as `_rows` reads it: `values` its columns as written, `places` its
+    place rows' (name, level, status, street) as written."""
+    row = {column: values[column] for column in ROW_COLUMNS[1:]}
+    row.update(id=article_id, participants_low=float(values["participants_low"] or 0.0), reports=1,
+               units={(name, street or "") for name, level, status, street in places
+                      if status == "ours" and level in UNIT_LEVELS})
+    return row
 
 
 def set_bits(bits: int | None) -> list[int]:
@@ -259,6 +297,15 @@ class Changes:
     def added(self, counted: str, ids: Iterable[int]) -> None:
         """Rows this write made (nothing to take away)."""
         self.ids[counted] |= set(ids)
+
+    def made(self, rows: list[dict], excluded: list[bool]) -> None:
+        """Articles this write made, as `written_report` gives them (in the order of their ids),
+        and whether each is excluded: their cells are added now, not read back at the end
+        (SQLite may give a new article the id of one this write took away: that id is done)."""
+        self.ids["reports"] -= {r["id"] for r in rows}
+        if _maintained:
+            with timed(self):
+                add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
 
     def apply(self, conn: Connection) -> None:
         """At the end of the write: the rows' cells as they are now are added, and kept."""

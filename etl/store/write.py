@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from operator import itemgetter
 from pathlib import PurePath
 
-from sqlalchemy import String, case, delete, insert, or_, select, update
+from sqlalchemy import String, bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from .. import corrections as overlay
@@ -30,7 +30,7 @@ from .bits import bits_of, dimension_bits
 from .events import Placed, made_signature
 from .events import place as place_events
 from .identity import Candidate, edited
-from .summaries import Changes, maintained, timed
+from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place)
 
@@ -163,15 +163,29 @@ def _insert_many(conn, name: str, rows: list[tuple]) -> None:
 
 # ---- corrections as the articles are written ------------------------------------------------
 
+# The statements every bulletin's write runs, built once: building them again for each
+# bulletin cost more than running them.
+CORRECTIONS = (select(CorrectionRow.id, CorrectionRow.article_key, CorrectionRow.field, CorrectionRow.after,
+                      CorrectionRow.undoes).where(CorrectionRow.article_key.in_(bindparam("keys", expanding=True)))
+               .order_by(CorrectionRow.id))
+ORPHANS = (select(CorrectionRow.article_key, CorrectionRow.anchor)
+           .where(CorrectionRow.bulletin == bindparam("bulletin"),
+                  CorrectionRow.article_key.not_in(select(Article.article_key).where(Article.article_key.is_not(None))))
+           .distinct())
+STORED = (select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision,
+                 case((Bulletin.name == bindparam("name"), Bulletin.text)), Bulletin.content_hash)
+          .where(or_(Bulletin.content_hash == bindparam("content_hash"), Bulletin.name == bindparam("name"))))
+INSERT_BULLETIN = insert(Bulletin.__table__).returning(Bulletin.id)
+INSERT_ARTICLES = insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True)
+
+
 def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
     """key -> that article's corrections, oldest first."""
     out: dict[str, list[overlay.Correction]] = {}
     keys = list(set(keys))
     if not keys:
         return out
-    rows = conn.execute(select(CorrectionRow.id, CorrectionRow.article_key, CorrectionRow.field, CorrectionRow.after,
-                               CorrectionRow.undoes).where(CorrectionRow.article_key.in_(keys))
-                        .order_by(CorrectionRow.id)).all()
+    rows = conn.execute(CORRECTIONS, {"keys": keys}).all()
     for cid, key, field, after, undoes in rows:
         out.setdefault(key, []).append(overlay.Correction(cid, field, json.loads(after) if after else None, undoes))
     return out
@@ -181,11 +195,7 @@ def reattach_orphans(conn: Connection, bulletin: str, texts: dict[str, str]) -> 
     """Corrections of this bulletin whose article no longer exists (the bulletin was edited, or
     the extractor cuts it differently) move to the most similar of its new articles (key ->
     text), when one is similar enough; the others stay listed as orphaned."""
-    orphans = conn.execute(select(CorrectionRow.article_key, CorrectionRow.anchor)
-                           .where(CorrectionRow.bulletin == bulletin,
-                                  CorrectionRow.article_key.not_in(select(Article.article_key)
-                                                                   .where(Article.article_key.is_not(None))))
-                           .distinct()).all()
+    orphans = conn.execute(ORPHANS, {"bulletin": bulletin}).all()
     if not orphans:
         return 0
     anchors = {key: anchor(text) for key, text in texts.items()}
@@ -245,9 +255,7 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
     with engine.begin() as conn:
         # One query: a bulletin with these bytes (then nothing to do), and those of the same name
         # (with their texts: one of them may be what this file edits).
-        rows = conn.execute(select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.issue_precision,
-                                   case((Bulletin.name == name, Bulletin.text)), Bulletin.content_hash)
-                            .where(or_(Bulletin.content_hash == content_hash, Bulletin.name == name))).all()
+        rows = conn.execute(STORED, {"name": name, "content_hash": content_hash}).all()
         same = next((row for row in rows if row.content_hash == content_hash), None)
         if same is not None:
             return Written("unchanged", unchanged_reason(same.source, source), same.source)
@@ -266,7 +274,7 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                 with timed():
                     grams.remove(conn, [i for i, _ in replaced])
             conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
-        bulletin_id = conn.execute(insert(Bulletin.__table__).returning(Bulletin.id), dict(
+        bulletin_id = conn.execute(INSERT_BULLETIN, dict(
             name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
             issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
             ingested_at=datetime.now(timezone.utc), text=record.text,
@@ -297,20 +305,22 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
             placed = place_events(conn, changes, reports, stale=stale, dims=dims)
             for i, row in enumerate(rows):
                 row["event_id"] = placed[("new", i)]
-            ids = conn.execute(insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True),
-                               rows).scalars().all()
+            ids = conn.execute(INSERT_ARTICLES, rows).scalars().all()
             children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
-            for article_id, article, fixed, report in zip(ids, record.articles, effective, reports):
+            written = []  # the new reports' rows for the summaries
+            for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
                 rows_of_article = child_rows(article, fixed, article_id)
                 signature = made_signature(report.report)
                 if signature is not None:  # made while placing it: kept for the next comparison
                     rows_of_article["article_texts"] = [(article_id, article.text, signature)]
+                places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
+                written.append(written_report(article_id, row, (place[1:5] for place in places)))
                 for table, child in rows_of_article.items():
                     children[table] += child
             for table, child in children.items():
                 if child:
                     _insert_many(conn, table, child)
-            changes.added("reports", ids)
+            changes.made(written, [row["excluded"] for row in rows])
             if maintained():
                 with timed():
                     grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
