@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
-from etl.store import (Article, Bulletin, CorrectionRow, Event, Label, Place, bits_of, grams, keys_in, read_bits,
+from etl.store import (Article, Bulletin, Event, Label, Place, bits_of, grams, keys_in, read_bits,
                        totals_by_key)
 from etl.store.events import other_reports
 
@@ -24,7 +24,8 @@ from .counting import REPORTS, Counted
 from .filters import Filters
 from .periods import PERIODS, period_end
 from .sql import contains
-from .summary import Need, as_date, cells
+from . import hits
+from .summary import Need, as_date, by_hits, cells
 
 def _where(conn, f: Filters, excluded_too: bool = False, counted: Counted | None = None):
     """(WHERE clause, dimensions) for one connection, over the events or the articles the
@@ -41,15 +42,18 @@ def _condition(conn, f: Filters, excluded_too: bool = False, counted: Counted | 
     differ in their dates (a figure's date edges), sharing the keyword's hits."""
     counted = counted or f.counted
     dims = read_bits(conn)
-    hits = None
-    if f.q:
-        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
-        conn.execute(keyword_hits.delete())
-        conn.execute(keyword_hits.insert().from_select(["article_id"], grams.matching(conn, f.q, contains)))
-        hits = select(keyword_hits.c.article_id)
+    made: list = []
+
+    def keyword_rows():  # made when a statement first needs them (a figure grouped in memory may not)
+        if not made:
+            conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
+            conn.execute(keyword_hits.delete())
+            conn.execute(keyword_hits.insert().from_select(["article_id"], grams.matching(conn, f.q, contains)))
+            made.append(select(keyword_hits.c.article_id))
+        return made[0]
 
     def where(filters: Filters):
-        clause = filters.condition(dims, hits, counted)
+        clause = filters.condition(dims, keyword_rows() if f.q else None, counted)
         return clause if excluded_too else and_(clause, counted.c.excluded.isnot(True))
     return where, dims
 
@@ -149,6 +153,8 @@ def keys_of_bits(bits, keys: dict[str, int]) -> set[str]:
 def _date_bounds(conn, f: Filters, dims, where) -> tuple[date | None, date | None]:
     """The first and last dates of what the filters keep: the first and last months with any,
     from the summaries, then the day within each from the rows."""
+    if by_hits(f):
+        return hits.date_bounds(hits.frame(conn, f), f, dims)
     t = f.counted.c
     months = sorted(c[0] for c in cells(conn, f, dims, Need(period="month"), where) if c[1] > 0)
     if not months:
@@ -380,8 +386,7 @@ def store_version(engine: Engine) -> tuple:
     """Changes whenever an ingest or a correction changes the store: the key the pages' caches
     hang on."""
     with engine.connect() as conn:
-        return (*conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one(),
-                conn.scalar(select(func.max(CorrectionRow.id))))
+        return hits.store_version(conn)
 
 
 def bulletins_of(engine: Engine, f: Filters) -> tuple[int, str | None, str | None]:

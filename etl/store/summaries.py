@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, delete, func, insert,
-                        literal, select)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, MetaData, String, Table, delete, func, insert,
+                        inspect, literal, select)
 from sqlalchemy.engine import Connection, Engine
 
 from .events import UNIT_LEVELS, lock
@@ -47,47 +47,61 @@ class Cube:
     name: str
     grain: str | None  # None | year | month | week
     dims: tuple[str, ...]  # of DIM_TYPES; every cube also keeps `dated` and `reviewed`
-    explode: str | None = None  # None | street | unit
+    explode: str | None = None  # of EXPLODED
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        exploded = {"street": ("street",), "unit": ("unit", "unit_street"), None: ()}[self.explode]
-        return ("counted",) + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + exploded
+        # A cube read for one pair or one theme at a time keeps it first (its cells adjacent),
+        # the others the period first (a date range reads adjacent cells).
+        exploded = EXPLODED[self.explode]
+        first, last = (exploded, ()) if self.explode in ("pair", "unit_theme") else ((), exploded)
+        return ("counted",) + first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
+
+
+# What a cube can be exploded over, and the key columns that adds: a row counts once in each
+# street it names (-1: none), each pair of streets it names (none when it names fewer than two),
+# each of its communities and villages (with the unit's street), or each (theme, unit) it has.
+EXPLODED = {None: (), "street": ("street",), "pair": ("street", "street2"), "unit": ("unit", "unit_street"),
+            "unit_theme": ("theme", "unit", "unit_street")}
 
 
 # Smallest first: analytics/summary.py takes the first that answers a figure (for a date range,
 # the finest grain first: fewer edge days read from the rows). Time cubes keep the date
-# precision (the timeline's pattern). A row names several units, so the unit cube by month
-# keeps no label columns (units by month and label would be about one cell per mention): units
-# under a date range and a label filter are counted from the rows. The bench's cell counts
-# are in the README.
+# precision (the timeline's pattern). No cube by time keeps the street bit set (a cell per
+# month and set of streets named together is nearly a cell per row): one or two chosen
+# streets are answered from the cubes by street and by pair of streets (a row naming either
+# counts once: street a + street b - both), more from the rows. A row names several units, so
+# the unit cube by month keeps no label columns (units by month and label would be about one
+# cell per mention): units under a date range and one chosen theme come from the cube by year,
+# theme and unit, under other labels from the rows. Streets by month without labels (coverage
+# under a date range) have a cube of their own, a few cells per street and month whatever the
+# number of rows. The bench's cell counts are in the README.
 LABELS = ("theme_bits", "service_bits")
 CUBES = (
     Cube("totals", None, LABELS),
     Cube("by_street", None, LABELS, "street"),
     Cube("by_unit", None, LABELS, "unit"),
+    Cube("by_pair", None, LABELS, "pair"),
     Cube("streets", None, ("street_bits",) + LABELS),
     Cube("months", "month", ("date_precision",) + LABELS),
     Cube("weeks", "week", ("date_precision",) + LABELS),
     Cube("months_by_unit", "month", (), "unit"),
-    Cube("months_by_street", "month", ("date_precision",) + LABELS, "street"),
-    Cube("months_streets", "month", ("date_precision", "street_bits") + LABELS),
+    Cube("years_by_unit_theme", "year", (), "unit_theme"),
+    Cube("months_by_street", "month", (), "street"),
+    Cube("months_by_street_labels", "month", ("date_precision",) + LABELS, "street"),
+    Cube("months_by_pair", "month", ("date_precision",) + LABELS, "pair"),
 )
 # Changing the cubes (or how a cell is computed) changes this: a store made with other cubes
 # rebuilds its summaries when it is opened.
-VERSION = "1:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+VERSION = "2:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+
+
+KEY_TYPES = dict(DIM_TYPES, counted=String(8), period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
+                 street2=Integer(), theme=Integer(), unit=String(64), unit_street=String(64))  # bits, or names
 
 
 def _table(cube: Cube) -> Table:
-    columns = [Column("counted", String(8), primary_key=True)]
-    if cube.grain:
-        columns.append(Column("period", Date, primary_key=True))
-    columns += [Column("dated", Boolean, primary_key=True), Column("reviewed", Boolean, primary_key=True)]
-    columns += [Column(dim, DIM_TYPES[dim], primary_key=True) for dim in cube.dims]
-    if cube.explode == "street":
-        columns.append(Column("street", Integer, primary_key=True))  # the street's bit
-    elif cube.explode == "unit":
-        columns += [Column("unit", String(64), primary_key=True), Column("unit_street", String(64), primary_key=True)]
+    columns = [Column(name, KEY_TYPES[name], primary_key=True) for name in cube.key_columns]
     columns += [Column("n", Integer, nullable=False), Column("participants_low", Float, nullable=False),
                 Column("participants_vague", Integer, nullable=False), Column("approx", Integer, nullable=False),
                 Column("reports", Integer, nullable=False)]
@@ -159,12 +173,7 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
         for cube in CUBES:
             if cube.grain:
                 base["period"] = GRAINS[cube.grain](day) if day is not None else UNDATED
-            if cube.explode == "street":
-                keys = [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
-            elif cube.explode == "unit":
-                keys = [dict(base, unit=name, unit_street=street) for name, street in r["units"]]
-            else:
-                keys = [base]
+            keys = _exploded(cube.explode, base, r["units"])
             acc = cells.setdefault(cube.name, {})
             for k in keys:
                 key = tuple(k[c] for c in cube.key_columns)
@@ -174,6 +183,21 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
                 else:
                     for i, m in enumerate(measures):
                         cell[i] += m
+
+
+def _exploded(explode: str | None, base: dict, units) -> list[dict]:
+    """A row's keys in a cube exploded so (EXPLODED)."""
+    if explode == "street":
+        return [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
+    if explode == "pair":
+        bits = set_bits(base["street_bits"])
+        return [dict(base, street=a, street2=b) for i, a in enumerate(bits) for b in bits[i + 1:]]
+    if explode == "unit":
+        return [dict(base, unit=name, unit_street=street) for name, street in units]
+    if explode == "unit_theme":
+        return [dict(base, theme=bit, unit=name, unit_street=street)
+                for bit in set_bits(base["theme_bits"]) for name, street in units]
+    return [base]
 
 
 def _write(conn: Connection, cells: dict) -> None:
@@ -283,8 +307,12 @@ def rebuild(conn: Connection) -> None:
     """Every cube computed again from the rows, in the caller's transaction (a store made
     before the summaries, with other cubes, or bulk-loaded)."""
     lock(conn)  # no write places events meanwhile (PostgreSQL; SQLite has one writer)
+    # Made anew: another version's tables may have other keys, and a dropped cube's go.
+    for name in inspect(conn).get_table_names():
+        if name.startswith("summary_"):
+            Table(name, MetaData()).drop(conn)
     for table in TABLES.values():
-        conn.execute(delete(table))
+        table.create(conn)
     for counted in COUNTED:
         after = 0
         while True:
