@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from operator import itemgetter
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -67,24 +68,25 @@ EXPLODED = {None: (), "street": ("street",), "pair": ("street", "street2"), "uni
 
 # Smallest first: analytics/summary.py takes the first that answers a figure (for a date range,
 # the finest grain first: fewer edge days read from the rows). Time cubes keep the date
-# precision (the timeline's pattern). No cube by time keeps the street bit set (a cell per
-# month and set of streets named together is nearly a cell per row): one or two chosen
-# streets are answered from the cubes by street and by pair of streets (a row naming either
-# counts once: street a + street b - both), more from the rows. A row names several units, so
-# the unit cube by month keeps no label columns (units by month and label would be about one
-# cell per mention): units under a date range and one chosen theme come from the cube by year,
-# theme and unit, under other labels from the rows. Streets by month without labels (coverage
-# under a date range) have a cube of their own, a few cells per street and month whatever the
-# number of rows. The bench's cell counts are in the README.
+# precision (the timeline's pattern). No cube keeps the street bit set (a cell per month and
+# set of streets named together is nearly a cell per row): one or two chosen streets are
+# answered from the cubes by street and by pair of streets (a row naming either counts once:
+# street a + street b - both), three or more from the rows. A row names several units, so the
+# unit cubes by time keep no label columns (units by month and label would be about one cell
+# per mention): units under a date range and one chosen theme come from the cube by year,
+# theme and unit, under other labels from the rows. Units and streets without labels (coverage
+# unfiltered or under a date range) have cubes of their own, a few cells per unit or street
+# and period whatever the number of rows. The bench's cell counts are in the README.
 LABELS = ("theme_bits", "service_bits")
 CUBES = (
     Cube("totals", None, LABELS),
     Cube("by_street", None, LABELS, "street"),
-    Cube("by_unit", None, LABELS, "unit"),
+    Cube("by_unit", None, (), "unit"),
+    Cube("by_unit_labels", None, LABELS, "unit"),
     Cube("by_pair", None, LABELS, "pair"),
-    Cube("streets", None, ("street_bits",) + LABELS),
     Cube("months", "month", ("date_precision",) + LABELS),
     Cube("weeks", "week", ("date_precision",) + LABELS),
+    Cube("years_by_unit", "year", (), "unit"),
     Cube("months_by_unit", "month", (), "unit"),
     Cube("years_by_unit_theme", "year", (), "unit_theme"),
     Cube("months_by_street", "month", (), "street"),
@@ -159,6 +161,21 @@ def set_bits(bits: int | None) -> list[int]:
     return out or [NO_STREET]
 
 
+def _getter(columns: tuple[str, ...]):
+    """A function of a dict giving the tuple of these columns' values."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    return (lambda d: (d[columns[0]],)) if columns else (lambda d: ())
+
+
+# Per cube: (the key columns before the exploded ones, those after) as getters of a row's base
+# key; add_cells runs for every row a write changes, so what it can, it does once here.
+_PARTS = {}
+for _c in CUBES:
+    _i = _c.key_columns.index(EXPLODED[_c.explode][0]) if _c.explode else len(_c.key_columns)
+    _PARTS[_c.name] = (_getter(_c.key_columns[:_i]), _getter(_c.key_columns[_i + len(EXPLODED[_c.explode]):]))
+
+
 def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
     """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [measures]."""
     for r in rows:
@@ -170,13 +187,16 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
         base = {"counted": counted, "dated": day is not None, "reviewed": bool(r["reviewed"]),
                 "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
                 "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
+        periods = {grain: GRAINS[grain](day) if day is not None else UNDATED for grain in GRAINS}
+        exploded = _exploded(base, r["units"])
         for cube in CUBES:
             if cube.grain:
-                base["period"] = GRAINS[cube.grain](day) if day is not None else UNDATED
-            keys = _exploded(cube.explode, base, r["units"])
+                base["period"] = periods[cube.grain]
+            before, after = _PARTS[cube.name]
+            head, tail = before(base), after(base)
             acc = cells.setdefault(cube.name, {})
-            for k in keys:
-                key = tuple(k[c] for c in cube.key_columns)
+            for middle in exploded[cube.explode]:
+                key = head + middle + tail
                 cell = acc.get(key)
                 if cell is None:
                     acc[key] = list(measures)
@@ -185,19 +205,12 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
                         cell[i] += m
 
 
-def _exploded(explode: str | None, base: dict, units) -> list[dict]:
-    """A row's keys in a cube exploded so (EXPLODED)."""
-    if explode == "street":
-        return [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
-    if explode == "pair":
-        bits = set_bits(base["street_bits"])
-        return [dict(base, street=a, street2=b) for i, a in enumerate(bits) for b in bits[i + 1:]]
-    if explode == "unit":
-        return [dict(base, unit=name, unit_street=street) for name, street in units]
-    if explode == "unit_theme":
-        return [dict(base, theme=bit, unit=name, unit_street=street)
-                for bit in set_bits(base["theme_bits"]) for name, street in units]
-    return [base]
+def _exploded(base: dict, units) -> dict[str | None, list[tuple]]:
+    """A row's exploded key values for each way of exploding (EXPLODED)."""
+    streets, themes = set_bits(base["street_bits"]), set_bits(base["theme_bits"])
+    return {None: [()], "street": [(bit,) for bit in streets],
+            "pair": [(a, b) for i, a in enumerate(streets) for b in streets[i + 1:]],
+            "unit": list(units), "unit_theme": [(bit, name, street) for bit in themes for name, street in units]}
 
 
 def _write(conn: Connection, cells: dict) -> None:
@@ -214,7 +227,7 @@ def _write(conn: Connection, cells: dict) -> None:
         columns = ", ".join(map(quote, keys + MEASURES))
         updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
         # Sorted: concurrent writers take the cells' row locks in one order.
-        rows = [key + tuple(v) for key, v in sorted(changed.items(), key=lambda kv: repr(kv[0]))]
+        rows = [key + tuple(v) for key, v in sorted(changed.items())]
         conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
                              f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
         emptied = [key for key, v in changed.items() if v[0] < 0]
