@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 
 from etl.store import Place, bits_of
-from etl.store.summaries import CUBES, GRAINS, TABLES, Cube, set_bits
+from etl.store.summaries import CUBES, GRAINS, NO_STREET, TABLES, Cube, set_bits
 
 from . import hits
 from .counting import Counted
@@ -187,11 +187,13 @@ def _cube_cells(conn, f: Filters, dims, need: Need, cube: Cube, whole) -> list[t
             pair = _bits(f.streets, dims, "street")
             conditions += [t.c.street == pair[0], t.c.street2 == pair[-1]] if len(pair) == 2 else [literal(False)]
         elif need.explode == "street":
-            conditions.append(t.c.street.in_([bit for s, bit in dims.get("street", {}).items() if s in f.streets]))
+            conditions.append(t.c.street.in_(_bits(f.streets, dims, "street")))
         elif need.explode == "unit":
             conditions.append(t.c.unit_street.in_(f.streets))
         else:
             conditions.append(t.c.street_bits.op("&")(bits_of(f.streets, dims.get("street", {}))) != 0)
+    if need.explode == "street" and not f.streets:  # every street, each sought in the key
+        conditions.append(t.c.street.in_(sorted(dims.get("street", {}).values()) + [NO_STREET]))
     if need.period or not f.include_undated:
         conditions.append(t.c.dated.is_(True))
     if whole is None:  # the range covers no whole period: the undated cells only

@@ -52,10 +52,10 @@ class Cube:
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        # A cube read for one pair or one theme at a time keeps it first (its cells adjacent),
-        # the others the period first (a date range reads adjacent cells).
+        # Streets, pairs and themes first: a figure reads one street's (pair's, theme's) cells, or
+        # each street's in turn (analytics/summary.py), as adjacent cells, then the period's.
         exploded = EXPLODED[self.explode]
-        first, last = (exploded, ()) if self.explode in ("pair", "unit_theme") else ((), exploded)
+        first, last = ((), exploded) if self.explode == "unit" else (exploded, ())
         return ("counted",) + first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
 
 
@@ -76,7 +76,9 @@ EXPLODED = {None: (), "street": ("street",), "pair": ("street", "street2"), "uni
 # per mention): units under a date range and one chosen theme come from the cube by year,
 # theme and unit, under other labels from the rows. Units and streets without labels (coverage
 # unfiltered or under a date range) have cubes of their own, a few cells per unit or street
-# and period whatever the number of rows. The bench's cell counts are in the README.
+# and period whatever the number of rows; streets by year and label serve ranges of whole
+# years with labels; months by theme set without the service types serve the timeline by theme.
+# The bench's cell counts are in the README.
 LABELS = ("theme_bits", "service_bits")
 CUBES = (
     Cube("totals", None, LABELS),
@@ -84,12 +86,14 @@ CUBES = (
     Cube("by_unit", None, (), "unit"),
     Cube("by_unit_labels", None, LABELS, "unit"),
     Cube("by_pair", None, LABELS, "pair"),
+    Cube("months_themes", "month", ("date_precision", "theme_bits")),
     Cube("months", "month", ("date_precision",) + LABELS),
     Cube("weeks", "week", ("date_precision",) + LABELS),
     Cube("years_by_unit", "year", (), "unit"),
     Cube("months_by_unit", "month", (), "unit"),
     Cube("years_by_unit_theme", "year", (), "unit_theme"),
     Cube("months_by_street", "month", (), "street"),
+    Cube("years_by_street_labels", "year", LABELS, "street"),
     Cube("months_by_street_labels", "month", ("date_precision",) + LABELS, "street"),
     Cube("months_by_pair", "month", ("date_precision",) + LABELS, "pair"),
 )
