@@ -5,6 +5,7 @@ cache and lay them out.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -90,6 +91,12 @@ def chosen_mask(f: Filters, kind: str, dims: dict[str, dict[str, int]]) -> int |
 
 def _restricted(bitset: int | None, mask: int | None) -> int:
     return (bitset or 0) if mask is None else (bitset or 0) & mask
+
+
+def _keys_of(mask: int | None, keys: dict[str, int]):
+    """bit set -> its keys (restricted to the mask), each set worked out once: a figure's
+    thousands of cells hold a few dozen sets."""
+    return functools.lru_cache(maxsize=None)(lambda bitset: keys_in(_restricted(bitset, mask), keys))
 
 
 @dataclass
@@ -225,13 +232,13 @@ def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         where, dims = _condition(conn, f)
         rows = cells(conn, f, dims, Need(group=("theme_bits",), explode="street"), where)
-    theme_mask = chosen_mask(f, "theme", dims)
+    themes_of = _keys_of(chosen_mask(f, "theme", dims), dims["theme"])
     street_of = {bit: key for key, bit in dims["street"].items()}
     cells_: dict[tuple[str, str], int] = {}
     for theme_set, bit, n, *_ in rows:
         if bit not in street_of:
             continue
-        for theme in keys_in(_restricted(theme_set, theme_mask), dims["theme"]):
+        for theme in themes_of(theme_set):
             cells_[(theme, street_of[bit])] = cells_.get((theme, street_of[bit]), 0) + n
     return pd.DataFrame([(t, s, n) for (t, s), n in cells_.items()], columns=["theme", "street", "articles"])
 
@@ -255,11 +262,11 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none"
         where, dims = _condition(conn, f)
         rows = cells(conn, f, dims, need, where)
     counts: dict[tuple[date, str, str], int] = {}
-    mask = chosen_mask(f, "theme", dims)
+    themes_of = _keys_of(chosen_mask(f, "theme", dims), dims["theme"])
     street_of = {bit: key for key, bit in dims["street"].items()}
     for first_day, precision, *rest in rows:
         if by == "theme":
-            keys = keys_in(_restricted(rest[0], mask), dims["theme"]) or [""]
+            keys = themes_of(rest[0]) or [""]
         elif by == "street":
             keys = [street_of.get(rest[0], "")]
         else:
