@@ -340,6 +340,9 @@ def rebuild(conn: Connection) -> None:
             add_cells(cells, counted, rows, 1)
             _write(conn, cells)
             after = rows[-1]["id"]
+    if conn.dialect.name == "postgresql":  # tables made anew: their statistics for the planner
+        for table in TABLES.values():
+            conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.quote(table.name)}")
     conn.execute(delete(StoreMeta.__table__).where(StoreMeta.key == "summaries"))
     conn.execute(insert(StoreMeta.__table__), dict(key="summaries", value=VERSION))
 
