@@ -5,6 +5,7 @@ cache and lay them out.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
-from etl.store import (Article, Bulletin, CorrectionRow, Event, Label, Place, bits_of, grams, keys_in, read_bits,
+from etl.store import (Article, Bulletin, Event, Label, Place, bits_of, grams, keys_in, read_bits,
                        totals_by_key)
 from etl.store.events import other_reports
 
@@ -24,7 +25,8 @@ from .counting import REPORTS, Counted
 from .filters import Filters
 from .periods import PERIODS, period_end
 from .sql import contains
-from .summary import Need, as_date, cells
+from . import hits
+from .summary import Need, as_date, by_hits, cells
 
 def _where(conn, f: Filters, excluded_too: bool = False, counted: Counted | None = None):
     """(WHERE clause, dimensions) for one connection, over the events or the articles the
@@ -41,15 +43,18 @@ def _condition(conn, f: Filters, excluded_too: bool = False, counted: Counted | 
     differ in their dates (a figure's date edges), sharing the keyword's hits."""
     counted = counted or f.counted
     dims = read_bits(conn)
-    hits = None
-    if f.q:
-        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
-        conn.execute(keyword_hits.delete())
-        conn.execute(keyword_hits.insert().from_select(["article_id"], grams.matching(conn, f.q, contains)))
-        hits = select(keyword_hits.c.article_id)
+    made: list = []
+
+    def keyword_rows():  # made when a statement first needs them (a figure grouped in memory may not)
+        if not made:
+            conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (article_id INTEGER PRIMARY KEY)")
+            conn.execute(keyword_hits.delete())
+            conn.execute(keyword_hits.insert().from_select(["article_id"], grams.matching(conn, f.q, contains)))
+            made.append(select(keyword_hits.c.article_id))
+        return made[0]
 
     def where(filters: Filters):
-        clause = filters.condition(dims, hits, counted)
+        clause = filters.condition(dims, keyword_rows() if f.q else None, counted)
         return clause if excluded_too else and_(clause, counted.c.excluded.isnot(True))
     return where, dims
 
@@ -86,6 +91,12 @@ def chosen_mask(f: Filters, kind: str, dims: dict[str, dict[str, int]]) -> int |
 
 def _restricted(bitset: int | None, mask: int | None) -> int:
     return (bitset or 0) if mask is None else (bitset or 0) & mask
+
+
+def _keys_of(mask: int | None, keys: dict[str, int]):
+    """bit set -> its keys (restricted to the mask), each set worked out once: a figure's
+    thousands of cells hold a few dozen sets."""
+    return functools.lru_cache(maxsize=None)(lambda bitset: keys_in(_restricted(bitset, mask), keys))
 
 
 @dataclass
@@ -149,6 +160,8 @@ def keys_of_bits(bits, keys: dict[str, int]) -> set[str]:
 def _date_bounds(conn, f: Filters, dims, where) -> tuple[date | None, date | None]:
     """The first and last dates of what the filters keep: the first and last months with any,
     from the summaries, then the day within each from the rows."""
+    if by_hits(f):
+        return hits.date_bounds(hits.frame(conn, f), f, dims)
     t = f.counted.c
     months = sorted(c[0] for c in cells(conn, f, dims, Need(period="month"), where) if c[1] > 0)
     if not months:
@@ -219,13 +232,13 @@ def theme_street_matrix(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         where, dims = _condition(conn, f)
         rows = cells(conn, f, dims, Need(group=("theme_bits",), explode="street"), where)
-    theme_mask = chosen_mask(f, "theme", dims)
+    themes_of = _keys_of(chosen_mask(f, "theme", dims), dims["theme"])
     street_of = {bit: key for key, bit in dims["street"].items()}
     cells_: dict[tuple[str, str], int] = {}
     for theme_set, bit, n, *_ in rows:
         if bit not in street_of:
             continue
-        for theme in keys_in(_restricted(theme_set, theme_mask), dims["theme"]):
+        for theme in themes_of(theme_set):
             cells_[(theme, street_of[bit])] = cells_.get((theme, street_of[bit]), 0) + n
     return pd.DataFrame([(t, s, n) for (t, s), n in cells_.items()], columns=["theme", "street", "articles"])
 
@@ -249,11 +262,11 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none"
         where, dims = _condition(conn, f)
         rows = cells(conn, f, dims, need, where)
     counts: dict[tuple[date, str, str], int] = {}
-    mask = chosen_mask(f, "theme", dims)
+    themes_of = _keys_of(chosen_mask(f, "theme", dims), dims["theme"])
     street_of = {bit: key for key, bit in dims["street"].items()}
     for first_day, precision, *rest in rows:
         if by == "theme":
-            keys = keys_in(_restricted(rest[0], mask), dims["theme"]) or [""]
+            keys = themes_of(rest[0]) or [""]
         elif by == "street":
             keys = [street_of.get(rest[0], "")]
         else:
@@ -380,8 +393,7 @@ def store_version(engine: Engine) -> tuple:
     """Changes whenever an ingest or a correction changes the store: the key the pages' caches
     hang on."""
     with engine.connect() as conn:
-        return (*conn.execute(select(func.count(Bulletin.id), func.max(Bulletin.ingested_at))).one(),
-                conn.scalar(select(func.max(CorrectionRow.id))))
+        return hits.store_version(conn)
 
 
 def bulletins_of(engine: Engine, f: Filters) -> tuple[int, str | None, str | None]:

@@ -7,8 +7,10 @@ over their streets (a row counts once for each street it names, -1 for none; wit
 chosen, only those) or their communities and villages (with the unit's street). Each cell
 holds (n, participants_low, participants_vague, approx, reports). The rows path (`row_cells`)
 is the definition; a cube gives the same cells for whole periods, and the rows give the days
-of a date range that cut a period (its edges). A keyword or chosen communities are answered
-by the rows (the keyword through its index)."""
+of a date range that cut a period (its edges). One or two chosen streets, where the figure
+does not split by street, are the cells of each street less those of the pair (a row naming
+both counts once). A keyword's figures are grouped from its rows in memory
+(analytics/hits.py); chosen communities are answered by the rows."""
 from __future__ import annotations
 
 import contextlib
@@ -20,8 +22,9 @@ from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 
 from etl.store import Place, bits_of
-from etl.store.summaries import CUBES, GRAINS, TABLES, Cube, set_bits
+from etl.store.summaries import CUBES, GRAINS, NO_STREET, TABLES, Cube, set_bits
 
+from . import hits
 from .counting import Counted
 from .filters import Filters
 
@@ -42,7 +45,7 @@ def from_rows():
 @dataclass(frozen=True)
 class Need:
     group: tuple[str, ...] = ()  # of dated, reviewed, date_precision, theme_bits, service_bits, street_bits
-    explode: str | None = None  # None | street | unit
+    explode: str | None = None  # None | street | unit | pair (the rows naming both chosen streets)
     period: str | None = None  # month | week: grouped by period (dated rows only)
 
 
@@ -51,9 +54,15 @@ MEASURES = 5  # n, participants_low, participants_vague, approx, reports
 
 def cells(conn: Connection, f: Filters, dims: dict, need: Need, where_rows) -> list[tuple]:
     """(period?, *group, street bit | unit, unit street, *measures) for what the filters keep.
-    `where_rows(filters)`: the WHERE clause over the counted rows for some filters (the caller
-    made the keyword's hits once for the figure)."""
-    cube = None if (_rows_only.get() or f.q or f.communities) else _cube(f, need)
+    `where_rows(filters)`: the WHERE clause over the counted rows for some filters (the keyword's
+    hits made once for the figure, if a statement needs them)."""
+    if by_hits(f):
+        return hits.cells(hits.frame(conn, f), f, dims, need)
+    if _rows_only.get() or f.communities:
+        return row_cells(conn, f, dims, need, where_rows(f))
+    if f.streets and need.explode is None and len(f.streets) <= 2 and _by_streets_fits(f, need):
+        return _either_street(conn, f, dims, need, where_rows)
+    cube = _cube(f, need)
     if cube is None:
         return row_cells(conn, f, dims, need, where_rows(f))
     whole, edges = _split(f, cube.grain)
@@ -62,6 +71,39 @@ def cells(conn: Connection, f: Filters, dims: dict, need: Need, where_rows) -> l
         edge = f.with_(date_from=lo, date_to=hi, include_undated=False)
         out += row_cells(conn, edge, dims, need, where_rows(edge))
     return out
+
+
+def _street_filters(f: Filters) -> list[Filters]:
+    return [f.with_(streets=(s,)) for s in f.streets]
+
+
+def _by_streets_fits(f: Filters, need: Need) -> bool:
+    exploded = [_cube(one, Need(need.group, "street", need.period)) for one in _street_filters(f)]
+    pair = [_cube(f, Need(need.group, "pair", need.period))] if len(f.streets) == 2 else []
+    return all(c is not None for c in exploded + pair)
+
+
+def _either_street(conn, f: Filters, dims, need: Need, where_rows) -> list[tuple]:
+    """The cells of the rows naming one of one or two chosen streets, without the street bit
+    set: those naming the first, plus those naming the second, less those naming both."""
+    out: dict[tuple, list] = {}
+
+    def add(rows, sign: int, key_end: int) -> None:
+        for r in rows:
+            acc = out.setdefault(tuple(r[:key_end]), [0] * MEASURES)
+            for i, v in enumerate(r[-MEASURES:]):
+                acc[i] += sign * (v or 0)
+    width = len(need.group) + (1 if need.period else 0)
+    for one in _street_filters(f):
+        add(cells(conn, one, dims, Need(need.group, "street", need.period), where_rows), 1, width)
+    if len(f.streets) == 2:
+        add(cells(conn, f, dims, Need(need.group, "pair", need.period), where_rows), -1, width)
+    return [(*k, *v) for k, v in out.items() if v[0]]
+
+
+def by_hits(f: Filters) -> bool:
+    """A keyword's figures are grouped from its rows in memory (analytics/hits.py)."""
+    return bool(f.q) and not f.communities and not _rows_only.get()
 
 
 # ---- which cube ------------------------------------------------------------------------------
@@ -75,10 +117,22 @@ def _needed_dims(f: Filters, need: Need) -> set[str]:
     return dims
 
 
-def _cube(f: Filters, need: Need) -> Cube | None:
+def _fits(c: Cube, f: Filters, need: Need) -> bool:
+    dims = _needed_dims(f, need)
+    if c.explode == "unit_theme":  # one chosen theme: each row once, in that theme's cells
+        if need.explode != "unit" or len(f.themes) != 1 or "theme_bits" in need.group:
+            return False
+        dims -= {"theme_bits"}
+    elif c.explode != need.explode:
+        return False
     dated = f.date_from is not None or f.date_to is not None
-    fits = [c for c in CUBES if c.explode == need.explode and _needed_dims(f, need) <= set(c.dims)
-            and (c.grain == need.period if need.period else (c.grain is not None or not dated))]
+    return dims <= set(c.dims) and (c.grain == need.period if need.period else (c.grain is not None or not dated))
+
+
+def _cube(f: Filters, need: Need) -> Cube | None:
+    if need.explode == "pair" and len(f.streets) != 2:
+        return None
+    fits = [c for c in CUBES if _fits(c, f, need)]
     if not fits:
         return None
     # The fewest edge days read from the rows, then the smallest cube.
@@ -124,15 +178,22 @@ def _cube_cells(conn, f: Filters, dims, need: Need, cube: Cube, whole) -> list[t
     if f.reviewed:
         conditions.append(t.c.reviewed.is_(f.reviewed == "yes"))
     for kind, keys in (("theme", f.themes), ("service", f.services)):
-        if keys:
+        if keys and kind == "theme" and cube.explode == "unit_theme":
+            conditions.append(t.c.theme.in_(_bits(f.themes, dims, "theme")))
+        elif keys:
             conditions.append(t.c[f"{kind}_bits"].op("&")(bits_of(keys, dims.get(kind, {}))) != 0)
     if f.streets:
-        if need.explode == "street":
-            conditions.append(t.c.street.in_([bit for s, bit in dims.get("street", {}).items() if s in f.streets]))
+        if need.explode == "pair":
+            pair = _bits(f.streets, dims, "street")
+            conditions += [t.c.street == pair[0], t.c.street2 == pair[-1]] if len(pair) == 2 else [literal(False)]
+        elif need.explode == "street":
+            conditions.append(t.c.street.in_(_bits(f.streets, dims, "street")))
         elif need.explode == "unit":
             conditions.append(t.c.unit_street.in_(f.streets))
         else:
             conditions.append(t.c.street_bits.op("&")(bits_of(f.streets, dims.get("street", {}))) != 0)
+    if need.explode == "street" and not f.streets:  # every street, each sought in the key
+        conditions.append(t.c.street.in_(sorted(dims.get("street", {}).values()) + [NO_STREET]))
     if need.period or not f.include_undated:
         conditions.append(t.c.dated.is_(True))
     if whole is None:  # the range covers no whole period: the undated cells only
@@ -143,13 +204,18 @@ def _cube_cells(conn, f: Filters, dims, need: Need, cube: Cube, whole) -> list[t
         conditions.append(within if need.period or not f.include_undated else
                           (t.c.dated.is_(False)) | and_(t.c.dated.is_(True), within))
     groups = ([t.c.period] if need.period else []) + [t.c[g] for g in need.group]
-    groups += [t.c[c] for c in {"street": ("street",), "unit": ("unit", "unit_street"), None: ()}[need.explode]]
+    groups += [t.c[c] for c in {"street": ("street",), "unit": ("unit", "unit_street")}.get(need.explode, ())]
     measures = [func.sum(t.c[m]) for m in ("n", "participants_low", "participants_vague", "approx", "reports")]
     rows = conn.execute(select(*groups, *measures).where(*conditions).group_by(*groups)).all()
     return [tuple(r) for r in rows if r[len(groups)]]
 
 
 # ---- cells from the rows ---------------------------------------------------------------------
+
+def _bits(keys, dims, kind: str) -> list[int]:
+    """The bits of the chosen keys the store knows, lowest first."""
+    return sorted(bit for key, bit in dims.get(kind, {}).items() if key in keys)
+
 
 def _period_start(conn, period: str, column):
     """The first day of each date's month or ISO week (Monday), in SQL."""
@@ -182,6 +248,11 @@ def row_cells(conn, f: Filters, dims, need: Need, where) -> list[tuple]:
     t = counted.c
     if need.period:
         where = and_(where, t.activity_date.is_not(None))
+    if need.explode == "pair":  # the rows naming both chosen streets
+        if len(_bits(f.streets, dims, "street")) != 2:
+            return []
+        both = bits_of(f.streets, dims.get("street", {}))
+        where, need = and_(where, t.street_bits.op("&")(both) == both), Need(need.group, None, need.period)
     groups = ([_period_start(conn, need.period, t.activity_date)] if need.period else [])
     groups += [_group_column(counted, g) for g in need.group]
     if need.explode == "unit":

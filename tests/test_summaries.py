@@ -1,8 +1,9 @@
 """The summaries (etl/store/summaries.py) and the figures read from them (analytics/summary.py),
 on SQLite and PostgreSQL: after random ingests, re-ingests, edited bulletins, corrections,
-merges and splits, every figure read from the summaries equals the same figure counted from
-the rows, for random filters; the cells kept write by write equal the cells rebuilt from the
-rows; an older store gains its summaries when opened."""
+merges and splits, every figure read from the summaries (or, with a keyword, from its rows
+grouped in memory: analytics/hits.py) equals the same figure counted from the rows, for random
+filters; the cells kept write by write equal the cells rebuilt from the rows; the keyword's
+rows kept in memory follow each write; an older store gains its summaries when opened."""
 from datetime import date
 
 import pytest
@@ -48,7 +49,7 @@ FILTERS = st.builds(
     communities=st.sampled_from([(), (), (), ("民和社区",)]),  # chosen communities: the rows
     themes=st.sampled_from([(), ("safety",), ("health", "elderly")]),
     services=st.sampled_from([(), ("free_clinic",), ("drill", "lecture")]),
-    q=st.sampled_from(["", "", "", "", "义诊", "演练", "社", "民和社区"]),  # a keyword: the rows
+    q=st.sampled_from(["", "", "", "", "义诊", "演练", "社", "民和社区"]),  # a keyword: its rows in memory
     reviewed=st.sampled_from(["", "yes", "no"]),
     count=st.sampled_from(["events", "reports"]),
 )
@@ -170,3 +171,33 @@ def test_a_store_from_before_the_summaries_gains_them(engine, tmp_path):
         assert len(queries.articles_table(again, Filters(q="义诊"))) == 1  # the keyword index too
     finally:
         again.dispose()
+
+
+def test_a_keyword_s_figures_follow_each_write(engine, tmp_path):
+    """The keyword's rows are kept in memory per store version: an ingest, a replaced bulletin
+    and a correction each show in the next figure."""
+    f = Filters(q="义诊")
+
+    def same() -> None:
+        summarised = _figures(engine, f)
+        with from_rows():
+            _same(summarised, _figures(engine, f))
+    path = tmp_path / "2025-05-20_pcb_1.txt"
+    path.write_text(BULLETIN_PAGES[path.name][0], encoding="utf-8")
+    ingest_paths(engine, [path])
+    same()
+    reports = f.with_(count="reports")
+    before = queries.overview(engine, reports).articles
+    other = tmp_path / "pcb_undated.txt"
+    other.write_text(BULLETIN_PAGES[other.name][0], encoding="utf-8")
+    ingest_paths(engine, [other])
+    same()
+    assert queries.overview(engine, reports).articles == before + 1
+    path.write_text(BULLETIN_PAGES[path.name][1], encoding="utf-8")  # an edited bulletin
+    ingest_paths(engine, [path])
+    same()
+    hit = min(_articles(engine))
+    reviews.save(engine, hit, {"excluded": True}, "王芳", "", reviews.version_of(engine, hit))
+    same()
+    reviews.save(engine, hit, {"themes": ["safety"]}, "王芳", "", reviews.version_of(engine, hit))
+    same()

@@ -35,7 +35,7 @@ class Bulletin(Base):
     issue_precision: Mapped[str] = mapped_column(String(16))
     issue_source: Mapped[str] = mapped_column(String(16))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the store's version
     text: Mapped[str] = mapped_column(Text)
     dropped: Mapped[str | None] = mapped_column(Text)  # JSON: the lines left out of the articles, with why
     articles: Mapped[list[Article]] = relationship(back_populates="bulletin", cascade="all, delete-orphan",

@@ -25,10 +25,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, String, Table, bindparam, delete, func,
-                        insert, literal, select)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, Integer, MetaData, String, Table, bindparam, delete,
+                        func, insert, inspect, literal, select)
 from sqlalchemy.engine import Connection, Engine
 
 from .events import UNIT_LEVELS, lock
@@ -49,47 +50,66 @@ class Cube:
     name: str
     grain: str | None  # None | year | month | week
     dims: tuple[str, ...]  # of DIM_TYPES; every cube also keeps `dated` and `reviewed`
-    explode: str | None = None  # None | street | unit
+    explode: str | None = None  # of EXPLODED
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        exploded = {"street": ("street",), "unit": ("unit", "unit_street"), None: ()}[self.explode]
-        return ("counted",) + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + exploded
+        # Streets, pairs and themes first: a figure reads one street's (pair's, theme's) cells, or
+        # each street's in turn (analytics/summary.py), as adjacent cells, then the period's.
+        exploded = EXPLODED[self.explode]
+        first, last = ((), exploded) if self.explode == "unit" else (exploded, ())
+        return ("counted",) + first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
+
+
+# What a cube can be exploded over, and the key columns that adds: a row counts once in each
+# street it names (-1: none), each pair of streets it names (none when it names fewer than two),
+# each of its communities and villages (with the unit's street), or each (theme, unit) it has.
+EXPLODED = {None: (), "street": ("street",), "pair": ("street", "street2"), "unit": ("unit", "unit_street"),
+            "unit_theme": ("theme", "unit", "unit_street")}
 
 
 # Smallest first: analytics/summary.py takes the first that answers a figure (for a date range,
 # the finest grain first: fewer edge days read from the rows). Time cubes keep the date
-# precision (the timeline's pattern). A row names several units, so the unit cube by month
-# keeps no label columns (units by month and label would be about one cell per mention): units
-# under a date range and a label filter are counted from the rows. The bench's cell counts
-# are in the README.
+# precision (the timeline's pattern). No cube keeps the street bit set (a cell per month and
+# set of streets named together is nearly a cell per row): one or two chosen streets are
+# answered from the cubes by street and by pair of streets (a row naming either counts once:
+# street a + street b - both), three or more from the rows. A row names several units, so the
+# unit cubes by time keep no label columns (units by month and label would be about one cell
+# per mention): units under a date range and one chosen theme come from the cube by year,
+# theme and unit, under other labels from the rows. Units and streets without labels (coverage
+# unfiltered or under a date range) have cubes of their own, a few cells per unit or street
+# and period whatever the number of rows; streets by year and label serve ranges of whole
+# years with labels; months by theme set without the service types serve the timeline by theme.
+# The bench's cell counts are in the README.
 LABELS = ("theme_bits", "service_bits")
 CUBES = (
     Cube("totals", None, LABELS),
     Cube("by_street", None, LABELS, "street"),
-    Cube("by_unit", None, LABELS, "unit"),
-    Cube("streets", None, ("street_bits",) + LABELS),
+    Cube("by_unit", None, (), "unit"),
+    Cube("by_unit_labels", None, LABELS, "unit"),
+    Cube("by_pair", None, LABELS, "pair"),
+    Cube("months_themes", "month", ("date_precision", "theme_bits")),
     Cube("months", "month", ("date_precision",) + LABELS),
     Cube("weeks", "week", ("date_precision",) + LABELS),
+    Cube("years_by_unit", "year", (), "unit"),
     Cube("months_by_unit", "month", (), "unit"),
-    Cube("months_by_street", "month", ("date_precision",) + LABELS, "street"),
-    Cube("months_streets", "month", ("date_precision", "street_bits") + LABELS),
+    Cube("years_by_unit_theme", "year", (), "unit_theme"),
+    Cube("months_by_street", "month", (), "street"),
+    Cube("years_by_street_labels", "year", LABELS, "street"),
+    Cube("months_by_street_labels", "month", ("date_precision",) + LABELS, "street"),
+    Cube("months_by_pair", "month", ("date_precision",) + LABELS, "pair"),
 )
 # Changing the cubes (or how a cell is computed) changes this: a store made with other cubes
 # rebuilds its summaries when it is opened.
-VERSION = "1:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+VERSION = "2:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+
+
+KEY_TYPES = dict(DIM_TYPES, counted=String(8), period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
+                 street2=Integer(), theme=Integer(), unit=String(64), unit_street=String(64))  # bits, or names
 
 
 def _table(cube: Cube) -> Table:
-    columns = [Column("counted", String(8), primary_key=True)]
-    if cube.grain:
-        columns.append(Column("period", Date, primary_key=True))
-    columns += [Column("dated", Boolean, primary_key=True), Column("reviewed", Boolean, primary_key=True)]
-    columns += [Column(dim, DIM_TYPES[dim], primary_key=True) for dim in cube.dims]
-    if cube.explode == "street":
-        columns.append(Column("street", Integer, primary_key=True))  # the street's bit
-    elif cube.explode == "unit":
-        columns += [Column("unit", String(64), primary_key=True), Column("unit_street", String(64), primary_key=True)]
+    columns = [Column(name, KEY_TYPES[name], primary_key=True) for name in cube.key_columns]
     columns += [Column("n", Integer, nullable=False), Column("participants_low", Float, nullable=False),
                 Column("participants_vague", Integer, nullable=False), Column("approx", Integer, nullable=False),
                 Column("reports", Integer, nullable=False)]
@@ -183,6 +203,21 @@ def set_bits(bits: int | None) -> list[int]:
     return out or [NO_STREET]
 
 
+def _getter(columns: tuple[str, ...]):
+    """A function of a dict giving the tuple of these columns' values."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    return (lambda d: (d[columns[0]],)) if columns else (lambda d: ())
+
+
+# Per cube: (the key columns before the exploded ones, those after) as getters of a row's base
+# key; add_cells runs for every row a write changes, so what it can, it does once here.
+_PARTS = {}
+for _c in CUBES:
+    _i = _c.key_columns.index(EXPLODED[_c.explode][0]) if _c.explode else len(_c.key_columns)
+    _PARTS[_c.name] = (_getter(_c.key_columns[:_i]), _getter(_c.key_columns[_i + len(EXPLODED[_c.explode]):]))
+
+
 def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
     """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [measures]."""
     for r in rows:
@@ -194,24 +229,30 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
         base = {"counted": counted, "dated": day is not None, "reviewed": bool(r["reviewed"]),
                 "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
                 "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
+        periods = {grain: GRAINS[grain](day) if day is not None else UNDATED for grain in GRAINS}
+        exploded = _exploded(base, r["units"])
         for cube in CUBES:
             if cube.grain:
-                base["period"] = GRAINS[cube.grain](day) if day is not None else UNDATED
-            if cube.explode == "street":
-                keys = [dict(base, street=bit) for bit in set_bits(base["street_bits"])]
-            elif cube.explode == "unit":
-                keys = [dict(base, unit=name, unit_street=street) for name, street in r["units"]]
-            else:
-                keys = [base]
+                base["period"] = periods[cube.grain]
+            before, after = _PARTS[cube.name]
+            head, tail = before(base), after(base)
             acc = cells.setdefault(cube.name, {})
-            for k in keys:
-                key = tuple(k[c] for c in cube.key_columns)
+            for middle in exploded[cube.explode]:
+                key = head + middle + tail
                 cell = acc.get(key)
                 if cell is None:
                     acc[key] = list(measures)
                 else:
                     for i, m in enumerate(measures):
                         cell[i] += m
+
+
+def _exploded(base: dict, units) -> dict[str | None, list[tuple]]:
+    """A row's exploded key values for each way of exploding (EXPLODED)."""
+    streets, themes = set_bits(base["street_bits"]), set_bits(base["theme_bits"])
+    return {None: [()], "street": [(bit,) for bit in streets],
+            "pair": [(a, b) for i, a in enumerate(streets) for b in streets[i + 1:]],
+            "unit": list(units), "unit_theme": [(bit, name, street) for bit in themes for name, street in units]}
 
 
 def _write(conn: Connection, cells: dict) -> None:
@@ -228,7 +269,7 @@ def _write(conn: Connection, cells: dict) -> None:
         columns = ", ".join(map(quote, keys + MEASURES))
         updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
         # Sorted: concurrent writers take the cells' row locks in one order.
-        rows = [key + tuple(v) for key, v in sorted(changed.items(), key=lambda kv: repr(kv[0]))]
+        rows = [key + tuple(v) for key, v in sorted(changed.items())]
         conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
                              f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
         emptied = [key for key, v in changed.items() if v[0] < 0]
@@ -330,8 +371,12 @@ def rebuild(conn: Connection) -> None:
     """Every cube computed again from the rows, in the caller's transaction (a store made
     before the summaries, with other cubes, or bulk-loaded)."""
     lock(conn)  # no write places events meanwhile (PostgreSQL; SQLite has one writer)
+    # Made anew: another version's tables may have other keys, and a dropped cube's go.
+    for name in inspect(conn).get_table_names():
+        if name.startswith("summary_"):
+            Table(name, MetaData()).drop(conn)
     for table in TABLES.values():
-        conn.execute(delete(table))
+        table.create(conn)
     for counted in COUNTED:
         after = 0
         while True:
@@ -342,6 +387,9 @@ def rebuild(conn: Connection) -> None:
             add_cells(cells, counted, rows, 1)
             _write(conn, cells)
             after = rows[-1]["id"]
+    if conn.dialect.name == "postgresql":  # tables made anew: their statistics for the planner
+        for table in TABLES.values():
+            conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.quote(table.name)}")
     conn.execute(delete(StoreMeta.__table__).where(StoreMeta.key == "summaries"))
     conn.execute(insert(StoreMeta.__table__), dict(key="summaries", value=VERSION))
 
