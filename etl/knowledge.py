@@ -80,11 +80,20 @@ class Knowledge:
     store_path: Path
     source: str = ""  # the words of "数据来源：…" on charts and briefings (district.toml `source`)
     events: EventRules = field(default_factory=EventRules)  # which reports are one event (events.toml)
-    tokenizer: jieba.Tokenizer = field(repr=False, default=None)
-    dictionary: Dictionary = field(repr=False, default=None)  # the tokenizer's, to segment fast
     keyword_index: dict = field(repr=False, default=None)
     keyword_automaton: object = field(repr=False, default=None)
     alias_automaton: object = field(repr=False, default=None)
+
+    # Built on first use: a few seconds and some 100 MB that only segmenting needs (the
+    # dashboard loads the knowledge for its names and never segments).
+    @functools.cached_property
+    def tokenizer(self) -> jieba.Tokenizer:
+        return _build_tokenizer(self)
+
+    @functools.cached_property
+    def dictionary(self) -> Dictionary:
+        """The tokenizer's dictionary as an automaton, to segment fast (etl/segment.py)."""
+        return Dictionary(self.tokenizer)
 
 
 def _read_rules(path: Path) -> list[tuple[str, str]]:
@@ -191,8 +200,6 @@ def _load(root: Path) -> Knowledge:
         source=config.get("source", ""),
         events=load_event_rules(lex_dir / "events.toml"),
     )
-    kb.tokenizer = _build_tokenizer(kb)
-    kb.dictionary = Dictionary(kb.tokenizer)
     kb.keyword_index = keyword_index(kb.themes, kb.services)
     kb.keyword_automaton = automaton(kb.keyword_index)
     kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
