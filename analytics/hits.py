@@ -3,8 +3,8 @@ keyword, counting, store version) and then grouped in memory for every figure an
 
 A common word is in about 6 % of the articles (60,000 rows at a million): grouping them in SQL
 for each part of each figure costs seconds, grouping them with numpy milliseconds. The rows
-are read with the function the summaries are built from (`summaries._rows`: the articles only,
-an event's places those of its reports that are articles), and the filters and groupings below
+are read with the function the summaries are built from (`summaries.counted_rows`: the articles
+only, an event's places those of its reports that are articles), and the filters and groupings below
 say in numpy what `Filters.condition` and `summary.row_cells` say in SQL; the property test
 (tests/test_summaries.py) checks every figure read here against the rows path. Chosen
 communities are left to the rows path (a place condition)."""
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from etl.store import Bulletin, CorrectionRow, bits_of, grams
-from etl.store.summaries import GRAINS, NO_STREET, _rows
+from etl.store.summaries import GRAINS, NO_STREET, counted_rows
 
 from .sql import contains
 
@@ -75,7 +75,7 @@ def _read(conn: Connection, f) -> Frame:
     counted = f.counted
     ids = list(conn.execute(select(counted.c.id).where(counted.having_articles(grams.matching(conn, f.q, contains)))
                             .order_by(counted.c.id)).scalars())
-    rows = [r for i in range(0, len(ids), CHUNK) for r in _rows(conn, counted.name, ids[i:i + CHUNK])]
+    rows = [r for i in range(0, len(ids), CHUNK) for r in counted_rows(conn, counted.name, ids[i:i + CHUNK])]
     days = [r["activity_date"] for r in rows]
     units = [(i, name, street) for i, r in enumerate(rows) for name, street in sorted(r["units"])]
     return Frame(

@@ -16,7 +16,7 @@ are now) and which it made (`Changes.added`), and at its end `Changes.apply` add
 those rows as they are then. Cells are read from the stored rows both times, with the same
 function `rebuild` uses, so the incremental and the full computation cannot disagree; only
 the articles a write has just made are taken from the values it wrote (`Changes.made`: the
-same row `_rows` would read back), to spare reading them again.
+same row `counted_rows` would read back), to spare reading them again.
 """
 from __future__ import annotations
 
@@ -153,8 +153,8 @@ def _by_ids(counted: str):
 BY_IDS = {counted: _by_ids(counted) for counted in COUNTED}
 
 
-def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
-          limit: int | None = None) -> list[dict]:
+def counted_rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, after: int = 0,
+                 limit: int | None = None) -> list[dict]:
     """The counted rows that are articles, by ids or the next `limit` after an id, with their
     communities and villages (of ours; an event's are those of its reports that are articles)."""
     by_ids = ids is not None
@@ -183,8 +183,8 @@ def _rows(conn: Connection, counted: str, ids: Iterable[int] | None = None, afte
 
 
 def written_report(article_id: int, values: dict, places) -> dict:
-    """A new article's row as `_rows` reads it: `values` its columns as written, `places` its
-    place rows' (name, level, status, street) as written."""
+    """A new article's row as `counted_rows` reads it: `values` its columns as written, `places`
+    its place rows' (name, level, status, street) as written."""
     row = {column: values[column] for column in ROW_COLUMNS[1:]}
     row.update(id=article_id, participants_low=float(values["participants_low"] or 0.0), reports=1,
                units={(name, street or "") for name, level, status, street in places
@@ -332,7 +332,7 @@ class Changes:
         fresh = {i for i in ids if i is not None} - self.ids[counted]
         if fresh and _maintained:
             with timed(self):
-                add_cells(self.cells, counted, _rows(conn, counted, sorted(fresh)), -1)
+                add_cells(self.cells, counted, counted_rows(conn, counted, sorted(fresh)), -1)
         self.ids[counted] |= fresh
 
     def added(self, counted: str, ids: Iterable[int]) -> None:
@@ -356,7 +356,7 @@ class Changes:
             for counted, ids in self.ids.items():
                 ids = sorted(ids)
                 for chunk in range(0, len(ids), BATCH):
-                    add_cells(self.cells, counted, _rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+                    add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
             _write(conn, self.cells)
         self.cells, self.ids = {}, {c: set() for c in COUNTED}
 
@@ -380,7 +380,7 @@ def rebuild(conn: Connection) -> None:
     for counted in COUNTED:
         after = 0
         while True:
-            rows = _rows(conn, counted, after=after, limit=20000)
+            rows = counted_rows(conn, counted, after=after, limit=20000)
             if not rows:
                 break
             cells: dict = {}
