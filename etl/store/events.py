@@ -276,7 +276,7 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         changes.added("events", ids)
     if changed:
         changes.before(conn, "events", [c["event_id"] for c in changed])
-        conn.execute(UPDATE_EVENTS, [{k: v for k, v in c.items()} for c in changed])
+        conn.execute(UPDATE_EVENTS, changed)
     moved = []
     for event in index.events.values():
         for m in event.members:
