@@ -16,7 +16,7 @@ from analytics import queries
 from analytics.filters import Filters
 from etl.knowledge import load_knowledge
 
-from . import data, downloads, exports, figures, state, tables
+from . import bars, data, downloads, exports, figures, state, tables
 from .geo import read_features
 from .vocabulary import CountWords, count_words, district, label_names, service_names, theme_names
 
@@ -31,6 +31,9 @@ class Chart:
     click: Callable[[dict, object], dict] | None = None  # a clicked point -> filter changes
     table: Callable[[object, dict, Filters], pd.DataFrame] | None = None  # the figure's numbers, for export
     name: str = ""  # a few words for file names (平城区_<name>_<view>.png); the title by default
+    # Drawn in the browser without plotly.js (dashboard.bars; horizontal bar figures only): the
+    # first page of a session then shows its charts without compiling the 4.7 MB plotly bundle.
+    light: bool = False
 
     def title_in(self, words: CountWords) -> str:
         return self.title(words) if callable(self.title) else self.title
@@ -177,9 +180,9 @@ def _timeline_table(frame: pd.DataFrame, options: dict, f: Filters) -> pd.DataFr
 
 CHARTS: dict[str, Chart] = {c.key: c for c in (
     Chart("ov_themes", "主要主题", _labels("theme", 8), _label_bar("theme", "主要主题"), _first_key("themes"),
-          _label_table("theme")),
+          _label_table("theme"), light=True),
     Chart("ov_services", "主要服务类型", _labels("service", 8), _label_bar("service", "主要服务类型"),
-          _first_key("services"), _label_table("service")),
+          _first_key("services"), _label_table("service"), light=True),
     Chart("cov_streets", lambda words: words.per("街道"), _coverage,
           lambda cov, o, f: figures.street_bar(cov, words=_words(f)), _street_click, _street_table),
     Chart("cov_tree", "覆盖层级", _coverage,
@@ -213,18 +216,22 @@ def show(key: str, **options) -> None:
     f = state.current()
     fig, frame = figure_for(key, f, **options)
     file_word = chart.file_word(_words(f))
-    name = exports.file_name(file_word, f, "png", label_names()).removesuffix(".png")
-    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), width="stretch",
-                            config=exports.chart_config(name))
+    if chart.light:
+        clicked = bars.draw(fig, key)
+        points = [{"customdata": [clicked]}] if clicked else []
+    else:
+        name = exports.file_name(file_word, f, "png", label_names()).removesuffix(".png")
+        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), width="stretch",
+                                config=exports.chart_config(name))
+        points = (event or {}).get("selection", {}).get("points", []) if event else []
     downloads.page_figures()[file_word] = fig
     if chart.table is not None:
         downloads.page_tables()[file_word] = chart.table(frame, options, f)
     with st.popover("导出图表", icon=":material/download:"):
-        st.caption("工具栏相机按钮保存屏幕上的图；这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
+        st.caption(("" if chart.light else "工具栏相机按钮保存屏幕上的图；")
+                   + "这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
         downloads.image_downloads(fig, file_word, key)
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points and chart.click is not None:
         changes = chart.click(points[0], frame)
         if changes:
             state.request(**changes)
-

@@ -13,6 +13,8 @@ from etl.store import make_engine
 from support import ROOT, SAMPLES
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# A chart drawn: a plotly figure, or the overview's bars drawn without plotly.js (dashboard.bars).
+CHART = ".js-plotly-plot .main-svg, .bar-chart .bar"
 PAGES = {"": "总览", "coverage": "覆盖", "themes": "主题与服务", "timeline": "趋势", "articles": "文章",
          "compare": "对比", "import": "导入公报"}
 
@@ -53,7 +55,7 @@ def test_screenshots_of_every_page(server, page):
         page.goto(f"{server.url}/{path}")
         loaded(page, heading)
         if path in ("", "coverage", "themes", "timeline", "compare"):
-            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+            page.locator(CHART).first.wait_for(timeout=60_000)
         if path == "articles":
             page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=60_000)
         settled(page)
@@ -109,6 +111,33 @@ def test_clicking_a_bar_cross_filters(server, page):
     page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
     street = url_params(page)["streets"][0]
     page.locator('[data-testid="stSidebar"]').get_by_text(street, exact=True).first.wait_for(timeout=60_000)
+
+
+def test_clicking_a_bar_of_the_overview_filters_every_page(server, page):
+    """The overview's bars are drawn without plotly.js; a click on one, or Enter on a focused
+    one, filters as a plotly bar does: the sidebar, the URL and the figures follow."""
+    page.goto(f"{server.url}/")
+    loaded(page, "总览")
+    total = wait_for_value(lambda: _first_metric(page), lambda n: n > 0, what="the article count")
+    theme = page.locator(".st-key-ov_themes .bar-chart .row").first
+    theme.wait_for(timeout=60_000)
+    key, label = theme.get_attribute("data-key"), theme.locator(".label").inner_text()
+    theme.hover()
+    tip = page.locator(".st-key-ov_themes .bar-chart .tip")
+    tip.wait_for(timeout=30_000)
+    assert tip.inner_text().startswith(f"{label}：")
+    theme.click()
+    page.wait_for_url(re.compile(r".*themes=.*"), timeout=60_000)
+    assert url_params(page)["themes"] == [key]
+    page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True).first.wait_for(timeout=60_000)
+    wait_for_value(lambda: _first_metric(page), lambda n: 0 < n < total, what="the filtered count")
+    page.locator(IDLE).wait_for(timeout=60_000)
+    service = page.locator(".st-key-ov_services .bar-chart .row").first
+    service_key = service.get_attribute("data-key")
+    service.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*services=.*"), timeout=60_000)
+    assert url_params(page)["services"] == [service_key] and url_params(page)["themes"] == [key]
 
 
 def test_clicking_a_row_of_a_table_filters_or_opens_it_and_a_filter_change_keeps_it(server, page):
@@ -288,7 +317,12 @@ def _visible_english(page) -> list[str]:
 def test_no_english_on_the_pages(server, page, path):
     page.goto(f"{server.url}/{path}")
     loaded(page, PAGES[path])
-    if path in ("", "coverage", "themes", "timeline", "compare"):
+    if path == "":  # its bars are no plotly figure; their words are in their own (shadow) DOM
+        page.locator(CHART).first.wait_for(timeout=60_000)
+        drawn = page.locator(".bar-chart").all_inner_texts() + page.locator(".bar-chart .row").evaluate_all(
+            "rows => rows.map(r => r.getAttribute('aria-label'))")
+        assert drawn and not any(re.search(r"[A-Za-z]", t) for t in drawn), drawn
+    if path in ("coverage", "themes", "timeline", "compare"):
         chart = page.locator(".js-plotly-plot").first
         chart.wait_for(timeout=60_000)
         chart.hover()

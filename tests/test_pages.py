@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import queries
 from analytics.filters import Filters
-from dashboard import charts, data, figures
+from dashboard import bars, charts, data, figures
 from dashboard.vocabulary import count_words
 from etl.ingest import ingest_paths
 from etl.knowledge import load_knowledge
@@ -89,6 +89,35 @@ def test_bars_say_what_they_count(store_url):
     bar = fig.data[0]
     assert bar.hovertemplate == "%{y}：%{x} 项<extra></extra>" and "=" not in bar.hovertemplate
     assert fig.layout.xaxis.title.text == "活动数（项）" and fig.layout.xaxis.tickformat == ",d"
+
+
+def test_the_overview_bars_draw_what_their_exported_figure_says(store_url):
+    """The overview's bars (dashboard.bars, no plotly.js in the browser) are read from the same
+    figure the exports draw: title, filters line, axis, each bar's words, number and tooltip;
+    the key a bar sends back is what the chart's click filters by."""
+    engine, names = make_engine(store_url), load_knowledge().taxonomy["theme"]
+    frame = queries.label_counts(engine, Filters(), "theme")
+    fig, _ = charts.figure_for("ov_themes", Filters())
+    drawn = bars.chart_data(fig)
+    assert (drawn["title"], drawn["subtitle"], drawn["axis"]) == ("主要主题", "筛选：全部", "活动数（项）")
+    assert drawn["color"] == figures.BLUE and len(drawn["bars"]) == min(8, len(frame))
+    for bar, row in zip(drawn["bars"], frame.itertuples()):
+        assert bar == {"key": row.key, "label": names[row.key], "value": row.articles, "text": str(row.articles),
+                       "tip": f"{names[row.key]}：{row.articles} 项"}
+    clicked = drawn["bars"][0]["key"]
+    assert charts.CHARTS["ov_themes"].click({"customdata": [clicked]}, frame) == {"themes": (clicked,)}
+    people = bars.chart_data(figures.label_bar(frame.assign(participants=1234.0), names, "参与人数", "participants",
+                                               words=count_words("events")))
+    assert people["bars"][0]["tip"].endswith("：至少 1,234 人") and people["bars"][0]["text"] == "1,234"
+    assert bars.chart_data(figures.label_bar(frame.head(0), names, "主要主题", words=count_words("reports")))["bars"] == []
+    assert bars.tooltip("%{y}：%{x} 篇<extra></extra>", 3.0, "为老服务") == "为老服务：3 篇"
+
+
+def test_the_overview_sends_its_bars_without_plotly(store_url, monkeypatch):
+    at = _app(store_url, monkeypatch)
+    assert not at.get("plotly_chart")  # a new tab compiles no plotly.js for the first page
+    shown = at.get("bidi_component")
+    assert len(shown) == 2 and set(at.session_state["_view_figures"]) == {"主要主题", "主要服务类型"}
 
 
 def test_the_heatmap_has_whole_number_colours_and_a_clickable_centre_in_every_cell(store_url):
