@@ -27,9 +27,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
   const show = (button, text) => {
     tip.textContent = text;
     tip.hidden = false;
-    // Beside the bar's value, where it hides no other bar's label.
+    // Right of the bar's value, or over the bar's end when there is no room: it hides no label.
     const end = button.querySelector(".value").getBoundingClientRect(), frame = root.getBoundingClientRect();
-    tip.style.left = `${Math.max(0, Math.min(end.right - frame.left + 8, frame.width - tip.offsetWidth))}px`;
+    const right = end.right - frame.left + 8;
+    const left = right + tip.offsetWidth <= frame.width ? right : end.left - frame.left - tip.offsetWidth - 8;
+    tip.style.left = `${Math.max(0, left)}px`;
     tip.style.top = `${end.top - frame.top + end.height / 2 - tip.offsetHeight / 2}px`;
   };
   for (const bar of data.bars) {
