@@ -33,9 +33,8 @@ def chart_data(fig: go.Figure) -> dict:
     """What the browser draws of a horizontal bar figure: everything read from the figure the
     exports draw, so that the two never say different things."""
     bar, layout = fig.data[0], fig.layout
-    labels, values = list(bar.y or ()), list(bar.x or ())
-    keys = [row[0] for row in bar.customdata] if bar.customdata is not None else labels
-    texts = list(bar.text) if bar.text is not None else [_number(v, True) for v in values]
+    labels, values, texts = list(bar.y or ()), list(bar.x or ()), list(bar.text or ())
+    keys = [row[0] for row in bar.customdata or ()]  # what a click on the bar filters by
     return {
         "title": layout.title.text or "",
         "subtitle": layout.title.subtitle.text or "",
@@ -44,7 +43,7 @@ def chart_data(fig: go.Figure) -> dict:
         "empty": "当前筛选下没有可显示的类别。",
         "hint": "点击或按回车键，按此筛选全部页面",
         "bars": [{"key": str(k), "label": str(label), "value": float(v), "text": str(t),
-                  "tip": tooltip(bar.hovertemplate or "%{y}：%{x}", float(v), str(label))}
+                  "tip": tooltip(bar.hovertemplate, float(v), str(label))}
                  for k, label, v, t in zip(keys, labels, values, texts)],
     }
 
@@ -56,5 +55,5 @@ _component = st.components.v2.component(
 
 def draw(fig: go.Figure, key: str) -> str | None:
     """Show the figure as bars; the key (the figure's customdata) of a bar just clicked, if any."""
-    result = _component(data=chart_data(fig), key=key, on_clicked_change=lambda: None)
-    return getattr(result, "clicked", None)
+    # The callback, though empty, makes `clicked` a value of the result (None until a click).
+    return _component(data=chart_data(fig), key=key, on_clicked_change=lambda: None).clicked
