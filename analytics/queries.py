@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Column, Integer, MetaData, Table, and_, distinct, func, or_, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from etl.gazetteer import Gazetteer
 from etl.knowledge import load_knowledge
@@ -26,7 +26,7 @@ from .filters import Filters
 from .periods import PERIODS, period_end
 from .sql import contains
 from . import hits
-from .summary import Need, as_date, by_hits, cells
+from .summary import Need, as_date, by_hits, cells, reading_rows
 
 def _where(conn, f: Filters, excluded_too: bool = False, counted: Counted | None = None):
     """(WHERE clause, dimensions) for one connection, over the events or the articles the
@@ -280,31 +280,56 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none"
     return frame.sort_values(["period", "group", "precision"], ignore_index=True)
 
 
+# A first report may be dated before the event the figures count (its most precisely dated
+# report's day), so the latest rows are looked for from a month before the summaries' cut-off.
+RECENT_MARGIN = timedelta(days=31)
+
+
+def recent_bound(conn, f: Filters, dims, where, limit: int) -> date | None:
+    """A day from which on the filters keep at least `limit` dated rows, by the summaries'
+    months (a few hundred cells, not the rows): the latest `limit` are then read from the days
+    since, through the date index. None when there are fewer dated rows (or under `from_rows`,
+    the reference path, which reads them all)."""
+    if reading_rows():
+        return None
+    total = 0
+    for month, n, *_ in sorted(cells(conn, f, dims, Need(period="month"), where), reverse=True):
+        total += n
+        if total >= limit:
+            return month - RECENT_MARGIN
+    return None
+
+
 def articles_table(engine: Engine, f: Filters, limit: int = 2000, by: str = "date") -> pd.DataFrame:
     """The articles the filters keep, latest first (by="date") or most participants first
     (by="people"). Counting events: one article per event (the first stored of its reports);
-    `reports` is the number of reports of each one's event."""
-    order = [Article.activity_date.desc().nulls_last(), Bulletin.name, Article.seq]
+    `reports` is the number of reports of each one's event. Latest first reads only the days
+    since `recent_bound` when those hold `limit` rows (then they are the latest `limit`), else
+    all of them."""
+    # Counting events, the rows are their first reports: an alias, so that no subquery of the
+    # events' condition (their articles' places, texts) is correlated to it.
+    a = aliased(Article) if f.counted.is_events else Article
+    order = [a.activity_date.desc().nulls_last(), Bulletin.name, a.seq]
     if by == "people":
-        order.insert(0, Article.participants_low.desc())
-    q = (select(Article.id, Bulletin.name.label("bulletin"), Bulletin.issue_date, Bulletin.issue_precision,
-                Article.seq, Article.title,
-                Article.activity_date, Article.date_precision, Article.event_date, Article.district_wide,
-                Article.place_precision, Article.participants_low, Article.participants_approx,
-                Article.participants_vague, Article.reporters, Article.first_sentence, Article.flags,
-                Article.confidence, Article.confidence_reasons, Article.reviewed, Article.event_id,
+        order.insert(0, a.participants_low.desc())
+    q = (select(a.id, Bulletin.name.label("bulletin"), Bulletin.issue_date, Bulletin.issue_precision,
+                a.seq, a.title, a.activity_date, a.date_precision, a.event_date, a.district_wide,
+                a.place_precision, a.participants_low, a.participants_approx, a.participants_vague, a.reporters,
+                a.first_sentence, a.flags, a.confidence, a.confidence_reasons, a.reviewed, a.event_id,
                 func.coalesce(Event.reports, 1).label("reports"))
-         .join(Bulletin, Bulletin.id == Article.bulletin_id)
-         .outerjoin(Event, Event.id == Article.event_id)
+         .join(Bulletin, Bulletin.id == a.bulletin_id)
+         .outerjoin(Event, Event.id == a.event_id)
          .order_by(*order).limit(limit))
     with engine.connect() as conn:
-        where = _where(conn, f)[0]
-        if f.counted.is_events:
-            q = q.where(Article.id.in_(select(func.min(Article.id)).where(
-                Article.event_id.in_(select(Event.id).where(where))).group_by(Article.event_id)))
-        else:
-            q = q.where(where)
-        rows = pd.DataFrame(conn.execute(q).mappings().all())
+        condition, dims = _condition(conn, f)
+        q = q.where(condition(f))  # over the joined event, or the article
+        if f.counted.is_events:  # each event once: its first stored report (by its event's index)
+            q = q.where(a.id == select(func.min(Article.id)).where(Article.event_id == a.event_id).scalar_subquery())
+        bound = recent_bound(conn, f, dims, condition, limit) if by == "date" else None
+        found = conn.execute(q.where(a.activity_date >= bound)).mappings().all() if bound else []
+        if len(found) < limit:
+            found = conn.execute(q).mappings().all()
+        rows = pd.DataFrame(found)
         if rows.empty:
             return rows
         ids = rows["id"].tolist()

@@ -42,6 +42,11 @@ def from_rows():
         _rows_only.reset(token)
 
 
+def reading_rows() -> bool:
+    """Inside `from_rows`."""
+    return _rows_only.get()
+
+
 @dataclass(frozen=True)
 class Need:
     group: tuple[str, ...] = ()  # of dated, reviewed, date_precision, theme_bits, service_bits, street_bits

@@ -6,6 +6,7 @@ filters; the cells kept write by write equal the cells rebuilt from the rows; th
 rows kept in memory follow each write; an older store gains its summaries when opened."""
 from datetime import date
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,8 @@ def _figures(engine, f: Filters) -> dict:
     for period in ("month", "week"):
         for by in ("none", "theme", "street"):
             out[f"{period}_{by}"] = queries.timeline(engine, f, period, by).to_dict("records")
+    # The latest few, read from the days the summaries say hold them (all rows under from_rows).
+    out["latest"] = tuple(queries.articles_table(engine, f, 3).get("id", pd.Series(dtype=int)))
     return out
 
 
