@@ -192,12 +192,25 @@ def retried(write: Callable[[], T]) -> T:
         try:
             return write()
         except DBAPIError as e:
-            if not _transient(e) or attempt == ATTEMPTS - 1:
-                raise StoreError(describe_store_error(e)) from e
+            cause = _first_failure(e)
+            if not _transient(cause) or attempt == ATTEMPTS - 1:
+                raise StoreError(describe_store_error(cause)) from e
         except SQLAlchemyError as e:
             raise StoreError(describe_store_error(e)) from e
         time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _first_failure(error: DBAPIError) -> DBAPIError:
+    """The failure that started it: SQLite rolls the whole transaction back on some errors (a
+    full disk), and rolling back to the bulletin's savepoint then fails with 'no such
+    savepoint', which says nothing of why."""
+    first, context = error, error.__context__
+    while context is not None:
+        if isinstance(context, DBAPIError):
+            first = context
+        context = context.__context__
+    return first
 
 
 def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
