@@ -32,9 +32,9 @@ from .extract import BulletinRecord
 from .knowledge import load_knowledge
 from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, parse_bytes, read_file
 from .read import ReadError
-from .store import Bulletin, make_engine, store_bulletin
+from .store import Bulletin, grams, make_engine, store_bulletin
 from .store.engine import writing
-from .store.summaries import Changes
+from .store.summaries import Changes, timed
 from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin
 
 ATTEMPTS = 6
@@ -230,20 +230,29 @@ def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthet
     written once at the end. The outcomes hold once this returns: the batch is committed.
     StoreError when the store cannot be written: then nothing of the batch is stored."""
     def write() -> list[FileOutcome]:
-        total = Changes()
+        total, indexing = Changes(), grams.Pending()
         with writing(engine) as conn:
             outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
-                conn, job, record, synthetic, total))) for job, record in batch]
+                conn, job, record, synthetic, total, indexing))) for job, record in batch]
             total.write(conn)
+            with timed():
+                indexing.flush(conn)
         return outcomes
     return retried(write)
 
 
-def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes) -> Written:
-    changes = Changes()
-    with conn.begin_nested():
-        written = write_bulletin(conn, record, job.digest, changes, synthetic, source=job.source)
-    total.absorb(changes)  # only once its savepoint holds: a refused bulletin changed nothing
+def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
+                  indexing: grams.Pending) -> Written:
+    """One bulletin of a batch; what it leaves to the batch's end is kept only once its
+    savepoint holds: a refused bulletin changed nothing."""
+    changes, texts = Changes(), dict(indexing.texts)
+    try:
+        with conn.begin_nested():
+            written = write_bulletin(conn, record, job.digest, changes, indexing, synthetic, source=job.source)
+    except BaseException:
+        indexing.texts = texts
+        raise
+    total.absorb(changes)
     return written
 
 

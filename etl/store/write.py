@@ -249,20 +249,23 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
                    source: str | None = None) -> Written:
     """Write one bulletin in a transaction of its own (`write_bulletin` has what it does)."""
     with writing(engine) as conn:
-        changes = Changes()
-        written = write_bulletin(conn, record, content_hash, changes, synthetic, source)
+        changes, indexing = Changes(), grams.Pending()
+        written = write_bulletin(conn, record, content_hash, changes, indexing, synthetic, source)
         changes.write(conn)
+        with timed():
+            indexing.flush(conn)
     return written
 
 
 def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, changes: Changes,
-                   synthetic: bool = False, source: str | None = None) -> Written:
+                   indexing: grams.Pending, synthetic: bool = False, source: str | None = None) -> Written:
     """Write one bulletin in the caller's transaction: 'stored', 'replaced' (an edited version
     of a stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these
     bytes are stored already). `source` is where the file came from (default: its name).
-    The summaries' difference it makes is settled in `changes`, for the caller to write (once
-    for several bulletins). Rows go in with executemany (SQLAlchemy Core): an article has some
-    fifty child rows."""
+    Left for the caller to write at the transaction's end (once for several bulletins): the
+    summaries' difference it makes, settled in `changes`, and its texts for the keyword index,
+    in `indexing`. Rows go in with executemany (SQLAlchemy Core): an article has some fifty
+    child rows."""
     source = source_of(source or record.name)
     name = display_name(source)
     gazetteer = load_knowledge().gazetteer
@@ -284,7 +287,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         changes.before(conn, "events", stale)
         if maintained():
             with timed():
-                grams.remove(conn, [i for i, _ in replaced])
+                indexing.remove(conn, [i for i, _ in replaced])
         conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
     bulletin_id = conn.execute(INSERT_BULLETIN, dict(
         name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
@@ -334,8 +337,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
                 _insert_many(conn, table, child)
         changes.made(written, [row["excluded"] for row in rows])
         if maintained():
-            with timed():
-                grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
+            indexing.add([(i, a.text) for i, a in zip(ids, record.articles)])
     elif stale:  # an edited bulletin with no articles left: its old events lost reports
         place_events(conn, changes, stale=stale)
     changes.settle(conn)
