@@ -34,7 +34,7 @@ from .events import place as place_events
 from .identity import Candidate, edited
 from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
-                     Label, Place)
+                     Label, Place, insert_rows)
 
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
@@ -178,7 +178,6 @@ STORED = (select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.iss
                  case((Bulletin.name == bindparam("name"), Bulletin.text)), Bulletin.content_hash)
           .where(or_(Bulletin.content_hash == bindparam("content_hash"), Bulletin.name == bindparam("name"))))
 INSERT_BULLETIN = insert(Bulletin.__table__).returning(Bulletin.id)
-INSERT_ARTICLES = insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True)
 
 
 def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
@@ -320,7 +319,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         placed = place_events(conn, changes, reports, stale=stale, dims=dims)
         for i, row in enumerate(rows):
             row["event_id"] = placed[("new", i)]
-        ids = conn.execute(INSERT_ARTICLES, rows).scalars().all()
+        ids = insert_rows(conn, Article.__table__, rows)
         children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
         written = []  # the new reports' rows for the summaries
         for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
