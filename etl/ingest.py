@@ -1,16 +1,23 @@
-"""Ingest: files -> read -> split -> extract -> store, one transaction per bulletin.
+"""Ingest: files -> read -> split -> extract -> store.
 
-Unchanged bulletins are skipped by content hash before any parsing; parsing may
-run in worker processes while this process reads and hashes.
+Unchanged bulletins are skipped by content hash before any parsing. With one worker, this
+process parses the files one after the other and stores them a batch at a time: one
+transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), each
+bulletin in a savepoint of its own; the batch's summaries and keyword index are written once,
+at its end, and its outcomes (and progress) are told once it is committed. With more workers,
+each worker parses and stores its files, one transaction per bulletin, while this process
+reads and hashes.
 
 What can go wrong, and what happens:
 - a file that cannot be read, parsed or stored (whatever a parser raises, data the store
-  refuses): that file is refused with the reason; the others go on;
+  refuses): that file is refused with the reason (its savepoint rolled back: nothing of it is
+  stored); the others go on, those of its batch included;
 - the store itself fails (a read-only SQLite file, a full disk, a PostgreSQL server that
-  went away and does not come back): the batch stops; the report says what was stored
-  before (each bulletin is whole or absent) and which files were not processed, and
-  running the same ingest again completes it. A lock held by another ingest, or one
-  dropped connection, is waited out and retried.
+  went away and does not come back): the ingest stops; the report says what was stored
+  before, in the batches committed (each bulletin is whole or absent), and which files were
+  not processed (the failing batch's among them), and running the same ingest again completes
+  it. A lock held by another ingest, or one dropped connection, is waited out and the batch
+  written again.
 """
 from __future__ import annotations
 
@@ -354,8 +361,9 @@ def _ingest_in_batches(engine: Engine, jobs: Iterable[tuple[int, str | None, Job
 def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
                  options: ParseOptions = ParseOptions(), progress: Callable[[FileOutcome], None] | None = None,
                  synthetic: bool = False) -> IngestReport:
-    """Store each file as a bulletin, each in its own transaction; a refused file never stops
-    the others. With workers > 1, N processes parse and store in parallel.
+    """Store each file as a bulletin (a batch of them per transaction, each whole or absent: see
+    the module's docstring); a refused file never stops the others. With workers > 1, N
+    processes parse and store in parallel.
 
     `paths`: file paths (a path's source is the path as given), or (path, name) pairs: the file
     at `path` is stored under `name`, its source and display name. The import page writes each
@@ -375,9 +383,10 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
     edit: 'replaced'; anything else is 'stored' beside the others. Each outcome's `reason` says
     why, `other` names the bulletin replaced or duplicated; `report.summary()` lists them.
 
-    When the store itself fails (read-only, gone), the batch stops: `report.store_error` says
-    why and what to do, `report.not_processed` lists the files not stored; what was stored
-    before is whole. Nothing is raised for a bad file or a failed store."""
+    `progress` hears of each file's outcome, in the order of the files, once its batch is
+    committed. When the store itself fails (read-only, gone), the ingest stops:
+    `report.store_error` says why and what to do, `report.not_processed` lists the files not
+    stored; what was stored before is whole. Nothing is raised for a bad file or a failed store."""
     report = IngestReport()
     limit = options.limit
     items = list(paths)
