@@ -1,16 +1,23 @@
-"""Ingest: files -> read -> split -> extract -> store, one transaction per bulletin.
+"""Ingest: files -> read -> split -> extract -> store.
 
-Unchanged bulletins are skipped by content hash before any parsing; parsing may
-run in worker processes while this process reads and hashes.
+Unchanged bulletins are skipped by content hash before any parsing. With one worker, this
+process parses the files one after the other and stores them a batch at a time: one
+transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), each
+bulletin in a savepoint of its own; the batch's summaries and keyword index are written once,
+at its end, and its outcomes (and progress) are told once it is committed. With more workers,
+each worker parses and stores its files, one transaction per bulletin, while this process
+reads and hashes.
 
 What can go wrong, and what happens:
 - a file that cannot be read, parsed or stored (whatever a parser raises, data the store
-  refuses): that file is refused with the reason; the others go on;
+  refuses): that file is refused with the reason (its savepoint rolled back: nothing of it is
+  stored); the others go on, those of its batch included;
 - the store itself fails (a read-only SQLite file, a full disk, a PostgreSQL server that
-  went away and does not come back): the batch stops; the report says what was stored
-  before (each bulletin is whole or absent) and which files were not processed, and
-  running the same ingest again completes it. A lock held by another ingest, or one
-  dropped connection, is waited out and retried.
+  went away and does not come back): the ingest stops; the report says what was stored
+  before, in the batches committed (each bulletin is whole or absent), and which files were
+  not processed (the failing batch's among them), and running the same ingest again completes
+  it. A lock held by another ingest, or one dropped connection, is waited out and the batch
+  written again.
 """
 from __future__ import annotations
 
@@ -20,10 +27,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, TypeVar, Union
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -32,10 +39,17 @@ from .extract import BulletinRecord
 from .knowledge import load_knowledge
 from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, parse_bytes, read_file
 from .read import ReadError
-from .store import Bulletin, make_engine, store_bulletin
-from .store.write import display_name, source_of, unchanged_reason
+from .store import Bulletin, grams, make_engine, store_bulletin
+from .store.engine import writing
+from .store.summaries import Changes, timed
+from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin
 
 ATTEMPTS = 6
+# A 1-worker ingest commits a batch of bulletins at a time: at most this many, or those read
+# and parsed within this many seconds (a progress bar still moves each second).
+BATCH_BULLETINS = 50
+BATCH_SECONDS = 1.0
+T = TypeVar("T")
 # A path, or a (path, name) pair: the file at `path` is stored under `name` (an upload's own name).
 Item = Union[str, Path, tuple[Union[str, Path], str]]
 
@@ -141,35 +155,112 @@ def describe_store_error(error: BaseException) -> str:
     return f"{zh}。详情：{detail} ({en}. Detail: {detail})"
 
 
-def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
-    """Parse one file and store it; what happened, as an outcome. StoreError when the store
-    itself cannot be written."""
+def parsed(job: Job) -> BulletinRecord | FileOutcome:
+    """The file's bulletin, or its refusal when it cannot be read or parsed."""
     try:
-        record = parse_job(job)
+        return parse_job(job)
     except ReadError as e:
         return FileOutcome(job.source, "refused", reason=str(e), name=job.name)
     except Exception as e:  # noqa: BLE001 - one bad file never stops the others
         return FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name)
+
+
+def written_outcome(job: Job, record: BulletinRecord, written: Written | FileOutcome) -> FileOutcome:
+    if isinstance(written, FileOutcome):
+        return written
+    articles = len(record.articles) if written.status in ("stored", "replaced") else 0
+    return FileOutcome(job.source, written.status, articles, written.reason, job.name, written.other)
+
+
+def refusing(job: Job, write: Callable[[], Written]) -> Written | FileOutcome:
+    """One bulletin's write, or the file refused when the store refuses its data (`write` must
+    leave nothing behind when it raises). A failure of the store itself is raised."""
     for attempt in range(ATTEMPTS):
         try:
-            written = store_bulletin(engine, record, job.digest, synthetic, source=job.source)
-            break
+            return write()
         except IntegrityError as e:
             # Another ingest stored the same bulletin meanwhile: the next attempt finds it.
             if attempt == ATTEMPTS - 1:
                 return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
         except DataError as e:  # a value the store does not take (the writer bounds what it knows of)
             return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
-        except DBAPIError as e:
-            if not _transient(e) or attempt == ATTEMPTS - 1:
-                raise StoreError(describe_store_error(e)) from e
-        except SQLAlchemyError as e:
-            raise StoreError(describe_store_error(e)) from e
+        except SQLAlchemyError:
+            raise
         except Exception as e:  # noqa: BLE001 - this file's records could not be written
             return FileOutcome(job.source, "refused", name=job.name, reason=_not_stored(job.name, e))
         time.sleep(0.05 * (attempt + 1))
-    articles = len(record.articles) if written.status in ("stored", "replaced") else 0
-    return FileOutcome(job.source, written.status, articles, written.reason, job.name, written.other)
+    raise AssertionError("unreachable")
+
+
+def retried(write: Callable[[], T]) -> T:
+    """`write` (a whole transaction), again after a lock held by another ingest or a dropped
+    connection; StoreError when the store cannot be written."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return write()
+        except DBAPIError as e:
+            cause = _first_failure(e)
+            if not _transient(cause) or attempt == ATTEMPTS - 1:
+                raise StoreError(describe_store_error(cause)) from e
+        except SQLAlchemyError as e:
+            raise StoreError(describe_store_error(e)) from e
+        time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _first_failure(error: DBAPIError) -> DBAPIError:
+    """The failure that started it: SQLite rolls the whole transaction back on some errors (a
+    full disk), and rolling back to the bulletin's savepoint then fails with 'no such
+    savepoint', which says nothing of why."""
+    first, context = error, error.__context__
+    while context is not None:
+        if isinstance(context, DBAPIError):
+            first = context
+        context = context.__context__
+    return first
+
+
+def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
+    """Parse one file and store it in a transaction of its own (a worker's way); what
+    happened, as an outcome. StoreError when the store itself cannot be written."""
+    record = parsed(job)
+    if isinstance(record, FileOutcome):
+        return record
+    written = retried(lambda: refusing(job, lambda: store_bulletin(engine, record, job.digest, synthetic,
+                                                                     source=job.source)))
+    return written_outcome(job, record, written)
+
+
+def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthetic: bool) -> list[FileOutcome]:
+    """Parsed files written in one transaction, each bulletin in a savepoint of its own (a file
+    whose data the store refuses is rolled back alone and refused); their summaries' cells
+    written once at the end. The outcomes hold once this returns: the batch is committed.
+    StoreError when the store cannot be written: then nothing of the batch is stored."""
+    def write() -> list[FileOutcome]:
+        total, indexing = Changes(), grams.Pending()
+        with writing(engine) as conn:
+            outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
+                conn, job, record, synthetic, total, indexing))) for job, record in batch]
+            total.write(conn)
+            with timed():
+                indexing.flush(conn)
+        return outcomes
+    return retried(write)
+
+
+def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
+                  indexing: grams.Pending) -> Written:
+    """One bulletin of a batch; what it leaves to the batch's end is kept only once its
+    savepoint holds: a refused bulletin changed nothing."""
+    changes, texts = Changes(), dict(indexing.texts)
+    try:
+        with conn.begin_nested():
+            written = write_bulletin(conn, record, job.digest, changes, indexing, synthetic, source=job.source)
+    except BaseException:
+        indexing.texts = texts
+        raise
+    total.absorb(changes)
+    return written
 
 
 def _not_stored(name: str, error: BaseException) -> str:
@@ -199,11 +290,80 @@ def _resolve(item: Item) -> tuple[Path, str]:
     return Path(item), str(item)
 
 
+@dataclass
+class Entry:
+    """A file of the batch being written: its outcome when reading or parsing decided it, else
+    its job and parsed bulletin (the outcome comes with the batch's commit)."""
+    index: int
+    digest: str | None
+    outcome: FileOutcome | None = None
+    job: Job | None = None
+    record: BulletinRecord | None = None
+
+
+class Batch:
+    """The files read since the last commit, in order."""
+
+    def __init__(self):
+        self.entries: list[Entry] = []
+        self.started = 0.0
+
+    def add(self, entry: Entry) -> None:
+        if not self.entries:
+            self.started = time.monotonic()
+        self.entries.append(entry)
+
+    def bulletins(self) -> list[tuple[Job, BulletinRecord]]:
+        return [(e.job, e.record) for e in self.entries if e.outcome is None]
+
+    def full(self) -> bool:
+        return len(self.bulletins()) >= BATCH_BULLETINS or time.monotonic() - self.started >= BATCH_SECONDS
+
+
+def _ingest_in_batches(engine: Engine, jobs: Iterable[tuple[int, str | None, Job | FileOutcome]], synthetic: bool,
+                       done: Callable[[int, FileOutcome], None], known: dict[str, str]) -> StoreError | None:
+    """Parse the files one after the other in this process and store them a batch at a time
+    (`store_batch`); a batch's outcomes are told (`done`) once it is committed. A store failure
+    ends the ingest: the failing batch's files stay not processed, except those that reading or
+    parsing refused and the duplicates of bulletins stored before (`known`: hash -> source)."""
+    batch = Batch()
+
+    def commit() -> StoreError | None:
+        try:
+            stored = iter(store_batch(engine, batch.bulletins(), synthetic))
+        except StoreError as e:
+            for entry in batch.entries:
+                if entry.outcome and (entry.outcome.status == "refused" or entry.digest in known):
+                    done(entry.index, entry.outcome)
+            return e
+        for entry in batch.entries:
+            outcome = entry.outcome or next(stored)
+            if outcome.status in ("stored", "replaced"):
+                known[entry.digest] = outcome.path
+            done(entry.index, outcome)
+        batch.entries.clear()
+        return None
+
+    for index, digest, job in jobs:
+        if isinstance(job, FileOutcome):
+            batch.add(Entry(index, digest, job))
+        else:
+            record = parsed(job)
+            batch.add(Entry(index, digest, record) if isinstance(record, FileOutcome)
+                      else Entry(index, digest, job=job, record=record))
+        if batch.full():
+            failure = commit()
+            if failure:
+                return failure
+    return commit() if batch.entries else None
+
+
 def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
                  options: ParseOptions = ParseOptions(), progress: Callable[[FileOutcome], None] | None = None,
                  synthetic: bool = False) -> IngestReport:
-    """Store each file as a bulletin, each in its own transaction; a refused file never stops
-    the others. With workers > 1, N processes parse and store in parallel.
+    """Store each file as a bulletin (a batch of them per transaction, each whole or absent: see
+    the module's docstring); a refused file never stops the others. With workers > 1, N
+    processes parse and store in parallel.
 
     `paths`: file paths (a path's source is the path as given), or (path, name) pairs: the file
     at `path` is stored under `name`, its source and display name. The import page writes each
@@ -223,9 +383,10 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
     edit: 'replaced'; anything else is 'stored' beside the others. Each outcome's `reason` says
     why, `other` names the bulletin replaced or duplicated; `report.summary()` lists them.
 
-    When the store itself fails (read-only, gone), the batch stops: `report.store_error` says
-    why and what to do, `report.not_processed` lists the files not stored; what was stored
-    before is whole. Nothing is raised for a bad file or a failed store."""
+    `progress` hears of each file's outcome, in the order of the files, once its batch is
+    committed. When the store itself fails (read-only, gone), the ingest stops:
+    `report.store_error` says why and what to do, `report.not_processed` lists the files not
+    stored; what was stored before is whole. Nothing is raised for a bad file or a failed store."""
     report = IngestReport()
     limit = options.limit
     items = list(paths)
@@ -247,39 +408,37 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
             known = dict(session.execute(select(Bulletin.content_hash, Bulletin.source)).all())
     except SQLAlchemyError as e:
         return stop(StoreError(describe_store_error(e)))
-    batch: dict[str, str] = {}  # content hash -> source, for this batch
+    seen: dict[str, str] = {}  # content hash -> source, for the files of this ingest
 
-    def jobs() -> Iterator[tuple[int, Job]]:
-        """Files that need parsing, read one at a time; the unchanged ones are skipped by hash."""
+    def jobs() -> Iterator[tuple[int, str | None, Job | FileOutcome]]:
+        """Each file, read one at a time, with its content hash: a job to parse, or its outcome
+        when reading decides it (unreadable, or unchanged: skipped by hash)."""
         for index, item in enumerate(items):
             path, given = _resolve(item)
             source = source_of(given)
             name = display_name(source)
+            digest = None
             try:
                 data = read_file(path, limit, name)  # the size is checked before a huge file is read
                 digest = content_hash(data)
-                stored = known.get(digest) or batch.get(digest)
+                stored = known.get(digest) or seen.get(digest)
                 if stored is not None:
-                    done(index, FileOutcome(source, "unchanged", reason=unchanged_reason(stored, source), name=name,
-                                            other=stored))
+                    yield index, digest, FileOutcome(source, "unchanged", reason=unchanged_reason(stored, source),
+                                                     name=name, other=stored)
                     continue
                 issue = given_issue(path, options.issue_date)
-                batch[digest] = source
+                seen[digest] = source
             except ReadError as e:
-                done(index, FileOutcome(source, "refused", reason=str(e), name=name))
+                yield index, digest, FileOutcome(source, "refused", reason=str(e), name=name)
                 continue
             except Exception as e:  # noqa: BLE001 - e.g. a path that is not a file
-                done(index, FileOutcome(source, "refused", reason=str(could_not_parse(name, e)), name=name))
+                yield index, digest, FileOutcome(source, "refused", reason=str(could_not_parse(name, e)), name=name)
                 continue
-            yield index, Job(str(path), source, name, data, digest, issue, limit)
+            yield index, digest, Job(str(path), source, name, data, digest, issue, limit)
 
     if workers <= 1 or engine.url.database in (None, "", ":memory:"):  # a memory store lives in one process
-        for index, job in jobs():
-            try:
-                done(index, process_job(engine, job, synthetic))
-            except StoreError as e:
-                return stop(e)
-        return report
+        failure = _ingest_in_batches(engine, jobs(), synthetic, done, known)
+        return stop(failure) if failure else report
     # Each worker parses and writes its own bulletins (one transaction each) while this process
     # reads and hashes; a bounded window keeps memory flat for any batch.
     url = engine.url.render_as_string(hide_password=False)
@@ -331,7 +490,10 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         pool = new_pool(workers)
 
     try:
-        for index, job in jobs():
+        for index, _, job in jobs():
+            if isinstance(job, FileOutcome):
+                done(index, job)
+                continue
             if suspects:
                 heal()
             try:

@@ -1,5 +1,6 @@
 """The summaries (etl/store/summaries.py) and the figures read from them (analytics/summary.py),
-on SQLite and PostgreSQL: after random ingests, re-ingests, edited bulletins, corrections,
+on SQLite and PostgreSQL: after random ingests (one file, or several in one transaction: a
+bulletin and its edit, two reports of one event), re-ingests, edited bulletins, corrections,
 merges and splits, every figure read from the summaries (or, with a keyword, from its rows
 grouped in memory: analytics/hits.py) equals the same figure counted from the rows, for random
 filters; the cells kept write by write equal the cells rebuilt from the rows; the keyword's
@@ -34,8 +35,11 @@ CORRECTIONS = (
     {"district_wide": True},
     {"confirmed": True},
 )
+PAGE = st.tuples(st.sampled_from(sorted(BULLETIN_PAGES)), st.integers(0, 1))
 STEP = st.one_of(
     st.tuples(st.just("ingest"), st.sampled_from(sorted(BULLETIN_PAGES)), st.integers(0, 1)),
+    # Files written in one transaction: a bulletin and its edit, reports of one event, duplicates.
+    st.tuples(st.just("batch"), st.lists(PAGE, min_size=2, max_size=4), st.just(0)),
     st.tuples(st.just("correct"), st.integers(0, 30), st.sampled_from(range(len(CORRECTIONS)))),
     st.tuples(st.just("merge"), st.integers(0, 30), st.integers(0, 30)),
     st.tuples(st.just("split"), st.integers(0, 30), st.just(0)),
@@ -80,6 +84,16 @@ def _step(engine, folder, step) -> None:
         path = folder / a
         path.write_text(BULLETIN_PAGES[a][b], encoding="utf-8")
         ingest_paths(engine, [path])
+        return
+    if what == "batch":
+        batch = folder / f"batch{len(list(folder.glob('batch*')))}"
+        items = []
+        for i, (name, version) in enumerate(a):  # each file in a folder of its own: a name may come twice
+            path = batch / str(i) / name
+            path.parent.mkdir(parents=True)
+            path.write_text(BULLETIN_PAGES[name][version], encoding="utf-8")
+            items.append((path, name))
+        ingest_paths(engine, items)
         return
     ids = _articles(engine)
     if not ids:

@@ -22,6 +22,7 @@ def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
     if all(key in cache for key in keys):
         return cache
     known = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == kind)).all())
+    stored = dict(known)
     for key in keys:
         if key not in known:
             bit = max(known.values(), default=-1) + 1
@@ -29,8 +30,9 @@ def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
                 raise ValueError(f"more than {MAX_BITS + 1} {kind} keys: widen the bit sets")
             conn.execute(insert(Dimension.__table__), dict(kind=kind, key=key, bit=bit))
             known[key] = bit
-    # Remembered only once this transaction commits: a rolled-back bit must not be reused.
-    event.listen(conn, "commit", lambda _conn: cache.update(known), once=True)
+    # Remembered once this transaction commits, and only the bits read from the store: a bit
+    # handed out here may be rolled back (its bulletin's savepoint) and must not be reused.
+    event.listen(conn, "commit", lambda _conn: cache.update(stored), once=True)
     return known
 
 

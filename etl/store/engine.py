@@ -3,10 +3,12 @@
 --db or DATABASE_URL. A store made by an older version is brought up to date on opening."""
 from __future__ import annotations
 
+import contextlib
 import os
+from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..knowledge import load_knowledge
 from . import grams, summaries
@@ -20,6 +22,9 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is off (it would commit at a SAVEPOINT's release):
+    # SQLAlchemy's begin, commit and rollback are the only ones (_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a writer
@@ -32,6 +37,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN when SQLAlchemy begins a transaction, so its reads and writes are one snapshot and
+    savepoints nest in it. A writer's (`writing`) is IMMEDIATE: it takes the write lock first,
+    waiting for another writer's commit (busy_timeout) instead of failing on a stale snapshot;
+    a reader's is deferred and never waits (WAL)."""
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # the caller begins and commits itself (a migration)
+    # Returned to the pool, an AUTOCOMMIT connection was reset to the driver's own handling.
+    conn.connection.driver_connection.isolation_level = None
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("begin") == "immediate" else "BEGIN")
+
+
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes (engine.begin() for a writer): committed at the end, rolled
+    back on an exception. On SQLite it holds the write lock from its start."""
+    with engine.connect().execution_options(begin="immediate") as conn, conn.begin():
+        yield conn
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite:///") and not url.startswith(("sqlite:///:memory:", "sqlite:///file:")):
@@ -40,6 +66,7 @@ def make_engine(url: str | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     create_schema(engine)
     backfill_article_facts(engine)
     backfill_events(engine)

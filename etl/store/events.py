@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Hashable, Iterable
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
 from ..knowledge import load_knowledge
 from .bits import bits_of, keys_in, read_bits
-from .schema import Article, ArticleText, Bulletin, Event, Place
+from .schema import Article, ArticleText, Bulletin, Event, Place, insert_rows
 
 LOCK_KEY = 0x70636576  # the advisory lock of event writes on PostgreSQL
 UNIT_LEVELS = ("community", "village")
@@ -174,7 +174,6 @@ NEAR = (select(Event.id)
 
 # What every placing runs, built once too.
 GROUPED = select(Event.id).where(Event.group_key.in_(bindparam("keys", expanding=True)))
-INSERT_EVENTS = insert(Event.__table__).returning(Event.id, sort_by_parameter_order=True)
 UPDATE_EVENTS = update(Event.__table__).where(Event.id == bindparam("event_id"))
 MOVE_ARTICLES = update(Article.__table__).where(Article.id == bindparam("aid")).values(event_id=bindparam("eid"))
 SIGN_TEXTS = update(ArticleText.__table__).where(ArticleText.article_id == bindparam("aid")).values(
@@ -270,7 +269,7 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         else:
             changed.append(dict(values, event_id=event.id))
     if fresh:
-        ids = conn.execute(INSERT_EVENTS, [values for _, values in fresh]).scalars().all()
+        ids = insert_rows(conn, Event.__table__, [values for _, values in fresh])
         for (event, _), event_id in zip(fresh, ids):
             event.id = event_id
         changes.added("events", ids)

@@ -12,7 +12,8 @@ whole, with no case folding and no character left out (punctuation, emoji, ASCII
 SQLite: an FTS5 table without content (the tokens are not stored twice), whose rows are
 taken out with the same tokens when an article goes. PostgreSQL: a tsvector of the distinct
 tokens with a GIN index; a text with too many distinct bigrams for a tsvector is left
-unindexed (NULL) and always tested. Kept in the transaction of the bulletin's write.
+unindexed (NULL) and always tested. Kept in the transaction of the bulletin's write, its new
+texts added at the transaction's end (`Pending`).
 """
 from __future__ import annotations
 
@@ -88,6 +89,27 @@ def remove(conn: Connection, article_ids: list[int]) -> None:
                              .where(ArticleText.article_id.in_(article_ids[chunk:chunk + BATCH]))).all()
         conn.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, grams) VALUES ('delete', ?, ?)",
                              [(i, " ".join(tokens(t))) for i, t in texts])
+
+
+class Pending:
+    """The texts a transaction's writes index, added at its end (`flush`) in one insert: a
+    batch of bulletins is written in savepoints, and SQLite's full-text index writes a segment
+    at the end of each one it changed (a fifth of the time storing took)."""
+
+    def __init__(self):
+        self.texts: dict[int, str] = {}  # article id -> text
+
+    def add(self, texts: list[tuple[int, str]]) -> None:
+        self.texts.update(texts)
+
+    def remove(self, conn: Connection, article_ids: list[int]) -> None:
+        """These articles go: those indexed already are taken out, the others not added."""
+        indexed = [i for i in article_ids if self.texts.pop(i, None) is None]
+        remove(conn, indexed)
+
+    def flush(self, conn: Connection) -> None:
+        add(conn, sorted(self.texts.items()))
+        self.texts = {}
 
 
 def _query(keyword: str, sqlite: bool) -> str:

@@ -16,6 +16,7 @@ from ..events import MERGE, SPLIT, new_key
 from ..facts import Facts
 from ..fingerprint import anchor
 from ..knowledge import load_knowledge
+from .engine import writing
 from .events import is_split
 from .events import lock as lock_events
 from .schema import Article, ArticleText, Bulletin, CorrectionRow
@@ -89,7 +90,7 @@ def save(engine: Engine, article_id: int, changes: dict, reviewer: str, note: st
     if not values:
         raise overlay.CorrectionError("没有要保存的更正")
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             lock_events(conn)  # before any row is touched: a save and an ingest never wait on each other
             return _save(conn, article_id, values, reviewer, note, version, undoes)
     except IntegrityError as e:
@@ -156,7 +157,7 @@ def merge(engine: Engine, article_id: int, other_id: int, reviewer: str, note: s
     if article_id == other_id:
         raise overlay.CorrectionError("不能把一篇文章与它自己合并")
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             lock_events(conn)
             keys = {i: _opened(conn, i).effective.event for i in (article_id, other_id)}
             key = keys[other_id] or (keys[article_id] if not is_split(keys[article_id]) else None) \

@@ -6,9 +6,9 @@ import time
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Text, UniqueConstraint, inspect, text)
+                        String, Table, Text, UniqueConstraint, func, insert, inspect, select, text)
 from sqlalchemy.schema import CreateTable
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -350,3 +350,19 @@ def _rebuild_sqlite_bulletins(engine: Engine) -> bool:
         finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     return True
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """Insert rows (of a table with an integer key `id`); their new ids, in the order of the
+    rows. SQLite does not say which id went to which row of a multi-row insert, so SQLAlchemy
+    would insert them one by one (most of a bulletin's statements): the ids are handed out
+    here instead, the next ones after the highest, as SQLite would. SQLite has one writer at a
+    time: another cannot take these ids meanwhile (its commit would make this write fail)."""
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        return conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    first = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    conn.execute(insert(table), [dict(row, id=i) for row, i in zip(rows, ids)])
+    return ids

@@ -12,8 +12,10 @@ for what no cube answers.
 
 The cells are kept in the transaction of every write that changes a counted row: the write
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
-are now) and which it made (`Changes.added`), and at its end `Changes.apply` adds the cells of
-those rows as they are then. Cells are read from the stored rows both times, with the same
+are now) and which it made (`Changes.added`), and at its end `Changes.settle` adds the cells of
+those rows as they are then; `Changes.write` adds the difference to the stored cells. An
+ingest writes several bulletins in one transaction: each bulletin's difference is settled at
+its own end, the differences are summed (`Changes.absorb`) and written once. Cells are read from the stored rows both times, with the same
 function `rebuild` uses, so the incremental and the full computation cannot disagree; only
 the articles a write has just made are taken from the values it wrote (`Changes.made`: the
 same row `counted_rows` would read back), to spare reading them again.
@@ -348,17 +350,43 @@ class Changes:
             with timed(self):
                 add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
 
+    def settle(self, conn: Connection) -> None:
+        """At the end of one write: the rows' cells as they are now are added. They wait to be
+        written (`write`): a batch of writes adds up each one's settled cells (`absorb`) and
+        writes them once. Settled at each write's own end, not the batch's: a row two writes
+        change is taken away and added back by each, so it counts once."""
+        if _maintained:
+            with timed(self):
+                for counted, ids in self.ids.items():
+                    ids = sorted(ids)
+                    for chunk in range(0, len(ids), BATCH):
+                        add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+        self.ids = {c: set() for c in COUNTED}
+
+    def absorb(self, other: Changes) -> None:
+        """Another write's settled cells added to these (that write's `Changes` is done with)."""
+        for cube, cells in other.cells.items():
+            acc = self.cells.setdefault(cube, {})
+            for key, measures in cells.items():
+                cell = acc.get(key)
+                if cell is None:
+                    acc[key] = measures
+                else:
+                    for i, m in enumerate(measures):
+                        cell[i] += m
+        self.seconds += other.seconds
+
+    def write(self, conn: Connection) -> None:
+        """The settled cells added to the stored ones."""
+        if _maintained and self.cells:
+            with timed(self):
+                _write(conn, self.cells)
+        self.cells = {}
+
     def apply(self, conn: Connection) -> None:
-        """At the end of the write: the rows' cells as they are now are added, and kept."""
-        if not _maintained:
-            return
-        with timed(self):
-            for counted, ids in self.ids.items():
-                ids = sorted(ids)
-                for chunk in range(0, len(ids), BATCH):
-                    add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
-            _write(conn, self.cells)
-        self.cells, self.ids = {}, {c: set() for c in COUNTED}
+        """At the end of a write of its own: settled and written."""
+        self.settle(conn)
+        self.write(conn)
 
 
 # ---- building them from the rows ------------------------------------------------------------

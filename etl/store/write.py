@@ -1,4 +1,5 @@
-"""The writes of one bulletin, in one transaction, and the rewrite of one article's facts.
+"""The writes of one bulletin (in a transaction of its own, or in the caller's: an ingest
+writes several in one), and the rewrite of one article's facts.
 
 An article's rows (its facets on the article row; places, labels and counts) are always
 written from its effective facts: the extractor's facts with the reviewers' corrections laid
@@ -27,12 +28,13 @@ from ..formats import clean
 from ..knowledge import load_knowledge
 from . import grams
 from .bits import bits_of, dimension_bits
+from .engine import writing
 from .events import Placed, made_signature
 from .events import place as place_events
 from .identity import Candidate, edited
 from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
-                     Label, Place)
+                     Label, Place, insert_rows)
 
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
@@ -176,7 +178,6 @@ STORED = (select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.iss
                  case((Bulletin.name == bindparam("name"), Bulletin.text)), Bulletin.content_hash)
           .where(or_(Bulletin.content_hash == bindparam("content_hash"), Bulletin.name == bindparam("name"))))
 INSERT_BULLETIN = insert(Bulletin.__table__).returning(Bulletin.id)
-INSERT_ARTICLES = insert(Article.__table__).returning(Article.id, sort_by_parameter_order=True)
 
 
 def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
@@ -245,88 +246,100 @@ def unchanged_reason(stored_source: str, source: str) -> str:
 
 def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, synthetic: bool = False,
                    source: str | None = None) -> Written:
-    """Write one bulletin in one transaction: 'stored', 'replaced' (an edited version of a
-    stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these bytes
-    are stored already). `source` is where the file came from (default: its name).
-    Rows go in with executemany (SQLAlchemy Core): an article has some fifty child rows."""
+    """Write one bulletin in a transaction of its own (`write_bulletin` has what it does)."""
+    with writing(engine) as conn:
+        changes, indexing = Changes(), grams.Pending()
+        written = write_bulletin(conn, record, content_hash, changes, indexing, synthetic, source)
+        changes.write(conn)
+        with timed():
+            indexing.flush(conn)
+    return written
+
+
+def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, changes: Changes,
+                   indexing: grams.Pending, synthetic: bool = False, source: str | None = None) -> Written:
+    """Write one bulletin in the caller's transaction: 'stored', 'replaced' (an edited version
+    of a stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these
+    bytes are stored already). `source` is where the file came from (default: its name).
+    Left for the caller to write at the transaction's end (once for several bulletins): the
+    summaries' difference it makes, settled in `changes`, and its texts for the keyword index,
+    in `indexing`. Rows go in with executemany (SQLAlchemy Core): an article has some fifty
+    child rows."""
     source = source_of(source or record.name)
     name = display_name(source)
     gazetteer = load_knowledge().gazetteer
-    with engine.begin() as conn:
-        # One query: a bulletin with these bytes (then nothing to do), and those of the same name
-        # (with their texts: one of them may be what this file edits).
-        rows = conn.execute(STORED, {"name": name, "content_hash": content_hash}).all()
-        same = next((row for row in rows if row.content_hash == content_hash), None)
-        if same is not None:
-            return Written("unchanged", unchanged_reason(same.source, source), same.source)
-        candidates = [Candidate(*row[:5]) for row in rows]
-        old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
-        stale: set[int] = set()  # the events of the replaced bulletin's reports
-        changes = Changes()
-        if old is not None:
-            replaced = conn.execute(select(Article.id, Article.event_id).where(Article.bulletin_id == old.id)).all()
-            stale = {event_id for _, event_id in replaced if event_id is not None}
-            # What they counted goes from the summaries, and their texts from the keyword index,
-            # while their rows (places, texts) are still there to say what.
-            changes.before(conn, "reports", [i for i, _ in replaced])
-            changes.before(conn, "events", stale)
-            if maintained():
-                with timed():
-                    grams.remove(conn, [i for i, _ in replaced])
-            conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
-        bulletin_id = conn.execute(INSERT_BULLETIN, dict(
-            name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
-            issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
-            ingested_at=datetime.now(timezone.utc), text=record.text,
-            dropped=json.dumps([d.as_dict() for d in record.dropped[:DROPPED_KEPT]], ensure_ascii=False)
-        )).scalar_one()
-        if record.articles:
-            keys = [article_key(a.text) for a in record.articles]
-            reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
-            found = corrections_for(conn, keys)
-            extracted = [a.facts() for a in record.articles]
-            effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
-            dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
-                    for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
-            rows = [_fit_values(ARTICLE_LENGTHS, dict(
-                bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
-                body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
-                flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
-                confidence=a.confidence, confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
-                extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
-                **fact_values(fixed, record.issue, dims)))
-                for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
-            issue = record.issue.value if record.issue.value and len(record.issue.value) == 10 else None
-            reports = [Placed(Report(ref=("new", i), source=str(bulletin_id), units=frozenset(fixed.units),
-                                     streets=frozenset(fixed.streets), district_wide=fixed.district_wide,
-                                     event_date=fixed.event_date, issue_date=issue, text=a.text, group=fixed.event,
-                                     excluded=fixed.excluded), row)
-                       for i, (a, fixed, row) in enumerate(zip(record.articles, effective, rows))]
-            placed = place_events(conn, changes, reports, stale=stale, dims=dims)
-            for i, row in enumerate(rows):
-                row["event_id"] = placed[("new", i)]
-            ids = conn.execute(INSERT_ARTICLES, rows).scalars().all()
-            children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
-            written = []  # the new reports' rows for the summaries
-            for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
-                rows_of_article = child_rows(article, fixed, article_id)
-                signature = made_signature(report.report)
-                if signature is not None:  # made while placing it: kept for the next comparison
-                    rows_of_article["article_texts"] = [(article_id, article.text, signature)]
-                places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
-                written.append(written_report(article_id, row, (place[1:5] for place in places)))
-                for table, child in rows_of_article.items():
-                    children[table] += child
-            for table, child in children.items():
-                if child:
-                    _insert_many(conn, table, child)
-            changes.made(written, [row["excluded"] for row in rows])
-            if maintained():
-                with timed():
-                    grams.add(conn, [(i, a.text) for i, a in zip(ids, record.articles)])
-        elif stale:  # an edited bulletin with no articles left: its old events lost reports
-            place_events(conn, changes, stale=stale)
-        changes.apply(conn)
+    # One query: a bulletin with these bytes (then nothing to do), and those of the same name
+    # (with their texts: one of them may be what this file edits).
+    rows = conn.execute(STORED, {"name": name, "content_hash": content_hash}).all()
+    same = next((row for row in rows if row.content_hash == content_hash), None)
+    if same is not None:
+        return Written("unchanged", unchanged_reason(same.source, source), same.source)
+    candidates = [Candidate(*row[:5]) for row in rows]
+    old, reason = edited(candidates, record.text, record.issue.value, record.issue.precision)
+    stale: set[int] = set()  # the events of the replaced bulletin's reports
+    if old is not None:
+        replaced = conn.execute(select(Article.id, Article.event_id).where(Article.bulletin_id == old.id)).all()
+        stale = {event_id for _, event_id in replaced if event_id is not None}
+        # What they counted goes from the summaries, and their texts from the keyword index,
+        # while their rows (places, texts) are still there to say what.
+        changes.before(conn, "reports", [i for i, _ in replaced])
+        changes.before(conn, "events", stale)
+        if maintained():
+            with timed():
+                indexing.remove(conn, [i for i, _ in replaced])
+        conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
+    bulletin_id = conn.execute(INSERT_BULLETIN, dict(
+        name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
+        issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
+        ingested_at=datetime.now(timezone.utc), text=record.text,
+        dropped=json.dumps([d.as_dict() for d in record.dropped[:DROPPED_KEPT]], ensure_ascii=False)
+    )).scalar_one()
+    if record.articles:
+        keys = [article_key(a.text) for a in record.articles]
+        reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
+        found = corrections_for(conn, keys)
+        extracted = [a.facts() for a in record.articles]
+        effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
+        dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
+                for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
+        rows = [_fit_values(ARTICLE_LENGTHS, dict(
+            bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
+            body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
+            flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
+            confidence=a.confidence, confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
+            extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
+            **fact_values(fixed, record.issue, dims)))
+            for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
+        issue = record.issue.value if record.issue.value and len(record.issue.value) == 10 else None
+        reports = [Placed(Report(ref=("new", i), source=str(bulletin_id), units=frozenset(fixed.units),
+                                 streets=frozenset(fixed.streets), district_wide=fixed.district_wide,
+                                 event_date=fixed.event_date, issue_date=issue, text=a.text, group=fixed.event,
+                                 excluded=fixed.excluded), row)
+                   for i, (a, fixed, row) in enumerate(zip(record.articles, effective, rows))]
+        placed = place_events(conn, changes, reports, stale=stale, dims=dims)
+        for i, row in enumerate(rows):
+            row["event_id"] = placed[("new", i)]
+        ids = insert_rows(conn, Article.__table__, rows)
+        children: dict[str, list[tuple]] = {table: [] for table in CHILD_TABLES}
+        written = []  # the new reports' rows for the summaries
+        for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
+            rows_of_article = child_rows(article, fixed, article_id)
+            signature = made_signature(report.report)
+            if signature is not None:  # made while placing it: kept for the next comparison
+                rows_of_article["article_texts"] = [(article_id, article.text, signature)]
+            places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
+            written.append(written_report(article_id, row, (place[1:5] for place in places)))
+            for table, child in rows_of_article.items():
+                children[table] += child
+        for table, child in children.items():
+            if child:
+                _insert_many(conn, table, child)
+        changes.made(written, [row["excluded"] for row in rows])
+        if maintained():
+            indexing.add([(i, a.text) for i, a in zip(ids, record.articles)])
+    elif stale:  # an edited bulletin with no articles left: its old events lost reports
+        place_events(conn, changes, stale=stale)
+    changes.settle(conn)
     if old is None:
         return Written("stored", reason)
     return Written("replaced", reason, old.source)
