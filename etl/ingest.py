@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar, Union
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ from .extract import BulletinRecord
 from .knowledge import load_knowledge
 from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, parse_bytes, read_file
 from .read import ReadError
-from .store import Bulletin, grams, make_engine, store_bulletin
+from .store import Article, Bulletin, grams, make_engine, store_bulletin
 from .store.engine import writing
 from .store.summaries import Changes, timed
 from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin
@@ -263,6 +263,15 @@ def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic:
     return written
 
 
+def _stored_by_this_ingest(engine: Engine, job: Job) -> FileOutcome:
+    """The outcome of a file a worker stored before its pool broke: retried alone after another
+    file killed a worker, it finds its own bulletin (this ingest sends each content once)."""
+    with Session(engine) as session:
+        articles = session.scalar(select(func.count(Article.id)).join(Bulletin, Bulletin.id == Article.bulletin_id)
+                                  .where(Bulletin.content_hash == job.digest))
+    return FileOutcome(job.source, "stored", articles, name=job.name)
+
+
 def _not_stored(name: str, error: BaseException) -> str:
     detail = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
     return (f"{name}: 数据库拒绝了此文件的数据，未存储：{detail}；请检查文件内容，其他文件不受影响 "
@@ -469,7 +478,11 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         for index, job in suspects:
             with new_pool(1) as alone:
                 try:
-                    done(index, alone.submit(_worker_job, job, synthetic).result())
+                    outcome = alone.submit(_worker_job, job, synthetic).result()
+                    if outcome.status == "unchanged" and job.digest not in known:
+                        # Its worker stored it, and the pool broke before it said so.
+                        outcome = _stored_by_this_ingest(engine, job)
+                    done(index, outcome)
                 except BrokenProcessPool:
                     done(index, FileOutcome(job.source, "refused", name=job.name, reason=(
                         f"{job.name}: 处理此文件时工作进程意外退出（解析器崩溃或内存不足）；请检查文件或换一种格式，"
