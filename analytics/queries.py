@@ -280,53 +280,53 @@ def timeline(engine: Engine, f: Filters, period: str = "month", by: str = "none"
     return frame.sort_values(["period", "group", "precision"], ignore_index=True)
 
 
-# A first report may be dated before the event the figures count (its most precisely dated
-# report's day), so the latest rows are looked for from a month before the summaries' cut-off.
-RECENT_MARGIN = timedelta(days=31)
-
-
 def recent_bound(conn, f: Filters, dims, where, limit: int) -> date | None:
-    """A day from which on the filters keep at least `limit` dated rows, by the summaries'
-    months (a few hundred cells, not the rows): the latest `limit` are then read from the days
-    since, through the date index. None when there are fewer dated rows (or under `from_rows`,
-    the reference path, which reads them all)."""
+    """The first day of the month from which on the filters keep at least `limit` dated rows,
+    by the summaries' months (a few hundred cells, not the rows): the latest `limit` are then
+    read from the days since, through the date index. None when there are fewer dated rows (or
+    under `from_rows`, the reference path, which reads them all)."""
     if reading_rows():
         return None
     total = 0
     for month, n, *_ in sorted(cells(conn, f, dims, Need(period="month"), where), reverse=True):
         total += n
         if total >= limit:
-            return month - RECENT_MARGIN
+            return month
     return None
 
 
 def articles_table(engine: Engine, f: Filters, limit: int = 2000, by: str = "date") -> pd.DataFrame:
     """The articles the filters keep, latest first (by="date") or most participants first
-    (by="people"). Counting events: one article per event (the first stored of its reports);
-    `reports` is the number of reports of each one's event. Latest first reads only the days
-    since `recent_bound` when those hold `limit` rows (then they are the latest `limit`), else
-    all of them."""
-    # Counting events, the rows are their first reports: an alias, so that no subquery of the
-    # events' condition (their articles' places, texts) is correlated to it.
-    a = aliased(Article) if f.counted.is_events else Article
-    order = [a.activity_date.desc().nulls_last(), Bulletin.name, a.seq]
+    (by="people"). Counting events, a row is an event: dated as the figures date it, told by
+    its first stored report; `reports` is the number of its reports. Latest first reads only
+    the days since `recent_bound` (through the date index) when there are enough of them."""
+    events = f.counted.is_events
+    # The report an event is told by: an alias, so that no subquery of the events' condition
+    # (their articles' places, texts) is correlated to it.
+    a = aliased(Article) if events else Article
+    day, precision = (Event.activity_date, Event.date_precision) if events else (a.activity_date, a.date_precision)
+    order = [day.desc().nulls_last(), Bulletin.name, a.seq]
     if by == "people":
         order.insert(0, a.participants_low.desc())
     q = (select(a.id, Bulletin.name.label("bulletin"), Bulletin.issue_date, Bulletin.issue_precision,
-                a.seq, a.title, a.activity_date, a.date_precision, a.event_date, a.district_wide,
-                a.place_precision, a.participants_low, a.participants_approx, a.participants_vague, a.reporters,
-                a.first_sentence, a.flags, a.confidence, a.confidence_reasons, a.reviewed, a.event_id,
-                func.coalesce(Event.reports, 1).label("reports"))
-         .join(Bulletin, Bulletin.id == a.bulletin_id)
-         .outerjoin(Event, Event.id == a.event_id)
+                a.seq, a.title, day.label("activity_date"), precision.label("date_precision"), a.event_date,
+                a.district_wide, a.place_precision, a.participants_low, a.participants_approx,
+                a.participants_vague, a.reporters, a.first_sentence, a.flags, a.confidence, a.confidence_reasons,
+                a.reviewed, a.event_id, func.coalesce(Event.reports, 1).label("reports"))
          .order_by(*order).limit(limit))
+    if events:
+        first = select(func.min(Article.id)).where(Article.event_id == Event.id).scalar_subquery()
+        q = q.select_from(Event.__table__).join(a, a.id == first)
+    else:
+        q = q.select_from(a).outerjoin(Event, Event.id == a.event_id)
+    q = q.join(Bulletin, Bulletin.id == a.bulletin_id)
     with engine.connect() as conn:
         condition, dims = _condition(conn, f)
-        q = q.where(condition(f))  # over the joined event, or the article
-        if f.counted.is_events:  # each event once: its first stored report (by its event's index)
-            q = q.where(a.id == select(func.min(Article.id)).where(Article.event_id == a.event_id).scalar_subquery())
+        q = q.where(condition(f))
         bound = recent_bound(conn, f, dims, condition, limit) if by == "date" else None
-        found = conn.execute(q.where(a.activity_date >= bound)).mappings().all() if bound else []
+        found = []
+        if bound is not None:  # the days from it to the range's end (the condition's OR NULL hides them)
+            found = conn.execute(q.where(day >= bound, *([day <= f.date_to] if f.date_to else []))).mappings().all()
         if len(found) < limit:
             found = conn.execute(q).mappings().all()
         rows = pd.DataFrame(found)
