@@ -15,8 +15,9 @@ says which rows it is about to change (`Changes.before`: their cells are taken a
 are now) and which it made (`Changes.added`), and at its end `Changes.settle` adds the cells of
 those rows as they are then; `Changes.write` adds the difference to the stored cells. An
 ingest writes several bulletins in one transaction: each bulletin's difference is settled at
-its own end, the differences are summed (`Changes.absorb`) and written once. Cells are read from the stored rows both times, with the same
-function `rebuild` uses, so the incremental and the full computation cannot disagree; only
+its own end, the differences are summed (`Changes.absorb`) and written once. Cells are read
+from the stored rows both times, with the same function `rebuild` uses, so the incremental and
+the full computation cannot disagree; only
 the articles a write has just made are taken from the values it wrote (`Changes.made`: the
 same row `counted_rows` would read back), to spare reading them again.
 """
