@@ -121,8 +121,20 @@ def click_row(page, grid, row: int) -> None:
     """Tick a data grid's row, as a person does: the box at the row's start (the grid is a canvas)."""
     page.locator(IDLE).wait_for(timeout=60_000)  # laid out: the row is where it will be clicked
     grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
+    box = stable_box(grid.locator("canvas").first)
     page.mouse.click(box["x"] + 17, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+
+
+def stable_box(locator, timeout=30):
+    """The element's box once two readings 0.2 s apart agree: a chart above it may still be
+    drawing (and growing) after the script is done, which on a busy machine moved a grid
+    between measuring and clicking."""
+    boxes = []
+
+    def still():
+        boxes.append(locator.bounding_box())
+        return boxes[-1] if len(boxes) > 1 and boxes[-1] == boxes[-2] else None
+    return wait_for_value(still, bool, timeout, what="the element to stop moving")
 
 
 def wait_for_value(read, condition, timeout=60, what="a value"):
