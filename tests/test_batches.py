@@ -5,7 +5,7 @@ lists the rest as not processed; a batch may hold a bulletin and its edited vers
 reports of one event. On SQLite and PostgreSQL, with real refusals and failures of the store
 (a trigger, a full SQLite file): every check reads the store back."""
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from etl import ingest
 from etl.facts import Facts
