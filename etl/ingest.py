@@ -41,8 +41,8 @@ from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, 
 from .read import ReadError
 from .store import Article, Bulletin, grams, make_engine, store_bulletin
 from .store.engine import writing
-from .store.summaries import Changes, timed
-from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin
+from .store.summaries import Changes
+from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin, write_pending
 
 ATTEMPTS = 6
 # A 1-worker ingest commits a batch of bulletins at a time: at most this many, or those read
@@ -241,9 +241,7 @@ def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthet
         with writing(engine) as conn:
             outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
                 conn, job, record, synthetic, total, indexing))) for job, record in batch]
-            total.write(conn)
-            with timed():
-                indexing.flush(conn)
+            write_pending(conn, total, indexing)
         return outcomes
     return retried(write)
 

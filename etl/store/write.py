@@ -250,10 +250,16 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
     with writing(engine) as conn:
         changes, indexing = Changes(), grams.Pending()
         written = write_bulletin(conn, record, content_hash, changes, indexing, synthetic, source)
-        changes.write(conn)
-        with timed():
-            indexing.flush(conn)
+        write_pending(conn, changes, indexing)
     return written
+
+
+def write_pending(conn: Connection, changes: Changes, indexing: grams.Pending) -> None:
+    """At the end of a transaction of one or several `write_bulletin`s: what they left to write
+    once, the summaries' difference and the keyword index's new texts."""
+    changes.write(conn)
+    with timed():
+        indexing.flush(conn)
 
 
 def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, changes: Changes,
