@@ -12,6 +12,19 @@ from etl.store import make_engine
 from support import POSTGRES_ADMIN_URL
 
 
+@pytest.fixture(scope="session", autouse=True)
+def default_store_outside_the_checkout(tmp_path_factory):
+    """A test that opens the default store (no DATABASE_URL, no --db) writes a temporary file,
+    never the checkout's data/pingcheng.db, which is a user's store."""
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('default-store') / 'store.db'}"
+    yield
+    if saved is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = saved
+
+
 @pytest.fixture(scope="session")
 def kb():
     return load_knowledge()
