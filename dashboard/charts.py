@@ -137,14 +137,16 @@ def _heatmap_click(point: dict, _data) -> dict:
 
 
 def _heatmap_table(matrix: pd.DataFrame, options: dict, f: Filters) -> pd.DataFrame:
-    """The matrix as people read it: a theme a row, a street a column (项次 or 篇次)."""
+    """The matrix as people read it: a theme a row, a street a column, the unit of the cells
+    (项次 or 篇次) in the corner header, since a table saved alone has no chart title."""
     streets = _scope_streets(f)
+    corner = f"主题＼街道（{_words(f).mentions}）"
     if matrix.empty:
-        return pd.DataFrame(columns=["主题", *streets])
+        return pd.DataFrame(columns=[corner, *streets])
     pivot = matrix.pivot_table(index="theme", columns="street", values="articles", fill_value=0, aggfunc="sum")
     pivot = pivot.reindex(columns=streets, fill_value=0).fillna(0).astype(int)
     out = pivot.reset_index()
-    out.insert(0, "主题", out.pop("theme").map(lambda k: theme_names().get(k, k)))
+    out.insert(0, corner, out.pop("theme").map(lambda k: theme_names().get(k, k)))
     out.columns.name = None
     return out
 

@@ -135,6 +135,16 @@ def test_the_heatmap_has_whole_number_colours_and_a_clickable_centre_in_every_ce
     assert charts._heatmap_click({"x": "开源街道", "y": "为老服务", "z": 1}, matrix) == {}
 
 
+@pytest.mark.parametrize("count, unit", [("events", "项次"), ("reports", "篇次")])
+def test_the_heatmap_table_names_its_cells_unit(store_url, monkeypatch, count, unit):
+    """A table saved alone has no chart title: its corner says what a cell counts."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    f = Filters(count=count)
+    table = charts._heatmap_table(charts._heatmap(f, {}), {}, f)
+    assert table.columns[0] == f"主题＼街道（{unit}）"
+    assert len(table) > 0 and table.iloc[:, 1:].to_numpy().sum() > 0
+
+
 @pytest.mark.parametrize("by", ["none", "theme", "street"])
 def test_the_trend_figure_is_continuous_with_clean_legends(store_url, by):
     from datetime import date
