@@ -243,6 +243,22 @@ def test_a_stale_merge_is_refused(engine, pages):
     assert _groups(engine) == [["民和社区开展", "雨季将至 民"]]
 
 
+def test_merging_two_printings_of_one_article_is_one_correction(engine, tmp_path):
+    """A page that prints a report twice holds two articles of one key, which share their
+    corrections: merging them saves once, not a second time as if someone else had edited."""
+    page = tmp_path / "2025-05-20_pcb_1.txt"
+    page.write_text(DRILL + CLINIC + DRILL, encoding="utf-8")
+    ingest_paths(engine, [page])
+    with engine.connect() as conn:
+        rows = conn.execute(select(Article.id, Article.article_key).order_by(Article.id)).all()
+    first, second = [i for i, key in rows if key == rows[0].article_key]
+    versions = {i: reviews.version_of(engine, i) for i in (first, second)}
+    key = reviews.merge(engine, first, second, "李强", "", versions)
+    assert key.startswith("m:")
+    assert [h["field"] for h in reviews.history(engine, rows[0].article_key)] == ["event"]
+    _consistent(engine)
+
+
 def test_a_correction_moves_a_report_out_of_its_event(engine, pages):
     ingest_paths(engine, pages)
     again = _article(engine, "雨季将至")

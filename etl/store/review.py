@@ -163,7 +163,9 @@ def merge(engine: Engine, article_id: int, other_id: int, reviewer: str, note: s
             key = keys[other_id] or (keys[article_id] if not is_split(keys[article_id]) else None) \
                 or new_key(MERGE)
             for i in (other_id, article_id):
-                if keys[i] != key:
+                # Read again: two stored reports of one article share their corrections, so
+                # saving the first may already have moved the second.
+                if _opened(conn, i).effective.event != key:
                     _save(conn, i, {"event": key}, reviewer, note, versions.get(i, -1))
             return key
     except IntegrityError as e:
