@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import access, data, downloads, locale, state
+from . import access, data, downloads, locale, paint, state
+from . import page as pages
 from .vocabulary import district
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
@@ -150,14 +151,28 @@ def main() -> None:
 def _frame() -> None:
     data.ensure_store()
     downloads.start_page()
-    state.sidebar()
+    paint.begin()
+    state.begin()  # the filters are known before the page: it is drawn first, the widgets after it
     mode, review = access.import_mode(), access.review_mode()
     page = _navigation(mode, review)
-    missing = st.session_state.pop(NOT_FOUND_KEY, None)
+    try:
+        _open(page, mode, review)
+    except Exception:
+        state.sidebar()  # the filters stay at hand after an error: clearing them may be the way out
+        raise
+    state.sidebar()
+
+
+def _open(page: st.Page, mode: str, review: str) -> None:
+    # Said in a new tab's first paint and again in the run that completes it, then no more.
+    missing = st.session_state.get(NOT_FOUND_KEY) if paint.first() else st.session_state.pop(NOT_FOUND_KEY, None)
     if missing:
         st.info(f"没有“/{missing}”这个页面（地址有误，或该页面已关闭），已为您打开{page.title}。")
     if page.url_path == IMPORT_PAGE[3] and mode == "password" and not _password_gate():
         return
     if page.url_path == REVIEW_PAGE[3] and not _reviewer_gate(review):
         return
-    page.run()
+    try:
+        page.run()
+    except pages.Stopped:  # a page's early end (dashboard.page.stop)
+        pass

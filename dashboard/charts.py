@@ -16,7 +16,7 @@ from analytics import queries
 from analytics.filters import Filters
 from etl.knowledge import load_knowledge
 
-from . import bars, data, downloads, exports, figures, state, tables
+from . import bars, data, downloads, exports, figures, paint, state, tables
 from .geo import read_features
 from .vocabulary import CountWords, count_words, district, label_names, service_names, theme_names
 
@@ -212,6 +212,13 @@ def figure_for(key: str, f: Filters, **options) -> tuple[go.Figure, object]:
     return figures.stamp(fig, f.describe(label_names())), frame
 
 
+def _export_menu(chart: Chart, fig: go.Figure, file_word: str) -> None:
+    with st.popover("导出图表", icon=":material/download:"):
+        st.caption(("" if chart.light else "工具栏相机按钮保存屏幕上的图；")
+                   + "这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
+        downloads.image_downloads(fig, file_word, chart.key)
+
+
 def show(key: str, **options) -> None:
     """Draw a chart for the current filters; a click on it filters every page."""
     chart = CHARTS[key]
@@ -229,10 +236,7 @@ def show(key: str, **options) -> None:
     downloads.page_figures()[file_word] = fig
     if chart.table is not None:
         downloads.page_tables()[file_word] = chart.table(frame, options, f)
-    with st.popover("导出图表", icon=":material/download:"):
-        st.caption(("" if chart.light else "工具栏相机按钮保存屏幕上的图；")
-                   + "这里由服务器生成可直接粘贴的 PNG 或 SVG：带标题、筛选条件和数据来源。")
-        downloads.image_downloads(fig, file_word, key)
+    paint.later(lambda: _export_menu(chart, fig, file_word))
     if points and chart.click is not None:
         changes = chart.click(points[0], frame)
         if changes:

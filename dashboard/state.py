@@ -9,6 +9,7 @@ import streamlit as st
 from analytics.filters import FILTERS, URL_KEYS, Filters, FilterSpec
 from etl.knowledge import load_knowledge
 
+from . import paint
 from .vocabulary import service_names, theme_names
 
 PENDING = "_pending_filters"  # filters asked for by a click, applied before the widgets are drawn
@@ -60,8 +61,6 @@ def _draw(spec: FilterSpec, container) -> None:
                             placeholder="请选择")
     else:
         options, names = _options(spec)
-        # A value from an old or edited URL that is no longer a choice is dropped, not an error.
-        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
         # No "Select all" (Streamlit has no Chinese for it; and all selected is no filter anyway).
         container.multiselect(w.label, options, key=key, placeholder=w.placeholder, help=w.help or None,
                               format_func=(lambda k: names.get(k, k)) if names else str, select_all=False)
@@ -79,21 +78,23 @@ def _from_widgets() -> Filters:
     return Filters(**values)
 
 
-def sidebar() -> Filters:
-    """Draw the shared filters in the sidebar and return them; the URL is kept in step."""
+def begin() -> Filters:
+    """The run's filters, before the page draws anything: from the URL on a session's first run,
+    from a click's request, else from the widgets' values (which the session holds before the
+    widgets are drawn again); the URL is kept in step. The widgets themselves are drawn after
+    the page (`sidebar`): a new tab shows the page's figures without waiting for the browser to
+    lay out a dozen input widgets first."""
     if "_filters_loaded" not in st.session_state:  # first run of a session: the URL decides
         _apply(Filters.from_params(st.query_params))
         st.session_state["_filters_loaded"] = True
     if PENDING in st.session_state:
         _apply(st.session_state.pop(PENDING))
-    with st.sidebar:
-        st.header("筛选")
-        date_columns = iter(st.columns(2))  # the two dates side by side, the rest one a row
-        for spec in FILTERS:
-            _draw(spec, next(date_columns) if spec.widget.kind == "date" else st)
-        if st.button("清除全部筛选", width="stretch"):
-            st.session_state[PENDING] = Filters()
-            st.rerun()
+    for spec in FILTERS:  # streets before communities: a community's choices follow the streets
+        if spec.widget.kind == "multiselect":
+            options = set(_options(spec)[0])
+            key = widget_key(spec)
+            # A value from an old or edited URL that is no longer a choice is dropped, not an error.
+            st.session_state[key] = [v for v in st.session_state.get(key) or [] if v in options]
     f = _from_widgets()
     st.session_state["filters"] = f
     wanted = f.to_params()
@@ -102,6 +103,26 @@ def sidebar() -> Filters:
         others = {k: st.query_params.get_all(k) for k in st.query_params if k not in URL_KEYS}
         st.query_params.from_dict({**others, **wanted})
     return f
+
+
+def _clear() -> None:
+    st.session_state[PENDING] = Filters()
+
+
+def sidebar() -> None:
+    """Draw the filters' widgets in the sidebar, showing the values `begin` took for this run
+    (same keys, so the browser keeps each widget mounted from run to run); in a new tab's first
+    paint, only what asks for them (dashboard.paint)."""
+    with st.sidebar:
+        if paint.first():
+            paint.ask_for_the_rest()
+            return
+        st.header("筛选")
+        date_columns = iter(st.columns(2))  # the two dates side by side, the rest one a row
+        for spec in FILTERS:
+            _draw(spec, next(date_columns) if spec.widget.kind == "date" else st)
+        # A callback: the next run starts with no filters (the button is drawn after the page).
+        st.button("清除全部筛选", width="stretch", on_click=_clear)
 
 
 def article_param() -> int | None:

@@ -94,9 +94,15 @@ def new_page(browser, offline: Offline, width=1400, height=1000):
     return context, context.new_page()
 
 
+FILTERS = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+
+
 def loaded(page, heading):
-    """The page's heading is shown and the app's script run has finished."""
+    """The page's heading is shown, the sidebar's filters too (a new tab draws its figures
+    first and everything else in a second run: dashboard/paint.py), and the app's script run
+    has finished."""
     page.locator('[data-testid="stMain"] h1').filter(has_text=heading).first.wait_for(timeout=90_000)
+    page.locator(FILTERS).first.wait_for(timeout=90_000)
     page.locator(IDLE).wait_for(timeout=90_000)
 
 

@@ -119,6 +119,40 @@ def test_empty_store_shows_guidance(tmp_path, monkeypatch):
     at.run()
     assert not page_failures(at)
     assert any("还没有文章" in i.value for i in at.info)
+    assert at.sidebar.multiselect(key="f_streets")  # the page stopped early; its filters are drawn after it
+
+
+def test_a_view_with_no_articles_keeps_its_filters_and_clear_all_empties_them_in_one_run(store_url, monkeypatch):
+    """The filters are drawn after the page (dashboard.app): a page that stops early still has
+    them, with the URL's values, and 清除全部筛选 (a callback) clears them for the very next run."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"from": "2031-01-01", "undated": "0", "streets": "开源街道"})
+    at.run()
+    assert not page_failures(at)
+    assert any("没有文章" in w.value for w in at.warning) and not at.metric
+    assert at.sidebar.multiselect(key="f_streets").value == ["开源街道"]
+    assert str(at.sidebar.date_input(key="f_from").value) == "2031-01-01"
+    assert at.sidebar.checkbox(key="f_undated").value is False
+    at.sidebar.button[0].click().run()
+    assert not page_failures(at) and not at.warning
+    assert at.metric[0].value == "46" and at.sidebar.multiselect(key="f_streets").value == []
+    assert not any(k in at.query_params for k in ("from", "undated", "streets"))
+
+
+def test_a_page_that_fails_keeps_its_filters(store_url, monkeypatch):
+    """An error in the page is shown in words, and the filters are still there to change."""
+    from dashboard import tables
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a page's figure failed")
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.setattr(tables, "key_figures", broken)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["themes"] = "safety"
+    at.run()
+    assert page_failures(at) and not at.exception
+    assert at.sidebar.multiselect(key="f_themes").value == ["safety"]
 
 
 def _data_without_bulletins(tmp_path):

@@ -12,7 +12,7 @@ f = state.current()
 table = data.figure(queries.articles_table, f)
 if table.empty:
     st.warning("没有符合筛选条件的文章。请修改侧栏筛选或关键词。")
-    st.stop()
+    page.stop()
 table = tables.articles_zh(table)
 event = st.dataframe(tables.articles_shown(table), hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key=tables.selection_key("art_table", table["id"]))
