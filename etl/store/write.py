@@ -34,7 +34,7 @@ from .events import place as place_events
 from .identity import Candidate, edited
 from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
-                     Label, Place, insert_rows)
+                     Label, Place, insert_rows, insert_tuples)
 
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
@@ -152,15 +152,8 @@ def child_rows(record: ArticleRecord, facts: Facts, article_id: int, signature: 
 
 
 def _insert_many(conn, name: str, rows: list[tuple]) -> None:
-    """executemany straight through the driver: a bulletin has hundreds of child rows, and
-    SQLAlchemy's per-row parameter processing would cost more than the inserts. The values
-    are plain str/int/float/bool/None, which both drivers take as they are."""
-    columns = CHILD_COLUMNS[name]
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(CHILD_TABLES[name].name)} ({', '.join(map(quote, columns))}) "
-           f"VALUES ({', '.join([marker] * len(columns))})")
-    conn.exec_driver_sql(sql, _fit_rows(name, rows))
+    """A child table's rows (tuples in CHILD_COLUMNS order), cut to fit."""
+    insert_tuples(conn, CHILD_TABLES[name], CHILD_COLUMNS[name], _fit_rows(name, rows))
 
 
 # ---- corrections as the articles are written ------------------------------------------------
