@@ -120,11 +120,10 @@ def shingle_codes(text: str, k: int) -> np.ndarray:
     for j in range(k):  # a polynomial of the k code points, wrapping at 2^32
         codes = codes * np.uint32(1000003) + chars[j:len(chars) - k + 1 + j]
         valid &= ok[j:len(chars) - k + 1 + j]
-    return np.unique(codes[valid])
-
-
-def _identity(value):
-    return value
+    codes = np.sort(codes[valid])  # then each once: np.unique does the same, slower on short arrays
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    return codes[first]
 
 
 @functools.lru_cache(maxsize=4)
@@ -156,13 +155,34 @@ class Signature:
         return cls(np.frombuffer(bytes(data[8:]), dtype="<u4").astype(np.uint32), size)
 
 
+# The MurmurHash3 finalizer of 32-bit values, (shift, multiplier, shift, multiplier, shift):
+# datasketch's affine32 scheme mixes each value with it before permuting.
+FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+
+
+def min_hashes(codes: np.ndarray, rules: EventRules) -> np.ndarray:
+    """The MinHash of these shingle codes (uint32) as datasketch's MinHash(scheme="affine32")
+    computes it with the identity as its hash function: each code mixed (FMIX32), then each
+    permutation's least a * h + b (mod 2^32). One numpy expression for all the codes, where
+    datasketch's update_batch goes through a Python list of them (tests/test_events.py holds
+    them equal)."""
+    a, b = _permutations(rules.num_perm, rules.seed)
+    if not len(codes):
+        return np.full(rules.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    s1, m1, s2, m2, s3 = FMIX32
+    h = codes ^ (codes >> s1)
+    h = h * m1
+    h = h ^ (h >> s2)
+    h = h * m2
+    h = h ^ (h >> s3)
+    permuted = np.multiply.outer(h, a)
+    permuted += b
+    return permuted.min(axis=0)
+
+
 def signature(text: str, place_names: frozenset[str], rules: EventRules) -> Signature:
     codes = shingle_codes(content(text, place_names), rules.shingle)
-    minhash = MinHash(num_perm=rules.num_perm, seed=rules.seed, hashfunc=_identity, scheme=SCHEME,
-                      permutations=_permutations(rules.num_perm, rules.seed))
-    if len(codes):
-        minhash.update_batch(codes.tolist())
-    return Signature(minhash.hashvalues.astype(np.uint32), int(len(codes)))
+    return Signature(min_hashes(codes, rules), int(len(codes)))
 
 
 def resemblance(a: Signature, b: Signature) -> tuple[float, float]:

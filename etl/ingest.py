@@ -250,7 +250,7 @@ def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic:
                   indexing: grams.Pending) -> Written:
     """One bulletin of a batch; what it leaves to the batch's end is kept only once its
     savepoint holds: a refused bulletin changed nothing."""
-    changes, texts = Changes(), dict(indexing.texts)
+    changes, texts = total.scope(), dict(indexing.texts)
     try:
         with conn.begin_nested():
             written = write_bulletin(conn, record, job.digest, changes, indexing, synthetic, source=job.source)

@@ -17,6 +17,7 @@ texts added at the transaction's end (`Pending`).
 """
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import (Column, ForeignKey, Integer, MetaData, Table, cast, column, delete, insert, literal, select,
                         text, union)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
@@ -41,15 +42,28 @@ PG_GIN = "ix_article_grams_pg"
 GIN_INDEX = f"CREATE INDEX IF NOT EXISTS {PG_GIN} ON article_grams_pg USING gin (grams)"
 
 
+def token_line(words: str) -> str:
+    """The distinct bigram tokens of a text, sorted and separated by spaces (the same line
+    every time: SQLite takes a row out of the index with the tokens it went in with). Each
+    character is 8 hex digits of its UTF-32 code, so a bigram is 16 and the last character
+    alone 8. The bigrams are sorted and written as numbers (a character's code in the high
+    half), a few numpy calls for any text; the last character's token goes where its hex
+    sorts: before the bigrams it starts, after those of lower characters."""
+    chars = np.frombuffer(words.encode("utf-32-be"), dtype=">u4").astype(np.uint64)
+    if not len(chars):
+        return ""
+    pairs = np.sort((chars[:-1] << np.uint64(32)) | chars[1:])
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) > 1 else pairs
+    last = int(chars[-1])
+    at = int(np.searchsorted(pairs, np.uint64(last << 32)))
+    parts = (pairs[:at].astype(">u8").tobytes().hex(" ", 8), f"{last:08x}",
+             pairs[at:].astype(">u8").tobytes().hex(" ", 8))
+    return " ".join(part for part in parts if part)
+
+
 def tokens(words: str) -> list[str]:
-    """The distinct bigram tokens of a text, sorted (the same list every time: SQLite takes a
-    row out of the index with the tokens it went in with). Each character is 8 hex digits of
-    its UTF-32 code, so a bigram is 16 and the last character alone 8: one C call makes them."""
-    codes = words.encode("utf-32-be").hex()
-    grams = {codes[i:i + 16] for i in range(0, len(codes) - 8, 8)}
-    if codes:
-        grams.add(codes[-8:])
-    return sorted(grams)
+    """The tokens of `token_line`, as a list."""
+    return token_line(words).split()
 
 
 def create_index(engine: Engine) -> None:
@@ -72,7 +86,7 @@ def add(conn: Connection, texts: list[tuple[int, str]]) -> None:
         return
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} (rowid, grams) VALUES (?, ?)",
-                             [(i, " ".join(tokens(t))) for i, t in texts])
+                             [(i, token_line(t)) for i, t in texts])
         return
     rows = [(i, grams if len(grams) <= PG_MAX_TOKENS else None) for i, grams in ((i, tokens(t)) for i, t in texts)]
     conn.exec_driver_sql("INSERT INTO article_grams_pg (article_id, grams) VALUES (%s, array_to_tsvector(%s))",
@@ -88,7 +102,7 @@ def remove(conn: Connection, article_ids: list[int]) -> None:
         texts = conn.execute(select(ArticleText.article_id, ArticleText.text)
                              .where(ArticleText.article_id.in_(article_ids[chunk:chunk + BATCH]))).all()
         conn.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, grams) VALUES ('delete', ?, ?)",
-                             [(i, " ".join(tokens(t))) for i, t in texts])
+                             [(i, token_line(t)) for i, t in texts])
 
 
 class Pending:

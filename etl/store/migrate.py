@@ -61,7 +61,7 @@ def backfill_events(engine: Engine) -> int:
             with engine.begin() as conn:
                 changes = Changes()
                 placed = place_unplaced(conn, changes, BATCH)
-                changes.apply(conn)
+                changes.write(conn)
             done += placed
             if placed < BATCH:
                 return done

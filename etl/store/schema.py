@@ -2,6 +2,7 @@
 newer version adds columns."""
 from __future__ import annotations
 
+import functools
 import time
 from datetime import date, datetime
 
@@ -352,17 +353,48 @@ def _rebuild_sqlite_bulletins(engine: Engine) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=None)
+def _driver_insert(dialect, table: Table, columns: tuple[str, ...]) -> tuple[str, tuple, tuple]:
+    """The driver's INSERT of these columns and the columns with a default that are not among
+    them; the bind processor of each (None when the value goes as it is)."""
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    quote = dialect.identifier_preparer.quote
+    defaulted = tuple(c.name for c in table.columns if c.name not in columns and c.default is not None)
+    names = columns + defaulted
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+           f"VALUES ({', '.join([marker] * len(names))})")
+    processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    defaults = tuple(table.c[name].default.arg for name in defaulted)
+    return sql, processors, defaults
+
+
+def insert_tuples(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows (tuples of these columns' values) with executemany straight through the
+    driver: a bulletin writes hundreds of rows, and SQLAlchemy's handling of each statement
+    and parameter would cost more than the inserts. Each value goes as SQLAlchemy would send
+    it (its type's bind processor: dates, booleans), columns left out get their defaults."""
+    sql, processors, defaults = _driver_insert(conn.dialect, table, tuple(columns))
+    if defaults:
+        rows = [row + defaults for row in rows]
+    if any(processors):
+        rows = [tuple(value if process is None else process(value) for process, value in zip(processors, row))
+                for row in rows]
+    conn.exec_driver_sql(sql, rows)
+
+
 def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
-    """Insert rows (of a table with an integer key `id`); their new ids, in the order of the
-    rows. SQLite does not say which id went to which row of a multi-row insert, so SQLAlchemy
-    would insert them one by one (most of a bulletin's statements): the ids are handed out
-    here instead, the next ones after the highest, as SQLite would. SQLite has one writer at a
-    time: another cannot take these ids meanwhile (its commit would make this write fail)."""
+    """Insert rows (of a table with an integer key `id`, each with the same keys); their new
+    ids, in the order of the rows. SQLite does not say which id went to which row of a
+    multi-row insert, so SQLAlchemy would insert them one by one (most of a bulletin's
+    statements): the ids are handed out here instead, the next ones after the highest, as
+    SQLite would. SQLite has one writer at a time: another cannot take these ids meanwhile
+    (its commit would make this write fail)."""
     if not rows:
         return []
     if conn.dialect.name != "sqlite":
         return conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     first = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
     ids = list(range(first, first + len(rows)))
-    conn.execute(insert(table), [dict(row, id=i) for row, i in zip(rows, ids)])
+    keys = tuple(rows[0])
+    insert_tuples(conn, table, ("id",) + keys, [(i, *(row[k] for k in keys)) for row, i in zip(rows, ids)])
     return ids

@@ -12,14 +12,14 @@ for what no cube answers.
 
 The cells are kept in the transaction of every write that changes a counted row: the write
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
-are now) and which it made (`Changes.added`), and at its end `Changes.settle` adds the cells of
-those rows as they are then; `Changes.write` adds the difference to the stored cells. An
-ingest writes several bulletins in one transaction: each bulletin's difference is settled at
-its own end, the differences are summed (`Changes.absorb`) and written once. Cells are read
-from the stored rows both times, with the same function `rebuild` uses, so the incremental and
-the full computation cannot disagree; only
-the articles a write has just made are taken from the values it wrote (`Changes.made`: the
-same row `counted_rows` would read back), to spare reading them again.
+are now) and which it made (`Changes.added`), and at the transaction's end `Changes.write` adds
+the cells of those rows as they are then, and the difference to the stored cells. An ingest
+writes several bulletins in one transaction, each in a savepoint: each bulletin's changes are
+kept in a scope of their own (`Changes.scope`), added to the batch's once its savepoint holds
+(`Changes.absorb`), and the batch's are written once. Cells are read from the stored rows both
+times, with the same function `rebuild` uses, so the incremental and the full computation
+cannot disagree; only the articles a write has just made are taken from the values it wrote
+(`Changes.made`: the same row `counted_rows` would read back), to spare reading them again.
 """
 from __future__ import annotations
 
@@ -322,17 +322,30 @@ def timed(changes: Changes | None = None):
 
 
 class Changes:
-    """The counted rows one write changes: their cells as they were are taken away when the
-    write says it is about to change them, their cells as they are at the end are added."""
+    """The counted rows a transaction's writes change: their cells as they were are taken away
+    when a write says it is about to change them, their cells as they are at the transaction's
+    end are added (`write`). A transaction of several writes, each in a savepoint (an ingest's
+    batch), gives each write a `scope` of its own, kept (`absorb`) once its savepoint holds: a
+    write rolled back leaves nothing here."""
 
-    def __init__(self):
-        self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}
+    def __init__(self, within: Changes | None = None):
+        self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}  # their cells are added at the end
+        self.done: set[int] = set()  # articles made, whose cells are in already (`made`)
         self.cells: dict = {}
+        self.within = within
         self.seconds = 0.0  # spent keeping the summaries (a caller's own timing leaves it out)
+
+    def scope(self) -> Changes:
+        """The changes of one write among these: rows these already wait for are not taken
+        away again (their cells as they were before the transaction are out already)."""
+        return Changes(within=self)
+
+    def _waiting(self, counted: str, row_id: int) -> bool:
+        return row_id in self.ids[counted] or (self.within is not None and self.within._waiting(counted, row_id))
 
     def before(self, conn: Connection, counted: str, ids: Iterable[int]) -> None:
         """These rows are about to change (or go): what they count now is taken away (once)."""
-        fresh = {i for i in ids if i is not None} - self.ids[counted]
+        fresh = {i for i in ids if i is not None and not self._waiting(counted, i)}
         if fresh and _maintained:
             with timed(self):
                 add_cells(self.cells, counted, counted_rows(conn, counted, sorted(fresh)), -1)
@@ -345,27 +358,20 @@ class Changes:
     def made(self, rows: list[dict], excluded: list[bool]) -> None:
         """Articles this write made, as `written_report` gives them (in the order of their ids),
         and whether each is excluded: their cells are added now, not read back at the end
-        (SQLite may give a new article the id of one this write took away: that id is done)."""
-        self.ids["reports"] -= {r["id"] for r in rows}
+        (SQLite may give a new article the id of one a write took away: that id is done)."""
+        made = {r["id"] for r in rows}
+        self.ids["reports"] -= made
+        self.done |= made
         if _maintained:
             with timed(self):
                 add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
 
-    def settle(self, conn: Connection) -> None:
-        """At the end of one write: the rows' cells as they are now are added. They wait to be
-        written (`write`): a batch of writes adds up each one's settled cells (`absorb`) and
-        writes them once. Settled at each write's own end, not the batch's: a row two writes
-        change is taken away and added back by each, so it counts once."""
-        if _maintained:
-            with timed(self):
-                for counted, ids in self.ids.items():
-                    ids = sorted(ids)
-                    for chunk in range(0, len(ids), BATCH):
-                        add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
-        self.ids = {c: set() for c in COUNTED}
-
     def absorb(self, other: Changes) -> None:
-        """Another write's settled cells added to these (that write's `Changes` is done with)."""
+        """The changes of a write of `scope()`, once its savepoint holds."""
+        self.ids["reports"] -= other.done
+        self.done |= other.done
+        for counted, ids in other.ids.items():
+            self.ids[counted] |= ids
         for cube, cells in other.cells.items():
             acc = self.cells.setdefault(cube, {})
             for key, measures in cells.items():
@@ -378,16 +384,18 @@ class Changes:
         self.seconds += other.seconds
 
     def write(self, conn: Connection) -> None:
-        """The settled cells added to the stored ones."""
-        if _maintained and self.cells:
+        """At the transaction's end: the cells of the rows changed, as they are now, are added,
+        and the difference is added to the stored cells. Once for all the writes of a batch:
+        a row two of them change is taken away once and added back once."""
+        if _maintained:
             with timed(self):
-                _write(conn, self.cells)
-        self.cells = {}
-
-    def apply(self, conn: Connection) -> None:
-        """At the end of a write of its own: settled and written."""
-        self.settle(conn)
-        self.write(conn)
+                for counted, ids in self.ids.items():
+                    ids = sorted(ids)
+                    for chunk in range(0, len(ids), BATCH):
+                        add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+                if self.cells:
+                    _write(conn, self.cells)
+        self.ids, self.done, self.cells = {c: set() for c in COUNTED}, set(), {}
 
 
 # ---- building them from the rows ------------------------------------------------------------

@@ -34,7 +34,7 @@ from .events import place as place_events
 from .identity import Candidate, edited
 from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
-                     Label, Place, insert_rows)
+                     Label, Place, insert_rows, insert_tuples)
 
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
@@ -152,15 +152,8 @@ def child_rows(record: ArticleRecord, facts: Facts, article_id: int, signature: 
 
 
 def _insert_many(conn, name: str, rows: list[tuple]) -> None:
-    """executemany straight through the driver: a bulletin has hundreds of child rows, and
-    SQLAlchemy's per-row parameter processing would cost more than the inserts. The values
-    are plain str/int/float/bool/None, which both drivers take as they are."""
-    columns = CHILD_COLUMNS[name]
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(CHILD_TABLES[name].name)} ({', '.join(map(quote, columns))}) "
-           f"VALUES ({', '.join([marker] * len(columns))})")
-    conn.exec_driver_sql(sql, _fit_rows(name, rows))
+    """A child table's rows (tuples in CHILD_COLUMNS order), cut to fit."""
+    insert_tuples(conn, CHILD_TABLES[name], CHILD_COLUMNS[name], _fit_rows(name, rows))
 
 
 # ---- corrections as the articles are written ------------------------------------------------
@@ -256,7 +249,8 @@ def store_bulletin(engine: Engine, record: BulletinRecord, content_hash: str, sy
 
 def write_pending(conn: Connection, changes: Changes, indexing: grams.Pending) -> None:
     """At the end of a transaction of one or several `write_bulletin`s: what they left to write
-    once, the summaries' difference and the keyword index's new texts."""
+    once, the summaries' difference (of the rows they changed, as they are now) and the keyword
+    index's new texts."""
     changes.write(conn)
     with timed():
         indexing.flush(conn)
@@ -268,8 +262,8 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
     of a stored bulletin, which it replaces: identity.py has the rule) or 'unchanged' (these
     bytes are stored already). `source` is where the file came from (default: its name).
     Left for the caller to write at the transaction's end (once for several bulletins): the
-    summaries' difference it makes, settled in `changes`, and its texts for the keyword index,
-    in `indexing`. Rows go in with executemany (SQLAlchemy Core): an article has some fifty
+    summaries' difference it makes, in `changes` (the rows it changed), and its texts for the
+    keyword index, in `indexing`. Rows go in with executemany (SQLAlchemy Core): an article has some fifty
     child rows."""
     source = source_of(source or record.name)
     name = display_name(source)
@@ -345,7 +339,6 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
             indexing.add([(i, a.text) for i, a in zip(ids, record.articles)])
     elif stale:  # an edited bulletin with no articles left: its old events lost reports
         place_events(conn, changes, stale=stale)
-    changes.settle(conn)
     if old is None:
         return Written("stored", reason)
     return Written("replaced", reason, old.source)
@@ -373,6 +366,6 @@ def rewrite_facts(conn: Connection, article_id: int) -> Facts:
         if rows:
             _insert_many(conn, name, rows)
     place_events(conn, changes, again=[article_id])  # its event (and a merge or split) follow the new facts
-    changes.apply(conn)
+    changes.write(conn)
     return fixed
 
