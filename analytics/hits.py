@@ -35,7 +35,8 @@ def store_version(conn: Connection) -> tuple:
     a bulletin stores one with a new ingest time (a replaced one goes only as its edit comes),
     so the latest time says it, read from its index alone (a count of the bulletins scanned
     them all: 7 ms at 100,000 bulletins, for each part of each figure)."""
-    return conn.scalar(select(func.max(Bulletin.ingested_at))), conn.scalar(select(func.max(CorrectionRow.id)))
+    latest_ingest = conn.scalar(select(func.max(Bulletin.ingested_at)))
+    return latest_ingest, conn.scalar(select(func.max(CorrectionRow.id)))
 
 
 @dataclass
@@ -153,7 +154,8 @@ def cells(fr: Frame, f, dims, need) -> list[tuple]:
         chosen = {bit for s, bit in dims.get("street", {}).items() if s in f.streets} if f.streets else None
         bits = fr.street_bits[rows]
         parts, part_keys = [], []
-        for bit in [NO_STREET] + sorted(dims.get("street", {}).values()):  # a bit set holds the dimensions' bits
+        # A bit set holds only bits the dimensions handed out: those are tried.
+        for bit in [NO_STREET] + sorted(dims.get("street", {}).values()):
             if chosen is not None and bit not in chosen:
                 continue
             hit = bits == 0 if bit == NO_STREET else (bits >> bit) & 1 == 1

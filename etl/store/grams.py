@@ -196,8 +196,8 @@ def add_copies(conn: Connection, sources: list[tuple[int, str]], copies: str) ->
 
 
 def _create_gin(conn: Connection) -> None:
-    # A GIN index is built in memory up to maintenance_work_mem (64 MB by default): a million
-    # texts' bigrams need far more, or the build spills and merges runs on disk.
+    # A GIN build gathers entries in memory up to maintenance_work_mem (64 MB by default) and
+    # writes them to the index each time it fills: a million texts hold 450 million bigrams.
     conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
     conn.exec_driver_sql(GIN_INDEX)
 
