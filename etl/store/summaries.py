@@ -503,7 +503,9 @@ def ensure(engine: Engine) -> bool:
     with engine.connect() as conn:
         if is_current(conn):
             return False
-    with engine.begin() as conn:
+    # On SQLite the write lock is taken first: two processes opening a new store read, then
+    # write; the second to write would fail on its stale read instead of waiting.
+    with engine.connect().execution_options(begin="immediate") as conn, conn.begin():
         lock(conn)
         if is_current(conn):  # another process built them meanwhile
             return False
