@@ -1,12 +1,23 @@
-"""The benchmark command runs end to end (on a tiny corpus; its figures are not judged here)."""
+"""The benchmark command runs end to end (on a tiny corpus; its figures are not judged here), and
+its bulk load makes the store it says, whose summaries and keyword index agree with its rows."""
 import json
 import subprocess
 import sys
+from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func, select
 from support import ROOT
+from test_summaries import _figures, _same
 
-from tools.bench import first_quarter_in_time
+from analytics.filters import Filters
+from analytics.sql import contains
+from analytics.summary import from_rows
+from etl.ingest import ingest_paths
+from etl.store import Article, ArticleText, Bulletin, Dimension, Event, Place, bits_of, grams, make_engine
+from tools.bench import bulk_load, first_quarter_in_time
+from tools.synth import write_corpus
 
 PAGES = ("overview", "coverage", "themes", "timeline", "articles", "compare")
 KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ratio", "parallel_speedup_2",
@@ -49,3 +60,39 @@ def test_clustering_growth_compares_the_archive_when_it_was_a_quarter_as_old():
              "2017-02-02_synthetic_000005.txt", "2023-12-12_synthetic_000006.txt"]
     quarter = first_quarter_in_time([Path(n) for n in names])
     assert [p.name for p in quarter] == ["2016-01-03_synthetic_000002.txt", "2016-01-05_synthetic_000002_b.txt"]
+
+
+def test_a_bulk_load_copies_the_articles_to_other_days_and_places_with_their_summaries_and_index(db_url, tmp_path,
+                                                                                                 kb):
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    ingest_paths(source, write_corpus(tmp_path / "corpus", 30), synthetic=True)
+    target = make_engine(db_url)
+    bulk_load(source, target, 250)
+    with source.connect() as conn:
+        texts = list(conn.execute(select(ArticleText.text).order_by(ArticleText.article_id)).scalars())
+    units = {(u.name, u.street) for u in kb.gazetteer.units}
+    with target.connect() as conn:
+        assert list(conn.execute(select(ArticleText.text).order_by(ArticleText.article_id)).scalars()) == [
+            texts[i % len(texts)] for i in range(250)]
+        assert conn.scalar(select(func.count(Event.id))) == 250  # each copy an event of its own
+        for activity, issue in conn.execute(select(Article.activity_date, Bulletin.issue_date).join(Bulletin)):
+            assert 0 <= (date.fromisoformat(issue) - activity).days < 20
+        street_bit = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == "street")).all())
+        streets_of = defaultdict(set)
+        for article_id, street, level, status, name in conn.execute(
+                select(Place.article_id, Place.street, Place.level, Place.status, Place.name)):
+            streets_of[article_id].add(street)
+            if status == "ours" and level in ("community", "village") and kb.gazetteer.units_of(street):
+                assert (name, street) in units  # a unit of its new street
+        for article_id, bits in conn.execute(select(Article.id, Article.street_bits)):
+            assert bits == bits_of(streets_of[article_id] - {None}, street_bit)
+        for word in ("社区", "义诊", "居民参加"):
+            found = set(conn.execute(grams.matching(conn, word, contains)).scalars())
+            assert found == set(conn.execute(select(ArticleText.article_id)
+                                             .where(contains(ArticleText.text, word))).scalars()), word
+    for f in (Filters(), Filters(date_from=date(2020, 1, 1), date_to=date(2021, 6, 30))):
+        summarised = _figures(target, f)
+        with from_rows():
+            _same(summarised, _figures(target, f))
+    source.dispose()
+    target.dispose()

@@ -15,11 +15,13 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
 import jieba
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import (BigInteger, Column, Date, Integer, MetaData, String, Table, create_engine, func, insert,
+                        select, text)
 from sqlalchemy.engine import Engine
 
 from analytics import queries
@@ -92,90 +94,171 @@ def merged_reports(engine: Engine) -> int:
 # ---- query benchmark on a bulk-loaded store -------------------------------------------------
 
 def bulk_load(source: Engine, target: Engine, n_articles: int, seed: int = 11) -> None:
-    """Copy the ingested synthetic articles (without evidence rows) until the target holds
-    n_articles, each copy on a new date and in other official places."""
-    kb = load_knowledge()
-    rng = random.Random(seed)
-    streets = [s.name for s in kb.gazetteer.streets]
-    with source.connect() as conn:
-        dimension_rows = [dict(r) for r in conn.execute(select(Dimension.__table__)).mappings()]
-        articles = conn.execute(select(Article.__table__)).mappings().all()
-        texts = dict(conn.execute(select(ArticleText.article_id, ArticleText.text)).all())
-        by_article: dict[int, dict[str, list]] = {a["id"]: {"places": [], "labels": [], "counts": []}
-                                                  for a in articles}
-        for table, slot in ((Place.__table__, "places"), (Label.__table__, "labels"), (CountRow.__table__, "counts")):
-            for row in conn.execute(select(table)).mappings():
-                by_article[row["article_id"]][slot].append(dict(row))
-    batch: dict[str, list[dict]] = {"bulletins": [], "articles": [], "article_texts": [], "places": [],
-                                    "labels": [], "counts": [], "events": []}
-
-    def flush():
-        with target.begin() as conn:
-            for name, model in (("bulletins", Bulletin), ("events", Event), ("articles", Article),
-                                ("article_texts", ArticleText), ("places", Place), ("labels", Label),
-                                ("counts", CountRow)):
-                if batch[name]:
-                    conn.execute(insert(model.__table__), batch[name])
-                    batch[name].clear()
-
-    with target.begin() as conn:  # the same bits for the same keys
-        conn.execute(insert(Dimension.__table__), dimension_rows)
-        street_bit = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == "street")).all())
-        for street in streets:  # every street can be drawn, not only those the sample named
-            if street not in street_bit:
-                street_bit[street] = max(street_bit.values(), default=-1) + 1
-                conn.execute(insert(Dimension.__table__), dict(kind="street", key=street, bit=street_bit[street]))
-    ids = {"place": 0, "label": 0, "count": 0}
-    start = date(2016, 1, 1)
-    for i in range(n_articles):
-        base = articles[i % len(articles)]
-        article_id, bulletin_id = i + 1, i // 10 + 1
-        if i % 10 == 0:
-            issue = start + timedelta(days=rng.randrange(3650))
-            bulk_name = f"{issue}_synthetic_bulk_{bulletin_id:07d}.txt"
-            batch["bulletins"].append(dict(id=bulletin_id, name=bulk_name, source=bulk_name,
-                                           content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
-                                           issue_precision="day", issue_source="filename", synthetic=True,
-                                           ingested_at=_now(), text=""))
-        row = dict(base, id=article_id, bulletin_id=bulletin_id, event_id=article_id,
-                   activity_date=None if base["activity_date"] is None else issue - timedelta(days=rng.randrange(20)))
-        batch["articles"].append(row)
-        # Each copy an event of its own (the copies are on other days and in other places).
-        batch["events"].append(dict({name: row[name] for name in FACETS}, id=article_id, reports=1,
-                                    window_start=row["activity_date"], window_end=row["activity_date"]))
-        batch["article_texts"].append(dict(article_id=article_id, text=texts[base["id"]]))
-        street_map: dict[str, str] = {}
-        for p in by_article[base["id"]]["places"]:
-            ids["place"] += 1
-            new = dict(p, id=ids["place"], article_id=article_id)
-            if p["street"]:
-                new_street = street_map.setdefault(p["street"], rng.choice(streets))
-                new["street"] = new_street
-                if p["level"] == "street":
-                    new["name"] = new_street
-                elif p["status"] == "ours":
-                    units = kb.gazetteer.units_of(new_street)
-                    new["name"] = rng.choice(units).name if units else p["name"]
-            batch["places"].append(new)
-        row["street_bits"] = bits_of(street_map.values(), street_bit)
-        batch["events"][-1]["street_bits"] = row["street_bits"]
-        for slot, key in (("labels", "label"), ("counts", "count")):
-            for r in by_article[base["id"]][slot]:
-                ids[key] += 1
-                batch[slot].append(dict(r, id=ids[key], article_id=article_id))
-        if len(batch["places"]) > 20000:
-            flush()
-    flush()
+    """Copy the ingested synthetic articles (without evidence rows) into a new store until it
+    holds n_articles: ten copies to a bulletin on a random day, each copy dated up to 20 days
+    before it, in other official places of the district (each street it names drawn anew, its
+    communities and villages among the new street's), and an event of its own. Copying is SQL:
+    the source's rows are staged in the target beside a plan drawn here (which source article
+    each copy is, its bulletin, date and streets), and each table is filled by one INSERT …
+    SELECT of the two; the keyword index tokenises the source texts only."""
+    gazetteer = load_knowledge().gazetteer
+    streets = [s.name for s in gazetteer.streets]
+    units = {street: [u.name for u in gazetteer.units_of(street)] for street in streets}
+    sample = read_sample(source)
+    with target.begin() as conn:
+        street_bit = copy_dimensions(conn, sample["dimensions"], streets)
+        bulletins, copies, remaps = draw_copies(sample, n_articles, units, street_bit, random.Random(seed))
+        conn.execute(insert(Bulletin.__table__), [bulk_bulletin(i, issue) for i, issue in bulletins])
+        stage(conn, sample, copies, remaps, units)
+        copy_rows(conn)
+        grams.add_copies(conn, [(t["article_id"], t["text"]) for t in sample["article_texts"]], "bulk_copies")
+        for table in reversed(STAGED.sorted_tables):
+            table.drop(conn)
     if target.dialect.name == "postgresql":  # later inserts must not collide with the copied ids
         with target.begin() as conn:
             for table in ("bulletins", "articles", "places", "labels", "counts", "events"):  # article_texts: by article
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
     _analyze(target)  # the rebuild's joins need the copied rows' statistics
-    with target.begin() as conn:  # copied rows: their summaries and keyword index made from them
-        grams.rebuild(conn)
+    with target.begin() as conn:  # copied rows: their summaries made from them
         summaries.rebuild(conn)
     _analyze(target)
+
+
+SAMPLE_TABLES = (Dimension.__table__, Article.__table__, ArticleText.__table__, Place.__table__, Label.__table__,
+                 CountRow.__table__)
+
+
+def read_sample(source: Engine) -> dict[str, list[dict]]:
+    """The rows of the ingested store that bulk_load copies, by table name, in id order."""
+    with source.connect() as conn:
+        return {table.name: [dict(r) for r in conn.execute(select(table).order_by(*table.primary_key)).mappings()]
+                for table in SAMPLE_TABLES}
+
+
+def copy_dimensions(conn, dimensions: list[dict], streets: list[str]) -> dict[str, int]:
+    """The source's bits for the same keys, and a bit for every street (any can be drawn, not
+    only those the sample named); the street bits."""
+    conn.execute(insert(Dimension.__table__), dimensions)
+    street_bit = {d["key"]: d["bit"] for d in dimensions if d["kind"] == "street"}
+    for street in streets:
+        if street not in street_bit:
+            street_bit[street] = max(street_bit.values(), default=-1) + 1
+            conn.execute(insert(Dimension.__table__), dict(kind="street", key=street, bit=street_bit[street]))
+    return street_bit
+
+
+def draw_copies(sample: dict[str, list[dict]], n_articles: int, units: dict[str, list[str]],
+                street_bit: dict[str, int], rng: random.Random) -> tuple[list, list, list]:
+    """The plan of the copies: bulletins (id, issue day); copies (article id, source article id,
+    bulletin id, activity day, street bits); street remaps (article id, source street, new
+    street, a draw that picks the new street's units, how many units it has)."""
+    streets_of: dict[int, list[str]] = defaultdict(list)  # each source article's streets, as its places name them
+    for place in sample["places"]:
+        if place["street"] and place["street"] not in streets_of[place["article_id"]]:
+            streets_of[place["article_id"]].append(place["street"])
+    bases = [a["id"] for a in sample["articles"]]
+    streets = list(units)
+    first_day = date(2016, 1, 1)
+    bulletins, copies, remaps = [], [], []
+    for i in range(n_articles):
+        article_id, bulletin_id, base = i + 1, i // 10 + 1, bases[i % len(bases)]
+        if i % 10 == 0:
+            issue = first_day + timedelta(days=rng.randrange(3650))
+            bulletins.append((bulletin_id, issue))
+        new_street = {old: rng.choice(streets) for old in streets_of[base]}
+        copies.append((article_id, base, bulletin_id, (issue - timedelta(days=rng.randrange(20))).isoformat(),
+                       bits_of(new_street.values(), street_bit)))
+        remaps += [(article_id, old, new, rng.randrange(1 << 30), len(units[new])) for old, new in new_street.items()]
+    return bulletins, copies, remaps
+
+
+def bulk_bulletin(bulletin_id: int, issue: date) -> dict:
+    name = f"{issue}_synthetic_bulk_{bulletin_id:07d}.txt"
+    return dict(id=bulletin_id, name=name, source=name, content_hash=uuid.uuid4().hex, issue_date=issue.isoformat(),
+                issue_precision="day", issue_source="filename", synthetic=True, ingested_at=_now(), text="")
+
+
+# bulk_load's staging tables: the source rows (a copy of each table's columns, keyed by article
+# for the lookups of each copy's rows) and the plan.
+STAGED = MetaData()
+
+
+def _staged_copy(table: Table, key: tuple[str, ...]) -> Table:
+    columns = (Column(c.name, c.type, primary_key=c.name in key) for c in table.columns)
+    return Table(f"bulk_{table.name}", STAGED, *columns, prefixes=["TEMPORARY"])
+
+
+BULK_SOURCE = {table.name: _staged_copy(table, key) for table, key in (
+    (Article.__table__, ("id",)), (ArticleText.__table__, ("article_id",)), (Place.__table__, ("article_id", "id")),
+    (Label.__table__, ("article_id", "id")), (CountRow.__table__, ("article_id", "id")))}
+BULK_COPIES = Table("bulk_copies", STAGED, Column("article_id", Integer, primary_key=True), Column("base_id", Integer),
+                    Column("bulletin_id", Integer), Column("activity_date", Date), Column("street_bits", BigInteger),
+                    prefixes=["TEMPORARY"])
+BULK_STREETS = Table("bulk_streets", STAGED, Column("article_id", Integer, primary_key=True),
+                     Column("old_street", String(64), primary_key=True), Column("new_street", String(64)),
+                     Column("draw", Integer), Column("units", Integer), prefixes=["TEMPORARY"])
+BULK_UNITS = Table("bulk_units", STAGED, Column("street", String(64), primary_key=True),
+                   Column("k", Integer, primary_key=True), Column("name", String(64)), prefixes=["TEMPORARY"])
+
+
+def stage(conn, sample: dict[str, list[dict]], copies: list[tuple], remaps: list[tuple],
+          units: dict[str, list[str]]) -> None:
+    for table in STAGED.sorted_tables:
+        table.create(conn)
+    for name, table in BULK_SOURCE.items():
+        conn.execute(insert(table), sample[name])
+    fill(conn, BULK_COPIES, copies)
+    fill(conn, BULK_STREETS, remaps)
+    fill(conn, BULK_UNITS, [(street, k, name) for street, names in units.items() for k, name in enumerate(names)])
+
+
+def fill(conn, table: Table, rows: list[tuple]) -> None:
+    """Plain rows into a table through the driver (COPY on PostgreSQL), not a statement per row."""
+    columns = ", ".join(c.name for c in table.columns)
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif rows:
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(table.columns))})",
+                             rows)
+
+
+# How a copy's row differs from its source row (s), by column: the plan's copy (c), the new
+# street of its source street (m), and that street's unit the draw picks (u).
+COPIED = {
+    "articles": {"id": "c.article_id", "bulletin_id": "c.bulletin_id", "event_id": "c.article_id",
+                 "activity_date": "CASE WHEN s.activity_date IS NOT NULL THEN c.activity_date END",
+                 "street_bits": "c.street_bits"},
+    "article_texts": {"article_id": "c.article_id", "signature": "NULL"},
+    "places": {"article_id": "c.article_id", "street": "COALESCE(m.new_street, s.street)",
+               "name": "CASE WHEN m.new_street IS NULL THEN s.name WHEN s.level = 'street' THEN m.new_street "
+                       "WHEN s.status = 'ours' THEN COALESCE(u.name, s.name) ELSE s.name END"},
+    "labels": {"article_id": "c.article_id"},
+    "counts": {"article_id": "c.article_id"},
+}
+PLACE_JOINS = ("LEFT JOIN bulk_streets m ON m.article_id = c.article_id AND m.old_street = s.street "
+               "LEFT JOIN bulk_units u ON u.street = m.new_street AND u.k = (m.draw + s.id) % NULLIF(m.units, 0)")
+
+
+def copy_rows(conn) -> None:
+    """Each table's copies in one INSERT … SELECT, in the copies' order (the children's ids
+    handed out by the store); then each article's event, with its facets."""
+    quote = conn.dialect.identifier_preparer.quote
+    for name, changed in COPIED.items():
+        table = BULK_SOURCE[name]
+        key = "id" if name == "articles" else "article_id"
+        columns = [c.name for c in table.columns if c.name in changed or c.name != "id"]
+        values = ", ".join(changed.get(c, f"s.{quote(c)}") for c in columns)
+        conn.execute(text(f"INSERT INTO {name} ({', '.join(map(quote, columns))}) SELECT {values} "
+                          f"FROM bulk_copies c JOIN {table.name} s ON s.{key} = c.base_id "
+                          f"{PLACE_JOINS if name == 'places' else ''} ORDER BY c.article_id"
+                          + (", s.id" if key == "article_id" and "id" in table.c else "")))
+    facets = ", ".join(FACETS)
+    conn.execute(text(f"INSERT INTO events (id, reports, window_start, window_end, {facets}) "
+                      f"SELECT id, 1, activity_date, activity_date, {facets} FROM articles ORDER BY id"))
 
 
 def _analyze(engine: Engine) -> None:

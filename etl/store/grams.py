@@ -180,7 +180,43 @@ def rebuild(conn: Connection) -> None:
         add(conn, [tuple(t) for t in texts])
         after = texts[-1][0]
     if conn.dialect.name != "sqlite":
-        conn.exec_driver_sql(GIN_INDEX)
+        _create_gin(conn)
+    _mark_current(conn)
+
+
+def add_copies(conn: Connection, sources: list[tuple[int, str]], copies: str) -> None:
+    """Index a new store's articles whose texts are copies of others (a bulk load), in the
+    caller's transaction: `copies` names a table of (article_id, base_id), `sources` holds
+    the (id, text) of every base. Each base is tokenised once; its copies get its tokens in
+    one INSERT … SELECT (PostgreSQL's GIN index made after them)."""
+    sqlite = conn.dialect.name == "sqlite"
+    kind = "TEXT" if sqlite else "TSVECTOR"
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE base_grams (id INTEGER PRIMARY KEY, grams {kind})")
+    if sqlite:
+        conn.exec_driver_sql("INSERT INTO base_grams (id, grams) VALUES (?, ?)",
+                             [(i, " ".join(tokens(t))) for i, t in sources])
+        conn.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} (rowid, grams) SELECT c.article_id, g.grams "
+                             f"FROM {copies} c JOIN base_grams g ON g.id = c.base_id ORDER BY c.article_id")
+    else:
+        rows = [(i, grams if len(grams) <= PG_MAX_TOKENS else None)
+                for i, grams in ((i, tokens(t)) for i, t in sources)]
+        conn.exec_driver_sql("INSERT INTO base_grams (id, grams) VALUES (%s, array_to_tsvector(%s))", rows)
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_GIN}")
+        conn.exec_driver_sql(f"INSERT INTO article_grams_pg (article_id, grams) SELECT c.article_id, g.grams "
+                             f"FROM {copies} c JOIN base_grams g ON g.id = c.base_id")
+        _create_gin(conn)
+    conn.exec_driver_sql("DROP TABLE base_grams")
+    _mark_current(conn)
+
+
+def _create_gin(conn: Connection) -> None:
+    # A GIN build gathers entries in memory up to maintenance_work_mem (64 MB by default) and
+    # writes them to the index each time it fills: a million texts hold 450 million bigrams.
+    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
+    conn.exec_driver_sql(GIN_INDEX)
+
+
+def _mark_current(conn: Connection) -> None:
     conn.execute(delete(StoreMeta.__table__).where(StoreMeta.key == "keyword_index"))
     conn.execute(insert(StoreMeta.__table__), dict(key="keyword_index", value=VERSION))
 
@@ -191,7 +227,9 @@ def ensure(engine: Engine) -> bool:
     with engine.connect() as conn:
         if is_current(conn):
             return False
-    with engine.begin() as conn:
+    # On SQLite the write lock is taken first: two processes opening a new store read, then
+    # write; the second to write would fail on its stale read instead of waiting.
+    with engine.connect().execution_options(begin="immediate") as conn, conn.begin():
         lock(conn)
         if is_current(conn):
             return False
