@@ -20,7 +20,7 @@ from etl.sources import bulletin_paths
 from etl.store import Article, Event, make_engine
 from etl.store import review as reviews
 from etl.store.events import event_facets
-from support import CALLIGRAPHY, CLINIC, DRILL, DRILL_AGAIN, ROOT, SAMPLES
+from support import BULLETIN_PAGES, CALLIGRAPHY, CLINIC, DRILL, DRILL_AGAIN, ROOT, SAMPLES
 
 # Next month's drill in the same community: the same words, another day.
 DRILL_LATER = DRILL.replace("5月19日", "6月16日").replace("120余名", "90余名")
@@ -245,19 +245,27 @@ def test_a_stale_merge_is_refused(engine, pages):
     assert _groups(engine) == [["民和社区开展", "雨季将至 民"]]
 
 
-def test_merging_two_printings_of_one_article_is_one_correction(engine, tmp_path):
-    """A page that prints a report twice holds two articles of one key, which share their
-    corrections: merging them saves once, not a second time as if someone else had edited."""
-    page = tmp_path / "2025-05-20_pcb_1.txt"
-    page.write_text(DRILL + CLINIC + DRILL, encoding="utf-8")
-    ingest_paths(engine, [page])
+def test_merging_two_stored_copies_of_one_article_is_one_correction(engine, tmp_path):
+    """One bulletin's file stored from several folders in one batch holds articles of one key,
+    which share their corrections: merging two of them saves once, not a second time as if
+    someone else had edited (the summaries' property test found this)."""
+    items = []
+    for i, (name, version) in enumerate([("2025-06-18_pcb_2.txt", 0), ("2025-06-18_pcb_2.txt", 0),
+                                         ("2025-06-18_pcb_2.txt", 1)]):
+        path = tmp_path / str(i) / name
+        path.parent.mkdir()
+        path.write_text(BULLETIN_PAGES[name][version], encoding="utf-8")
+        items.append((path, name))
+    ingest_paths(engine, items)
     with engine.connect() as conn:
         rows = conn.execute(select(Article.id, Article.article_key).order_by(Article.id)).all()
-    first, second = [i for i, key in rows if key == rows[0].article_key]
+    shared = [key for key in {k for _, k in rows} if sum(k == key for _, k in rows) > 1]
+    assert shared, "the batch stores one article twice"
+    first, second = [i for i, key in rows if key == shared[0]][:2]
     versions = {i: reviews.version_of(engine, i) for i in (first, second)}
     key = reviews.merge(engine, first, second, "李强", "", versions)
     assert key.startswith("m:")
-    assert [h["field"] for h in reviews.history(engine, rows[0].article_key)] == ["event"]
+    assert [h["field"] for h in reviews.history(engine, shared[0])] == ["event"]
     _consistent(engine)
 
 
