@@ -1,6 +1,7 @@
 """What the real-browser tests share: a Streamlit server on a free port, Debian's Chromium
 driven by Playwright with no way out to the network, and waits on conditions (a text, the app
 idle, a value), never fixed sleeps. The fixtures built on these live in conftest.py."""
+import contextlib
 import os
 import socket
 import subprocess
@@ -79,9 +80,10 @@ class Offline:
     blocked: list[str] = field(default_factory=list)
 
 
-def new_page(browser, offline: Offline, width=1400, height=1000):
-    """A fresh context (no cookies, no session) and its page; every non-local request is failed
-    and recorded in `offline`."""
+@contextlib.contextmanager
+def offline_page(browser, offline: Offline, width=1400, height=1000):
+    """A page in a fresh context (no cookies, no session), closed afterwards; every non-local
+    request is failed and recorded in `offline`, and the caller fails if there was one."""
     context = browser.new_context(accept_downloads=True, viewport={"width": width, "height": height}, locale="zh-CN")
 
     def route(r):
@@ -91,7 +93,11 @@ def new_page(browser, offline: Offline, width=1400, height=1000):
             offline.blocked.append(r.request.url)
             r.abort("internetdisconnected")
     context.route("**/*", route)
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+    assert not offline.blocked, f"the page tried to reach the network: {sorted(set(offline.blocked))}"
 
 
 FILTERS = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, text
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Offline, new_page
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Offline, offline_page
 from etl.knowledge import load_knowledge
 from etl.store import make_engine
 from support import POSTGRES_ADMIN_URL
@@ -97,7 +97,5 @@ def offline():
 @pytest.fixture
 def page(browser, offline):
     """A page in a fresh context; the test fails if the page tried to reach the network."""
-    context, pg = new_page(browser, offline)
-    yield pg
-    context.close()
-    assert not offline.blocked, f"the page tried to reach the network: {sorted(set(offline.blocked))}"
+    with offline_page(browser, offline) as pg:
+        yield pg

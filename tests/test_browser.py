@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser_support import (FILTERS, IDLE, Server, click_row, grid_row, loaded, new_page, settled, start_server,
+from browser_support import (FILTERS, IDLE, Server, click_row, grid_row, loaded, offline_page, settled, start_server,
                              stop_server, url_params, wait_for_value)
 from etl.ingest import ingest_paths
 from etl.store import make_engine
@@ -91,15 +91,12 @@ def test_filter_survives_a_reload_from_its_url(server, page, browser, offline):
     page.wait_for_url(re.compile(r".*streets=.*"), timeout=60_000)
     assert url_params(page)["streets"] == ["开源街道"]
     narrowed = wait_for_value(lambda: _first_metric(page), lambda n: 0 < n < total, what="the filtered count")
-    context, fresh = new_page(browser, offline)
-    try:
+    with offline_page(browser, offline) as fresh:
         fresh.goto(page.url)
         loaded(fresh, "总览")
         fresh.locator('[data-testid="stSidebar"]').get_by_text("开源街道", exact=True).first.wait_for(timeout=60_000)
         assert wait_for_value(lambda: _first_metric(fresh), lambda n: n == narrowed,
                                what="the same count from the URL") == narrowed
-    finally:
-        context.close()
 
 
 # When a chart and the sidebar's filters first show in a new tab (ms since it opened; the bars
@@ -122,8 +119,7 @@ def test_a_new_tab_shows_its_figures_first_and_everything_else_just_after(server
     """A session's first run draws the page's answer only; once the browser has drawn it, the
     next run adds the sidebar's filters (with the URL's values), the export menus, the briefing
     and the latest articles."""
-    context, pg = new_page(browser, offline)
-    try:
+    with offline_page(browser, offline) as pg:
         pg.add_init_script(FIRST_SEEN)
         pg.goto(f"{server.url}/?themes=safety")
         pg.locator('[data-testid="stSidebar"]').get_by_text("安全应急", exact=True).first.wait_for(timeout=90_000)
@@ -134,9 +130,6 @@ def test_a_new_tab_shows_its_figures_first_and_everything_else_just_after(server
         assert pg.get_by_role("button", name="导出图表").count() == 2
         pg.get_by_role("heading", name="最新文章").wait_for(timeout=30_000)
         assert url_params(pg)["themes"] == ["safety"]
-    finally:
-        context.close()
-    assert not offline.blocked
 
 
 def test_a_view_with_no_articles_keeps_its_filters(server, page):
@@ -402,8 +395,7 @@ def test_a_page_address_that_names_no_page_opens_the_overview_in_chinese(server,
 
 @pytest.mark.parametrize("width", [1400, 1280])
 def test_metric_values_are_not_cut_off(server, browser, offline, width):
-    context, pg = new_page(browser, offline, width=width)
-    try:
+    with offline_page(browser, offline, width=width) as pg:
         for path, heading in (("", "总览"), ("coverage", "覆盖"), ("compare", "对比")):
             pg.goto(f"{server.url}/{path}")
             loaded(pg, heading)
@@ -414,9 +406,6 @@ def test_metric_values_are_not_cut_off(server, browser, offline, width):
                 " return t.scrollWidth > t.clientWidth + 1 || v.scrollWidth > v.clientWidth + 1; })"
                 ".map(v => v.innerText)")
             assert cut == [], f"cut off at {width}px on /{path}: {cut}"
-    finally:
-        context.close()
-    assert not offline.blocked
 
 
 def test_comparison_of_two_streets_from_its_url(server, page):
@@ -435,17 +424,15 @@ def test_the_import_page_is_not_served_when_off_even_as_the_first_request(browse
     db = f"sqlite:///{tmp_path / 'store.db'}"
     ingest_paths(make_engine(db), sorted(SAMPLES.glob("*.txt"))[:1])
     proc, url = start_server(db, PINGCHENG_IMPORT="off")
-    context, pg = new_page(browser, offline)
     try:
-        pg.goto(f"{url}/import")
-        loaded(pg, "总览")
-        pg.get_by_text("没有“/import”这个页面").wait_for(timeout=30_000)
-        assert pg.locator('[data-testid="stFileUploader"]').count() == 0
-        assert pg.get_by_role("link", name="导入").count() == 0
+        with offline_page(browser, offline) as pg:
+            pg.goto(f"{url}/import")
+            loaded(pg, "总览")
+            pg.get_by_text("没有“/import”这个页面").wait_for(timeout=30_000)
+            assert pg.locator('[data-testid="stFileUploader"]').count() == 0
+            assert pg.get_by_role("link", name="导入").count() == 0
     finally:
-        context.close()
         stop_server(proc)
-    assert not offline.blocked
 
 
 def test_briefing_is_made_and_downloaded(server, page, tmp_path):
