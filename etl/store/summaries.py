@@ -281,9 +281,9 @@ _maintained = True
 
 @contextlib.contextmanager
 def maintenance(enabled: bool):
-    """Writes in this process keep the summaries and the keyword index, or (only to measure
-    what keeping them costs: tools/bench.py) do not; a store written without them is not
-    consistent and must not be read."""
+    """Writes in this process keep the summaries, or (only to measure what keeping them costs:
+    tools/bench.py) do not; a store written without them is not consistent and must not be
+    read. The keyword index has its own switch (grams.maintenance)."""
     global _maintained
     saved, _maintained = _maintained, enabled
     try:
@@ -297,8 +297,7 @@ def maintained() -> bool:
 
 
 class Timer:
-    """Seconds spent keeping the summaries and the keyword index in this process (the
-    benchmark reads it)."""
+    """Seconds spent keeping the summaries in this process (the benchmark reads it)."""
     seconds = 0.0
 
 
