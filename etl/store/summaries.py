@@ -5,10 +5,11 @@ instead of a million rows.
 Each summary ("cube") is one GROUP BY of the counted rows that are articles (not `excluded`):
 by a time grain (none, month or ISO week), on some of the filterable columns, and optionally
 exploded over a row's streets (one cell per street it names, -1 for none) or its communities
-and villages (one cell per unit, with the unit's street). A cell holds how many rows it
-counts and their participants. CUBES lists them; analytics/summary.py picks, per figure, the
-smallest that has every column the figure and its filters need, and falls back to the rows
-for what no cube answers.
+and villages (one cell per unit, with the unit's street). A cell holds, for events and for
+reports alike, how many rows it counts and their participants: most events have one report,
+with the same key, so one cell is written for both, not two. CUBES lists them;
+analytics/summary.py picks, per figure, the smallest that has every column the figure and its
+filters need, and falls back to the rows for what no cube answers.
 
 The cells are kept in the transaction of every write that changes a counted row: the write
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
@@ -47,7 +48,15 @@ UNDATED = date(1, 1, 1)  # the period of undated rows in a cube by time (no arti
 NO_STREET = -1  # the street cell of a row that names no street
 GRAINS = {"year": lambda day: day.replace(month=1, day=1), "month": lambda day: day.replace(day=1),
           "week": lambda day: day - timedelta(days=day.weekday())}  # the first day of a day's period
-MEASURES = ("n", "participants_low", "participants_vague", "approx", "reports")
+# A cell's measures: per counted family, (n, participants_low, participants_vague, approx,
+# reports); a report's `reports` is its n, so the reports' is the column of their n.
+FAMILY_MEASURES = {"events": ("events_n", "events_participants_low", "events_participants_vague", "events_approx",
+                              "events_reports"),
+                   "reports": ("reports_n", "reports_participants_low", "reports_participants_vague", "reports_approx",
+                               "reports_n")}
+MEASURES = tuple(dict.fromkeys(FAMILY_MEASURES["events"] + FAMILY_MEASURES["reports"]))  # the stored columns
+COUNTS = tuple(FAMILY_MEASURES[c][0] for c in COUNTED)  # a cell where both are 0 counts nothing
+MEASURE_TYPES = {m: Float() if m.endswith("participants_low") else Integer() for m in MEASURES}
 DIM_TYPES = {"date_precision": String(16), "street_bits": BigInteger(), "theme_bits": BigInteger(),
              "service_bits": BigInteger()}
 
@@ -65,7 +74,7 @@ class Cube:
         # each street's in turn (analytics/summary.py), as adjacent cells, then the period's.
         exploded = EXPLODED[self.explode]
         first, last = ((), exploded) if self.explode == "unit" else (exploded, ())
-        return ("counted",) + first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
+        return first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
 
 
 # What a cube can be exploded over, and the key columns that adds: a row counts once in each
@@ -108,18 +117,16 @@ CUBES = (
 )
 # Changing the cubes (or how a cell is computed) changes this: a store made with other cubes
 # rebuilds its summaries when it is opened.
-VERSION = "2:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+VERSION = "3:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
 
 
-KEY_TYPES = dict(DIM_TYPES, counted=String(8), period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
+KEY_TYPES = dict(DIM_TYPES, period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
                  street2=Integer(), theme=Integer(), unit=String(64), unit_street=String(64))  # bits, or names
 
 
 def _table(cube: Cube) -> Table:
     columns = [Column(name, KEY_TYPES[name], primary_key=True) for name in cube.key_columns]
-    columns += [Column("n", Integer, nullable=False), Column("participants_low", Float, nullable=False),
-                Column("participants_vague", Integer, nullable=False), Column("approx", Integer, nullable=False),
-                Column("reports", Integer, nullable=False)]
+    columns += [Column(name, MEASURE_TYPES[name], nullable=False) for name in MEASURES]
     # Clustered by its key on SQLite: a date range reads adjacent cells.
     return Table(f"summary_{cube.name}", Base.metadata, *columns, sqlite_with_rowid=False)
 
@@ -214,15 +221,23 @@ for _c in CUBES:
     _PARTS[_c.name] = (_getter(_c.key_columns[:_i]), _getter(_c.key_columns[_i + len(EXPLODED[_c.explode]):]))
 
 
+# Where each family's measures sit in a cell (MEASURES): a report's `reports` and n share one.
+SLOTS = {counted: tuple(MEASURES.index(m) for m in FAMILY_MEASURES[counted]) for counted in COUNTED}
+
+
 def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
-    """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [measures]."""
+    """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [MEASURES]."""
+    slots = SLOTS[counted]
+    kept = sorted(set(slots))  # the cell's measures these rows change
     for r in rows:
         day = r["activity_date"]
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day)[:10])
-        measures = (sign, sign * (r["participants_low"] or 0.0), sign * (r["participants_vague"] or 0),
-                    sign * bool(r["participants_approx"]), sign * (r["reports"] or 0))
-        base = {"counted": counted, "dated": day is not None, "reviewed": bool(r["reviewed"]),
+        measures = [0] * len(MEASURES)
+        for slot, m in zip(slots, (sign, sign * (r["participants_low"] or 0.0), sign * (r["participants_vague"] or 0),
+                                   sign * bool(r["participants_approx"]), sign * (r["reports"] or 0))):
+            measures[slot] = m  # a report's `reports` is 1, its n
+        base = {"dated": day is not None, "reviewed": bool(r["reviewed"]),
                 "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
                 "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
         periods = {grain: GRAINS[grain](day) if day is not None else UNDATED for grain in GRAINS}
@@ -239,8 +254,8 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
                 if cell is None:
                     acc[key] = list(measures)
                 else:
-                    for i, m in enumerate(measures):
-                        cell[i] += m
+                    for i in kept:
+                        cell[i] += measures[i]
 
 
 def _exploded(base: dict, units) -> dict[str | None, list[tuple]]:
@@ -268,10 +283,10 @@ def _write(conn: Connection, cells: dict) -> None:
         rows = [key + tuple(v) for key, v in sorted(changed.items())]
         conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
                              f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
-        emptied = [key for key, v in changed.items() if v[0] < 0]
+        emptied = [key for key, v in changed.items() if any(v[MEASURES.index(n)] < 0 for n in COUNTS)]
         if emptied:
-            where = " AND ".join(f"{quote(k)} = {marker}" for k in keys)
-            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {quote('n')} <= 0 AND {where}", emptied)
+            where = " AND ".join([f"{quote(n)} <= 0" for n in COUNTS] + [f"{quote(k)} = {marker}" for k in keys])
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where}", emptied)
 
 
 # ---- keeping them at each write -------------------------------------------------------------
@@ -427,8 +442,8 @@ def rebuild(conn: Connection) -> None:
 # The rebuild's staging: each counted row's key columns and measures as add_cells makes them
 # (a period per grain), and what it is exploded over (EXPLODED), a row per value.
 STAGED = MetaData()
-STAGED_TYPES = dict(KEY_TYPES, id=Integer(), period_year=Date(), period_month=Date(), period_week=Date(),
-                    participants_low=Float(), participants_vague=Integer(), approx=Integer(), reports=Integer())
+STAGED_TYPES = dict(KEY_TYPES, **MEASURE_TYPES, counted=String(8), id=Integer(), period_year=Date(),
+                    period_month=Date(), period_week=Date())
 
 
 def _staged(name: str, *columns: str) -> Table:
@@ -438,7 +453,7 @@ def _staged(name: str, *columns: str) -> Table:
 
 
 STAGED_ROWS = _staged("cells_rows", "counted", "id", "period_year", "period_month", "period_week", "dated", "reviewed",
-                      *DIM_TYPES, *MEASURES[1:])
+                      *DIM_TYPES, *MEASURES)
 STAGED_EXPLODED = {"street": _staged("cells_streets", "counted", "id", "street"),
                    "pair": _staged("cells_pairs", "counted", "id", "street", "street2"),
                    "unit": _staged("cells_units", "counted", "id", "unit", "unit_street"),
@@ -458,11 +473,15 @@ def _period(conn: Connection, grain: str, day):
 def _stage_rows(conn: Connection, counted: str) -> None:
     rows = _row_query(counted)[1].subquery()
     day = rows.c.activity_date
+    # The row's family's measures (a report's `reports` is its n), the other family's 0.
+    measures = {m: literal(0.0 if isinstance(MEASURE_TYPES[m], Float) else 0) for m in MEASURES}
+    measures.update(zip(FAMILY_MEASURES[counted], (
+        literal(1), func.coalesce(rows.c.participants_low, 0.0), func.coalesce(rows.c.participants_vague, 0),
+        case((rows.c.participants_approx.is_(True), 1), else_=0), func.coalesce(rows.c.reports, 0))))
     values = select(literal(counted), rows.c.id, *(_period(conn, grain, day) for grain in ("year", "month", "week")),
                     day.isnot(None), rows.c.reviewed.is_(True), func.coalesce(rows.c.date_precision, "unknown"),
                     *(func.coalesce(rows.c[c], 0) for c in ("street_bits", "theme_bits", "service_bits")),
-                    func.coalesce(rows.c.participants_low, 0.0), func.coalesce(rows.c.participants_vague, 0),
-                    case((rows.c.participants_approx.is_(True), 1), else_=0), func.coalesce(rows.c.reports, 0))
+                    *(measures[m] for m in MEASURES))
     conn.execute(insert(STAGED_ROWS).from_select([c.name for c in STAGED_ROWS.columns], values))
     owner, units = _units_query(counted)
     units = units.subquery()
@@ -501,7 +520,7 @@ def _cube_cells(cube: Cube):
         joined = joined.join(table, and_(table.c.counted == rows.c.counted, table.c.id == rows.c.id))
         columns.update((c.name, c) for c in table.columns if c.name not in ("counted", "id"))
     keys = [columns[k] for k in cube.key_columns]
-    sums = [func.count()] + [func.sum(rows.c[m]) for m in MEASURES[1:]]
+    sums = [func.sum(rows.c[m]) for m in MEASURES]
     return select(*keys, *sums).select_from(joined).group_by(*keys)
 
 
