@@ -20,7 +20,8 @@ kept in a scope of their own (`Changes.scope`), added to the batch's once its sa
 (`Changes.absorb`), and the batch's are written once. Cells are read from the stored rows
 both times (`counted_rows`, `add_cells`); only the articles a write has just made are taken
 from the values it wrote (`Changes.made`: the same row `counted_rows` would read back), to
-spare reading them again.
+spare reading them again, and such an article alike its event (an event of one report, most
+of them) has its cells made once for both.
 
 `rebuild` counts every row again in SQL, a GROUP BY per cube (a million rows through
 add_cells took minutes); the property test (tests/test_summaries.py) holds the cells kept
@@ -186,10 +187,10 @@ def counted_rows(conn: Connection, counted: str, ids: Iterable[int]) -> list[dic
 
 
 def written_report(article_id: int, values: dict, places) -> dict:
-    """A new article's row as `counted_rows` reads it: `values` its columns as written, `places`
-    its place rows' (name, level, status, street) as written."""
+    """A new article's row as `counted_rows` reads it, with its event: `values` its columns as
+    written, `places` its place rows' (name, level, status, street) as written."""
     row = {column: values[column] for column in ROW_COLUMNS[1:]}
-    row.update(id=article_id, participants_low=float(values["participants_low"] or 0.0), reports=1,
+    row.update(id=article_id, event_id=values["event_id"], participants_low=float(values["participants_low"] or 0.0), reports=1,
                units={(name, street or "") for name, level, status, street in places
                       if status == "ours" and level in UNIT_LEVELS})
     return row
@@ -225,23 +226,54 @@ for _c in CUBES:
 SLOTS = {counted: tuple(MEASURES.index(m) for m in FAMILY_MEASURES[counted]) for counted in COUNTED}
 
 
+def _where(r: dict) -> tuple:
+    """What decides which cells a row counts in: two rows alike count in the same cells."""
+    day = r["activity_date"]
+    if day is not None and not isinstance(day, date):
+        day = date.fromisoformat(str(day)[:10])
+    return (day, bool(r["reviewed"]), r["date_precision"] or "unknown", r["street_bits"] or 0, r["theme_bits"] or 0,
+            r["service_bits"] or 0, frozenset(r["units"]))
+
+
+def _measures(counted: str, r: dict, sign: int) -> list:
+    """What a row adds (sign 1) or takes away (-1) in each of its cells, as MEASURES."""
+    measures = [0] * len(MEASURES)
+    for slot, m in zip(SLOTS[counted], (sign, sign * (r["participants_low"] or 0.0),
+                                        sign * (r["participants_vague"] or 0), sign * bool(r["participants_approx"]),
+                                        sign * (r["reports"] or 0))):
+        measures[slot] = m  # a report's `reports` is 1, its n
+    return measures
+
+
 def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
     """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [MEASURES]."""
-    slots = SLOTS[counted]
-    kept = sorted(set(slots))  # the cell's measures these rows change
-    for r in rows:
-        day = r["activity_date"]
-        if day is not None and not isinstance(day, date):
-            day = date.fromisoformat(str(day)[:10])
-        measures = [0] * len(MEASURES)
-        for slot, m in zip(slots, (sign, sign * (r["participants_low"] or 0.0), sign * (r["participants_vague"] or 0),
-                                   sign * bool(r["participants_approx"]), sign * (r["reports"] or 0))):
-            measures[slot] = m  # a report's `reports` is 1, its n
-        base = {"dated": day is not None, "reviewed": bool(r["reviewed"]),
-                "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
-                "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
+    _add(cells, [(_where(r), _measures(counted, r, sign)) for r in rows])
+
+
+def _alike(events: list[dict], reports: list[dict]) -> list[tuple]:
+    """(where, measures) of these events and reports (sign 1): a report made in this
+    transaction that counts in the same cells as its event (an event of one report, most of
+    them) is added with it, its cells made once for both."""
+    by_id = {e["id"]: (_where(e), _measures("events", e, 1)) for e in events}
+    out = []
+    for r in reports:
+        where, measures = _where(r), _measures("reports", r, 1)
+        event = by_id.get(r.get("event_id"))
+        if event is not None and event[0] == where:
+            del by_id[r["event_id"]]
+            measures = [a + b for a, b in zip(event[1], measures)]
+        out.append((where, measures))
+    return out + list(by_id.values())
+
+
+def _add(cells: dict, placed: list[tuple]) -> None:
+    """Add each (where, measures) to the cells it counts in."""
+    for (day, reviewed, precision, street_bits, theme_bits, service_bits, units), measures in placed:
+        changed = [i for i, m in enumerate(measures) if m]
+        base = {"dated": day is not None, "reviewed": reviewed, "date_precision": precision,
+                "street_bits": street_bits, "theme_bits": theme_bits, "service_bits": service_bits}
         periods = {grain: GRAINS[grain](day) if day is not None else UNDATED for grain in GRAINS}
-        exploded = _exploded(base, r["units"])
+        exploded = _exploded(base, units)
         for cube in CUBES:
             if cube.grain:
                 base["period"] = periods[cube.grain]
@@ -254,7 +286,7 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
                 if cell is None:
                     acc[key] = list(measures)
                 else:
-                    for i in kept:
+                    for i in changed:
                         cell[i] += measures[i]
 
 
@@ -337,7 +369,8 @@ class Changes:
 
     def __init__(self, within: Changes | None = None):
         self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}  # their cells are added at the end
-        self.done: set[int] = set()  # articles made, whose cells are in already (`made`)
+        self.done: set[int] = set()  # articles made, not read back (`made`)
+        self.reports_made: list[dict] = []  # their rows, added at the end
         self.cells: dict = {}
         self.within = within
         self.seconds = 0.0  # spent keeping the summaries (a caller's own timing leaves it out)
@@ -364,19 +397,19 @@ class Changes:
 
     def made(self, rows: list[dict], excluded: list[bool]) -> None:
         """Articles this write made, as `written_report` gives them (in the order of their ids),
-        and whether each is excluded: their cells are added now, not read back at the end
+        and whether each is excluded: their rows are kept to be added at the end, not read back
         (SQLite may give a new article the id of one a write took away: that id is done)."""
         made = {r["id"] for r in rows}
         self.ids["reports"] -= made
         self.done |= made
         if _maintained:
-            with timed(self):
-                add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
+            self.reports_made += [r for r, out in zip(rows, excluded) if not out]
 
     def absorb(self, other: Changes) -> None:
         """The changes of a write of `scope()`, once its savepoint holds."""
         self.ids["reports"] -= other.done
         self.done |= other.done
+        self.reports_made += other.reports_made
         for counted, ids in other.ids.items():
             self.ids[counted] |= ids
         for cube, cells in other.cells.items():
@@ -396,13 +429,15 @@ class Changes:
         a row two of them change is taken away once and added back once."""
         if _maintained:
             with timed(self):
+                rows = {}
                 for counted, ids in self.ids.items():
                     ids = sorted(ids)
-                    for chunk in range(0, len(ids), BATCH):
-                        add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+                    rows[counted] = [r for chunk in range(0, len(ids), BATCH)
+                                     for r in counted_rows(conn, counted, ids[chunk:chunk + BATCH])]
+                _add(self.cells, _alike(rows["events"], self.reports_made + rows["reports"]))
                 if self.cells:
                     _write(conn, self.cells)
-        self.ids, self.done, self.cells = {c: set() for c in COUNTED}, set(), {}
+        self.ids, self.done, self.reports_made, self.cells = {c: set() for c in COUNTED}, set(), [], {}
 
 
 # ---- building them from the rows ------------------------------------------------------------
