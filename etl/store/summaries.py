@@ -190,7 +190,8 @@ def written_report(article_id: int, values: dict, places) -> dict:
     """A new article's row as `counted_rows` reads it, with its event: `values` its columns as
     written, `places` its place rows' (name, level, status, street) as written."""
     row = {column: values[column] for column in ROW_COLUMNS[1:]}
-    row.update(id=article_id, event_id=values["event_id"], participants_low=float(values["participants_low"] or 0.0), reports=1,
+    row.update(id=article_id, event_id=values["event_id"], reports=1,
+               participants_low=float(values["participants_low"] or 0.0),
                units={(name, street or "") for name, level, status, street in places
                       if status == "ours" and level in UNIT_LEVELS})
     return row
