@@ -10,8 +10,9 @@ A block is segmented as jieba's `lcut(block, HMM=False)` does it (the most proba
 through the dictionary words it holds), with its dictionary held in an Aho–Corasick
 automaton: the words of a block are found in one C pass instead of jieba's scan of every
 prefix at every character, which was most of the extractor's time. The tokens are the same.
-A block is segmented only from the last forced cut before the first position asked about
-(`Route`), since a keyword is more often late in its block than early.
+A block's route is worked out only back to the last forced cut before the first position
+asked about (`Route`): the characters before it (some 30% of those of the blocks segmented in
+the benchmark's corpus) need none.
 """
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ class Dictionary:
             else:
                 self.words.add_word(word, (len(word) - 1, log(freq) - logtotal))
         self.words.make_automaton()
-        # every two neighbouring characters of a word: a position between two others is crossed by no word
+        # Every two neighbouring characters of a word: no word crosses a position between two
+        # characters that are no such pair.
         self.pairs = frozenset(word[i:i + 2] for word, freq in tokenizer.FREQ.items() if freq
                                for i in range(len(word) - 1))
 
