@@ -59,6 +59,10 @@ class Dictionary:
         # sums, and their ties, are the same floats.
         self.unknown = log(1) - logtotal  # a character that is no word of its own
         self.characters: dict[str, float] = {}
+        # A character -> the characters that follow it in some word: no word crosses a position
+        # between two characters that are no such pair (a string of them per character takes
+        # a twentieth of the memory of a set of the pairs).
+        self.followers: dict[str, str] = {}
         self.words = ahocorasick.Automaton()  # words of two characters or more -> (length - 1, weight)
         # The automaton looks a character up among a node's children one by one, in the order
         # they were added (the root has thousands): the most frequent words first put the
@@ -68,13 +72,13 @@ class Dictionary:
                 continue
             if len(word) == 1:
                 self.characters[word] = log(freq) - logtotal
-            else:
-                self.words.add_word(word, (len(word) - 1, log(freq) - logtotal))
+                continue
+            self.words.add_word(word, (len(word) - 1, log(freq) - logtotal))
+            for before, after in zip(word, word[1:]):
+                known = self.followers.get(before, "")
+                if after not in known:
+                    self.followers[before] = known + after
         self.words.make_automaton()
-        # Every two neighbouring characters of a word: no word crosses a position between two
-        # characters that are no such pair.
-        self.pairs = frozenset(word[i:i + 2] for word, freq in tokenizer.FREQ.items() if freq
-                               for i in range(len(word) - 1))
 
     def spans(self, block: str, offset: int = 0) -> set[tuple[int, int]]:
         """The (start, end) of every token of a block (a `HAN_BLOCK` match), plus `offset`."""
@@ -106,9 +110,9 @@ class Route:
     def end_of(self, pos: int) -> int | None:
         """The end of the token that starts at `pos`, if one does."""
         if pos < self.cut:
-            block, pairs = self.block, self.dictionary.pairs
+            block, followers = self.block, self.dictionary.followers
             cut = pos
-            while cut and (block[cut - 1:cut + 1] in pairs
+            while cut and (block[cut] in followers.get(block[cut - 1], "")
                            or (block[cut - 1] in ASCII_ALNUM and block[cut] in ASCII_ALNUM)):
                 cut -= 1
             self._extend(cut)
