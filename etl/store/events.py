@@ -27,7 +27,7 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
-from ..knowledge import load_knowledge
+from ..knowledge import Knowledge, load_knowledge
 from .bits import bits_of, keys_in, read_bits
 from .schema import Article, ArticleText, Bulletin, Event, Place, insert_rows
 
@@ -295,11 +295,10 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
     return out
 
 
-def made_signature(report: Report) -> bytes | None:
+def made_signature(report: Report, kb: Knowledge) -> bytes | None:
     """The signature computed for a new report while placing it (written with its text)."""
     if not report.made_signature:
         return None
-    kb = load_knowledge()
     return report.signature(kb.place_names, kb.events).to_bytes(kb.events)
 
 

@@ -267,7 +267,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
     child rows."""
     source = source_of(source or record.name)
     name = display_name(source)
-    gazetteer = load_knowledge().gazetteer
+    kb = load_knowledge()
     # One query: a bulletin with these bytes (then nothing to do), and those of the same name
     # (with their texts: one of them may be what this file edits).
     rows = conn.execute(STORED, {"name": name, "content_hash": content_hash}).all()
@@ -299,7 +299,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
         found = corrections_for(conn, keys)
         extracted = [a.facts() for a in record.articles]
-        effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
+        effective = [overlay.apply(f, found.get(k, []), kb.gazetteer) for f, k in zip(extracted, keys)]
         dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
                 for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
         rows = [_fit_values(ARTICLE_LENGTHS, dict(
@@ -324,7 +324,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         written = []  # the new reports' rows for the summaries
         for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
             rows_of_article = child_rows(article, fixed, article_id)
-            signature = made_signature(report.report)
+            signature = made_signature(report.report, kb)
             if signature is not None:  # made while placing it: kept for the next comparison
                 rows_of_article["article_texts"] = [(article_id, article.text, signature)]
             places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
