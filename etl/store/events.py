@@ -19,12 +19,14 @@ other, the second seeing the first's committed event.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Hashable, Iterable
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.event import listen
 
 from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
 from ..knowledge import Knowledge, load_knowledge
@@ -225,7 +227,9 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
     if again:
         stale |= {e for e in conn.execute(select(Article.event_id).where(Article.id.in_(again))).scalars() if e}
     to_place = list(new)
+    known = _known(conn)
     if stale or again:
+        known.clear()  # reports leave their events, and some of them change
         found = load_members(conn, members_where(or_(Article.event_id.in_(stale), Article.id.in_(again))), dims)
         to_place += [p for p, _ in found]
         changes.before(conn, "events", stale)
@@ -240,18 +244,20 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         event_ids |= set(conn.execute(GROUPED, {"keys": sorted(keys)}).scalars())
     event_ids -= stale
     Timer.compared += len(event_ids)
-    if event_ids:
-        members: dict[int, list[Report]] = {}
-        for placed, event_id in load_members(conn, IN_EVENTS, dims, events=sorted(event_ids)):
-            if placed.report.ref in placing:
-                continue
-            facets[placed.report.ref] = placed.facets
-            members.setdefault(event_id, []).append(placed.report)
-        for event_id in sorted(members):
-            index.add_event(event_id, members[event_id])
-
+    missing = sorted(e for e in event_ids if not _complete(known.get(e)))
+    if missing:
+        known.update((e, []) for e in missing)
+        for placed, event_id in load_members(conn, IN_EVENTS, dims, events=missing):
+            known[event_id].append(placed)
     by_ref = {p.report.ref: p for p in to_place}
-    stored = {ref for ref in facets if ref not in by_ref or by_ref[ref].article_id is not None}
+    for event_id in sorted(event_ids):
+        members = [p for p in sorted(known[event_id], key=_article_order) if p.report.ref not in placing]
+        by_ref.update((p.report.ref, p) for p in members)
+        facets.update((p.report.ref, p.facets) for p in members)
+        if members:
+            index.add_event(event_id, [p.report for p in members])
+
+    stored = {ref for ref, p in by_ref.items() if p.article_id is not None}
     for placed in sorted(to_place, key=lambda p: sort_key(p.report, rules)):
         index.place(placed.report)
 
@@ -285,14 +291,63 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
                     moved.append({"aid": m.ref, "eid": event.id})
     if moved:
         conn.execute(MOVE_ARTICLES, moved)
-    signatures = [{"aid": m.ref, "sig": m.signature(kb.place_names, rules).to_bytes(rules)}
-                  for event in index.events.values() for m in event.members if m.made_signature and m.ref in stored]
-    if signatures:
-        conn.execute(SIGN_TEXTS, signatures)
+    signed = [m for event in index.events.values() for m in event.members if m.made_signature and m.ref in stored]
+    for m in signed:  # as they are stored now
+        m.stored_signature, m.made_signature = m.signature(kb.place_names, rules).to_bytes(rules), False
+    if signed:
+        conn.execute(SIGN_TEXTS, [{"aid": m.ref, "sig": m.stored_signature} for m in signed])
+    for event in index.events.values():
+        if event.changed:  # its reports not written yet join once they are (`mark_written`)
+            known[event.id] = [by_ref[m.ref] for m in event.members]
     # The summaries' cells of the events changed are the summaries' cost (timed there), not this.
     Timer.seconds += time.perf_counter() - started - (changes.seconds - summaries_before)
     Timer.reports += len(to_place)
     return out
+
+
+# ---- the events a transaction has read or written ---------------------------------------------
+
+# Root transaction -> event id -> its reports (as `load_members` reads them): a batch's next
+# bulletins are compared with the same recent events, read once. Only this transaction writes
+# events meanwhile (SQLite's write lock; on PostgreSQL the advisory lock, held to its end), and
+# a rolled-back savepoint forgets them all.
+_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _known(conn: Connection) -> dict[int, list[Placed]]:
+    root = conn.get_transaction()
+    if root is None:
+        return {}
+    known = _KNOWN.get(root)
+    if known is None:
+        known = _KNOWN[root] = {}
+        listen(conn, "rollback_savepoint", lambda *_: known.clear())
+    return known
+
+
+def _complete(members: list[Placed] | None) -> bool:
+    """An event's known reports, every one of them written."""
+    return members is not None and all(p.article_id is not None for p in members)
+
+
+def _article_order(placed: Placed) -> int:
+    return placed.article_id
+
+
+def mark_written(placed: Placed, article_id: int, places: Iterable[tuple], streets: dict[str, int],
+                 signature: bytes | None) -> None:
+    """A new report's article row is written, with its places ((name, level, status, …) as
+    stored), the store's street bits and its signature if one was made: from now on it stands
+    for the report as `load_members` would read it back."""
+    report, row = placed.report, placed.facets
+    units = {name for name, level, status, *_ in places if status != "other_district" and level in UNIT_LEVELS}
+    placed.report = Report(ref=article_id, source=report.source, units=frozenset(units),
+                           streets=frozenset(keys_in(row["street_bits"], streets)),
+                           district_wide=bool(row["district_wide"]), event_date=row["event_date"],
+                           issue_date=report.issue_date, text=None if signature else report.text,
+                           group=row["event_key"], excluded=bool(row["excluded"]), stored_signature=signature)
+    placed.facets = {name: row[name] for name in FACETS}
+    placed.article_id = article_id
 
 
 def made_signature(report: Report, kb: Knowledge) -> bytes | None:

@@ -29,7 +29,7 @@ from ..knowledge import load_knowledge
 from . import grams
 from .bits import bits_of, dimension_bits
 from .engine import writing
-from .events import Placed, made_signature
+from .events import Placed, made_signature, mark_written
 from .events import place as place_events
 from .identity import Candidate, edited
 from .summaries import Changes, maintained, timed, written_report
@@ -327,8 +327,9 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
             signature = made_signature(report.report, kb)
             if signature is not None:  # made while placing it: kept for the next comparison
                 rows_of_article["article_texts"] = [(article_id, article.text, signature)]
-            places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
-            written.append(written_report(article_id, row, (place[1:5] for place in places)))
+            places = [place[1:5] for place in _fit_rows("places", rows_of_article["places"])]  # as stored
+            written.append(written_report(article_id, row, places))
+            mark_written(report, article_id, places, dims["street"], signature)
             for table, child in rows_of_article.items():
                 children[table] += child
         for table, child in children.items():
