@@ -2,11 +2,11 @@
 
 Unchanged bulletins are skipped by content hash before any parsing. With one worker, this
 process parses the files one after the other and stores them a batch at a time: one
-transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), each
-bulletin in a savepoint of its own; the batch's summaries and keyword index are written once,
-at its end, and its outcomes (and progress) are told once it is committed. With more workers,
-each worker parses and stores its files, one transaction per bulletin, while this process
-reads and hashes.
+transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), written
+again with each bulletin in a savepoint of its own when one fails; the batch's summaries and
+keyword index are written once, at its end, and its outcomes (and progress) are told once it
+is committed. With more workers, each worker parses and stores its files, one transaction per
+bulletin, while this process reads and hashes.
 
 What can go wrong, and what happens:
 - a file that cannot be read, parsed or stored (whatever a parser raises, data the store
@@ -231,19 +231,41 @@ def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
     return written_outcome(job, record, written)
 
 
+class _BulletinFailed(Exception):
+    """A bulletin of a batch written without savepoints failed: the batch is written again."""
+
+
 def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthetic: bool) -> list[FileOutcome]:
-    """Parsed files written in one transaction, each bulletin in a savepoint of its own (a file
-    whose data the store refuses is rolled back alone and refused); their summaries' cells
-    written once at the end. The outcomes hold once this returns: the batch is committed.
-    StoreError when the store cannot be written: then nothing of the batch is stored."""
-    def write() -> list[FileOutcome]:
+    """Parsed files written in one transaction, their summaries' cells written once at the end.
+    The outcomes hold once this returns: the batch is committed. StoreError when the store
+    cannot be written: then nothing of the batch is stored. The bulletins are written one after
+    the other; when one of them fails, the batch is rolled back and written again with each
+    bulletin in a savepoint of its own (a file whose data the store refuses is rolled back
+    alone and refused). Savepoints only for that: SQLite copies each page a savepoint changes,
+    to undo it."""
+    def write(guarded: bool) -> list[FileOutcome]:
         total, indexing = Changes(), grams.Pending()
         with writing(engine) as conn:
-            outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
-                conn, job, record, synthetic, total, indexing))) for job, record in batch]
+            if guarded:
+                outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
+                    conn, job, record, synthetic, total, indexing))) for job, record in batch]
+            else:
+                outcomes = [written_outcome(job, record, _unguarded(conn, job, record, synthetic, total, indexing))
+                            for job, record in batch]
             write_pending(conn, total, indexing)
         return outcomes
-    return retried(write)
+    try:
+        return retried(lambda: write(guarded=False))
+    except _BulletinFailed:
+        return retried(lambda: write(guarded=True))
+
+
+def _unguarded(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
+               indexing: grams.Pending) -> Written:
+    try:
+        return write_bulletin(conn, record, job.digest, total, indexing, synthetic, source=job.source)
+    except Exception as e:
+        raise _BulletinFailed from e
 
 
 def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
