@@ -399,5 +399,5 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
     first = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1  # driver SQL: building a select cost more
     ids = list(range(first, first + len(rows)))
     keys = tuple(rows[0])
-    insert_tuples(conn, table, ("id",) + keys, [(i, *(row[k] for k in keys)) for row, i in zip(rows, ids)])
+    insert_tuples(conn, table, ("id",) + keys, [(i, *map(row.__getitem__, keys)) for row, i in zip(rows, ids)])
     return ids

@@ -36,6 +36,7 @@ from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place, insert_rows, insert_tuples)
 
+_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call with options
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
@@ -292,7 +293,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
         issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
         ingested_at=datetime.now(timezone.utc), text=record.text,
-        dropped=json.dumps([d.as_dict() for d in record.dropped[:DROPPED_KEPT]], ensure_ascii=False)
+        dropped=_json([d.as_dict() for d in record.dropped[:DROPPED_KEPT]])
     )).scalar_one()
     if record.articles:
         keys = [article_key(a.text) for a in record.articles]
@@ -304,9 +305,9 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
                 for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
         rows = [_fit_values(ARTICLE_LENGTHS, dict(
             bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
-            body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
-            flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
-            confidence=a.confidence, confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
+            body_offset=a.body_offset, reporters=_json(a.reporters),
+            flags=_json(a.flags), section=a.section, article_key=key,
+            confidence=a.confidence, confidence_reasons=_json(a.confidence_reasons),
             extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
             **fact_values(fixed, record.issue, dims)))
             for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
