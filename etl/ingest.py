@@ -232,7 +232,11 @@ def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
 
 
 class _BulletinFailed(Exception):
-    """A bulletin of a batch written without savepoints failed: the batch is written again."""
+    """A bulletin of a batch written without savepoints failed (its index in the batch, how)."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(index, error)
+        self.index, self.error = index, error
 
 
 def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthetic: bool) -> list[FileOutcome]:
@@ -240,38 +244,45 @@ def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthet
     The outcomes hold once this returns: the batch is committed. StoreError when the store
     cannot be written: then nothing of the batch is stored. The bulletins are written one after
     the other; when one of them fails, the batch is rolled back and written again with each
-    bulletin in a savepoint of its own (a file whose data the store refuses is rolled back
-    alone and refused). Savepoints only for that: SQLite copies each page a savepoint changes,
-    to undo it."""
+    bulletin in a savepoint of its own, the failed one meeting its failure again as its first
+    attempt (a file whose data the store refuses is rolled back alone and refused). Savepoints
+    only then: SQLite copies each page a savepoint changes, to undo it."""
+    failed: dict[int, Exception] = {}
+
     def write(guarded: bool) -> list[FileOutcome]:
         total, indexing = Changes(), grams.Pending()
         with writing(engine) as conn:
             if guarded:
                 outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
-                    conn, job, record, synthetic, total, indexing))) for job, record in batch]
+                    conn, job, record, synthetic, total, indexing, failed.pop(i, None))))
+                    for i, (job, record) in enumerate(batch)]
             else:
-                outcomes = [written_outcome(job, record, _unguarded(conn, job, record, synthetic, total, indexing))
-                            for job, record in batch]
+                outcomes = [written_outcome(job, record, _unguarded(conn, i, job, record, synthetic, total, indexing))
+                            for i, (job, record) in enumerate(batch)]
             write_pending(conn, total, indexing)
         return outcomes
     try:
         return retried(lambda: write(guarded=False))
-    except _BulletinFailed:
+    except _BulletinFailed as e:
+        failed[e.index] = e.error
         return retried(lambda: write(guarded=True))
 
 
-def _unguarded(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
+def _unguarded(conn: Connection, index: int, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
                indexing: grams.Pending) -> Written:
     try:
         return write_bulletin(conn, record, job.digest, total, indexing, synthetic, source=job.source)
     except Exception as e:
-        raise _BulletinFailed from e
+        raise _BulletinFailed(index, e) from e
 
 
 def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
-                  indexing: grams.Pending) -> Written:
+                  indexing: grams.Pending, failure: Exception | None = None) -> Written:
     """One bulletin of a batch; what it leaves to the batch's end is kept only once its
-    savepoint holds: a refused bulletin changed nothing."""
+    savepoint holds: a refused bulletin changed nothing. `failure`: how its write without a
+    savepoint failed, raised as this attempt's outcome."""
+    if failure is not None:
+        raise failure
     changes, texts = total.scope(), dict(indexing.texts)
     try:
         with conn.begin_nested():

@@ -396,7 +396,8 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
         return []
     if conn.dialect.name != "sqlite":
         return conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    first = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1  # driver SQL: building a select cost more
+    # Driver SQL: building the select for each write cost more than running it.
+    first = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
     keys = tuple(rows[0])
     insert_tuples(conn, table, ("id",) + keys, [(i, *map(row.__getitem__, keys)) for row, i in zip(rows, ids)])
