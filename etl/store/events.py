@@ -19,18 +19,17 @@ other, the second seeing the first's committed event.
 from __future__ import annotations
 
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Hashable, Iterable
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.event import listen
 
 from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
 from ..knowledge import Knowledge, load_knowledge
 from .bits import bits_of, keys_in, read_bits
+from .kept import kept
 from .schema import Article, ArticleText, Bulletin, Event, Place, insert_rows
 
 LOCK_KEY = 0x70636576  # the advisory lock of event writes on PostgreSQL
@@ -307,22 +306,12 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
 
 # ---- the events a transaction has read or written ---------------------------------------------
 
-# Root transaction -> event id -> its reports (as `load_members` reads them): a batch's next
-# bulletins are compared with the same recent events, read once. Only this transaction writes
-# events meanwhile (SQLite's write lock; on PostgreSQL the advisory lock, held to its end), and
-# a rolled-back savepoint forgets them all.
-_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _known(conn: Connection) -> dict[int, list[Placed]]:
-    root = conn.get_transaction()
-    if root is None:
-        return {}
-    known = _KNOWN.get(root)
-    if known is None:
-        known = _KNOWN[root] = {}
-        listen(conn, "rollback_savepoint", lambda *_: known.clear())
-    return known
+    """Event id -> its reports (as `load_members` reads them), of the events this transaction
+    read or wrote: a batch's next bulletins are compared with the same recent events, read
+    once. Only this transaction writes events meanwhile (SQLite's write lock; on PostgreSQL
+    the advisory lock, held to its end)."""
+    return kept(conn).setdefault("event reports", {})
 
 
 def _complete(members: list[Placed] | None) -> bool:

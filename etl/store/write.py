@@ -30,8 +30,10 @@ from . import grams
 from .bits import bits_of, dimension_bits
 from .engine import writing
 from .events import Placed, made_signature, mark_written
+from .events import lock as lock_events
 from .events import place as place_events
 from .identity import Candidate, edited
+from .kept import kept
 from .summaries import Changes, maintained, timed, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place, insert_rows, insert_tuples)
@@ -174,6 +176,19 @@ STORED = (select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.iss
 INSERT_BULLETIN = insert(Bulletin.__table__).returning(Bulletin.id)
 
 
+ANY_CORRECTION = select(CorrectionRow.id).limit(1)
+
+
+def _corrected(conn: Connection) -> bool:
+    """Whether the store holds corrections, asked once per transaction under the events' lock:
+    only reviewers make them, who take that lock first (an ingest only moves them)."""
+    known = kept(conn)
+    if "corrected" not in known:
+        lock_events(conn)
+        known["corrected"] = conn.execute(ANY_CORRECTION).first() is not None
+    return known["corrected"]
+
+
 def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
     """key -> that article's corrections, oldest first."""
     out: dict[str, list[overlay.Correction]] = {}
@@ -297,8 +312,10 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
     )).scalar_one()
     if record.articles:
         keys = [article_key(a.text) for a in record.articles]
-        reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
-        found = corrections_for(conn, keys)
+        found = {}
+        if _corrected(conn):
+            reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
+            found = corrections_for(conn, keys)
         extracted = [a.facts() for a in record.articles]
         effective = [overlay.apply(f, found.get(k, []), kb.gazetteer) for f, k in zip(extracted, keys)]
         dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
