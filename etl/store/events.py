@@ -5,7 +5,8 @@ knows and writes the outcome, in the transaction of the write that called it:
 
 - a new bulletin's reports are compared with an index of recent events (events whose days
   overlap the report's and that share a street, found through indexed columns), never with
-  every stored report;
+  every stored report; the reports of the events a transaction read or wrote are kept for its
+  later bulletins (an ingest's batch), not read again;
 - a bulletin replaced by an edited version, or a reviewer's correction of a report, dissolves
   the events its old reports were in; their other reports are placed again with the new ones;
 - an event's facets are written from its reports' (the most precise date, the union of places
