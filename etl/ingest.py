@@ -2,11 +2,11 @@
 
 Unchanged bulletins are skipped by content hash before any parsing. With one worker, this
 process parses the files one after the other and stores them a batch at a time: one
-transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), each
-bulletin in a savepoint of its own; the batch's summaries and keyword index are written once,
-at its end, and its outcomes (and progress) are told once it is committed. With more workers,
-each worker parses and stores its files, one transaction per bulletin, while this process
-reads and hashes.
+transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), written
+again with each bulletin in a savepoint of its own when one fails; the batch's summaries and
+keyword index are written once, at its end, and its outcomes (and progress) are told once it
+is committed. With more workers, each worker parses and stores its files, one transaction per
+bulletin, while this process reads and hashes.
 
 What can go wrong, and what happens:
 - a file that cannot be read, parsed or stored (whatever a parser raises, data the store
@@ -21,6 +21,7 @@ What can go wrong, and what happens:
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -231,25 +232,58 @@ def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
     return written_outcome(job, record, written)
 
 
+class _BulletinFailed(Exception):
+    """A bulletin of a batch written without savepoints failed (its index in the batch, how)."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(index, error)
+        self.index, self.error = index, error
+
+
 def store_batch(engine: Engine, batch: list[tuple[Job, BulletinRecord]], synthetic: bool) -> list[FileOutcome]:
-    """Parsed files written in one transaction, each bulletin in a savepoint of its own (a file
-    whose data the store refuses is rolled back alone and refused); their summaries' cells
-    written once at the end. The outcomes hold once this returns: the batch is committed.
-    StoreError when the store cannot be written: then nothing of the batch is stored."""
-    def write() -> list[FileOutcome]:
+    """Parsed files written in one transaction, their summaries' cells written once at the end.
+    The outcomes hold once this returns: the batch is committed. StoreError when the store
+    cannot be written: then nothing of the batch is stored. The bulletins are written one after
+    the other; when one of them fails, the batch is rolled back and written again with each
+    bulletin in a savepoint of its own, the failed one meeting its failure again as its first
+    attempt (a file whose data the store refuses is rolled back alone and refused). Savepoints
+    only then: SQLite copies each page a savepoint changes, to undo it."""
+    failed: dict[int, Exception] = {}
+
+    def write(guarded: bool) -> list[FileOutcome]:
         total, indexing = Changes(), grams.Pending()
         with writing(engine) as conn:
-            outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
-                conn, job, record, synthetic, total, indexing))) for job, record in batch]
+            if guarded:
+                outcomes = [written_outcome(job, record, refusing(job, lambda: _in_savepoint(
+                    conn, job, record, synthetic, total, indexing, failed.pop(i, None))))
+                    for i, (job, record) in enumerate(batch)]
+            else:
+                outcomes = [written_outcome(job, record, _unguarded(conn, i, job, record, synthetic, total, indexing))
+                            for i, (job, record) in enumerate(batch)]
             write_pending(conn, total, indexing)
         return outcomes
-    return retried(write)
+    try:
+        return retried(lambda: write(guarded=False))
+    except _BulletinFailed as e:
+        failed[e.index] = e.error
+        return retried(lambda: write(guarded=True))
+
+
+def _unguarded(conn: Connection, index: int, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
+               indexing: grams.Pending) -> Written:
+    try:
+        return write_bulletin(conn, record, job.digest, total, indexing, synthetic, source=job.source)
+    except Exception as e:
+        raise _BulletinFailed(index, e) from e
 
 
 def _in_savepoint(conn: Connection, job: Job, record: BulletinRecord, synthetic: bool, total: Changes,
-                  indexing: grams.Pending) -> Written:
+                  indexing: grams.Pending, failure: Exception | None = None) -> Written:
     """One bulletin of a batch; what it leaves to the batch's end is kept only once its
-    savepoint holds: a refused bulletin changed nothing."""
+    savepoint holds: a refused bulletin changed nothing. `failure`: how its write without a
+    savepoint failed, raised as this attempt's outcome."""
+    if failure is not None:
+        raise failure
     changes, texts = total.scope(), dict(indexing.texts)
     try:
         with conn.begin_nested():
@@ -351,18 +385,29 @@ def _ingest_in_batches(engine: Engine, jobs: Iterable[tuple[int, str | None, Job
         batch.entries.clear()
         return None
 
-    for index, digest, job in jobs:
-        if isinstance(job, FileOutcome):
-            batch.add(Entry(index, digest, job))
-        else:
-            record = parsed(job)
-            batch.add(Entry(index, digest, record) if isinstance(record, FileOutcome)
-                      else Entry(index, digest, job=job, record=record))
-        if batch.full():
-            failure = commit()
-            if failure:
-                return failure
-    return commit() if batch.entries else None
+    # What lives once the first file is parsed (the knowledge, its segmenting dictionary built
+    # by that parse) is left out of the garbage collector's full passes until the ingest ends:
+    # each pass went through all of it again (some 6 % of a 5,000-article ingest).
+    frozen = False
+    try:
+        for index, digest, job in jobs:
+            if isinstance(job, FileOutcome):
+                batch.add(Entry(index, digest, job))
+            else:
+                record = parsed(job)
+                if not frozen:
+                    gc.freeze()
+                    frozen = True
+                batch.add(Entry(index, digest, record) if isinstance(record, FileOutcome)
+                          else Entry(index, digest, job=job, record=record))
+            if batch.full():
+                failure = commit()
+                if failure:
+                    return failure
+        return commit() if batch.entries else None
+    finally:
+        if frozen:
+            gc.unfreeze()
 
 
 def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,

@@ -22,6 +22,19 @@ def test_normalise_keeps_offsets_and_unifies_punctuation():
     assert norm == "本报讯（记者 李雪峰） 日前，平城区2025年"
 
 
+def test_normalise_maps_each_character_on_its_own():
+    """Full-width letters and digits to ASCII, ASCII punctuation to the full-width forms, wide and
+    no-break spaces to a space: every other character (all of the BMP tried) stays as it is."""
+    def expected(c):
+        code = ord(c)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            return chr(code - 0xFEE0)
+        return {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
+                "\u3000": " ", "\xa0": " "}.get(c, c)
+    every = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF) + "\U0001F600"
+    assert normalise(every) == "".join(map(expected, every))
+
+
 # ---- issue 9, item 9: what cannot be read with confidence is refused, never stored garbled ------
 
 JAPANESE = "大同市平城区の地域活動について。本日、住民の皆様にお知らせいたします。新しい公園が開園しました。" * 3

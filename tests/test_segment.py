@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.knowledge import load_knowledge
-from etl.segment import HAN_BLOCK
+from etl.segment import HAN_BLOCK, Segmentation
 
 KB = load_knowledge()
 # Characters of words and of prefixes that are no words, the user dictionary's names, and
@@ -31,3 +31,40 @@ def test_user_words_ascii_runs_and_offsets():
     for block in ("文化西街社区开展义诊", "abc123平城区2024年", "a1b2", "COVID-19疫苗接种率95.5%"):
         assert KB.dictionary.spans(block) == jieba_spans(block)
     assert KB.dictionary.spans("义诊", 10) == {(s + 10, e + 10) for s, e in jieba_spans("义诊")}
+
+
+def jieba_tokens(text: str) -> set[tuple[int, int]]:
+    out, pos = set(), 0
+    for word in KB.tokenizer.lcut(text, HMM=False):
+        if HAN_BLOCK.fullmatch(word):
+            out.add((pos, pos + len(word)))
+        pos += len(word)
+    return out
+
+
+def assert_asked_in_order(text: str, asked: list[tuple[int, int]]) -> None:
+    expected = jieba_tokens(text)
+    starts = {s for s, _ in expected}
+    seg = Segmentation(text, KB.dictionary)
+    for s, e in asked:
+        assert seg.is_token(s, e) == ((s, e) in expected), (text, s, e)
+        assert seg.starts_token(s) == (s in starts), (text, s)
+        assert Segmentation(text, KB.dictionary).is_token(s, e) == ((s, e) in expected), (text, s, e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET + "，。 ", min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_tokens_asked_for_in_any_order_are_jiebas(text, rnd):
+    """A block's tokens are worked out back from its end to a forced cut before the position
+    asked for, and further back when an earlier one is asked for later."""
+    asked = [(s, e) for s in range(len(text)) for e in range(s + 1, min(len(text), s + 4) + 1)]
+    rnd.shuffle(asked)
+    assert_asked_in_order(text, asked)
+
+
+def test_forced_cuts_ascii_runs_and_keywords_at_a_blocks_ends():
+    for text in ("abc123平城区2024年", "COVID-19疫苗接种率95.5%", "义诊活动在新建北路社区开展义诊",
+                 "社区志愿者a1b2卫生服务中心", "大同市平城区的居民健康讲座，消防演练。"):
+        everything = [(s, e) for s in range(len(text)) for e in range(s + 1, len(text) + 1)]
+        assert_asked_in_order(text, everything[::-1])  # from the end back
+        assert_asked_in_order(text, everything)

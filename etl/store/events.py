@@ -5,7 +5,8 @@ knows and writes the outcome, in the transaction of the write that called it:
 
 - a new bulletin's reports are compared with an index of recent events (events whose days
   overlap the report's and that share a street, found through indexed columns), never with
-  every stored report;
+  every stored report; the reports of the events a transaction read or wrote are kept for its
+  later bulletins (an ingest's batch), not read again;
 - a bulletin replaced by an edited version, or a reviewer's correction of a report, dissolves
   the events its old reports were in; their other reports are placed again with the new ones;
 - an event's facets are written from its reports' (the most precise date, the union of places
@@ -27,8 +28,9 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..events import SPLIT, EventRules, Index, Report, Signature, sort_key, window
-from ..knowledge import load_knowledge
+from ..knowledge import Knowledge, load_knowledge
 from .bits import bits_of, keys_in, read_bits
+from .kept import kept
 from .schema import Article, ArticleText, Bulletin, Event, Place, insert_rows
 
 LOCK_KEY = 0x70636576  # the advisory lock of event writes on PostgreSQL
@@ -225,7 +227,9 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
     if again:
         stale |= {e for e in conn.execute(select(Article.event_id).where(Article.id.in_(again))).scalars() if e}
     to_place = list(new)
+    known = _known(conn)
     if stale or again:
+        known.clear()  # reports leave their events, and some of them change
         found = load_members(conn, members_where(or_(Article.event_id.in_(stale), Article.id.in_(again))), dims)
         to_place += [p for p, _ in found]
         changes.before(conn, "events", stale)
@@ -240,18 +244,20 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
         event_ids |= set(conn.execute(GROUPED, {"keys": sorted(keys)}).scalars())
     event_ids -= stale
     Timer.compared += len(event_ids)
-    if event_ids:
-        members: dict[int, list[Report]] = {}
-        for placed, event_id in load_members(conn, IN_EVENTS, dims, events=sorted(event_ids)):
-            if placed.report.ref in placing:
-                continue
-            facets[placed.report.ref] = placed.facets
-            members.setdefault(event_id, []).append(placed.report)
-        for event_id in sorted(members):
-            index.add_event(event_id, members[event_id])
-
+    missing = sorted(e for e in event_ids if not _complete(known.get(e)))
+    if missing:
+        known.update((e, []) for e in missing)
+        for placed, event_id in load_members(conn, IN_EVENTS, dims, events=missing):
+            known[event_id].append(placed)
     by_ref = {p.report.ref: p for p in to_place}
-    stored = {ref for ref in facets if ref not in by_ref or by_ref[ref].article_id is not None}
+    for event_id in sorted(event_ids):
+        members = [p for p in sorted(known[event_id], key=_article_order) if p.report.ref not in placing]
+        by_ref.update((p.report.ref, p) for p in members)
+        facets.update((p.report.ref, p.facets) for p in members)
+        if members:
+            index.add_event(event_id, [p.report for p in members])
+
+    stored = {ref for ref, p in by_ref.items() if p.article_id is not None}
     for placed in sorted(to_place, key=lambda p: sort_key(p.report, rules)):
         index.place(placed.report)
 
@@ -285,21 +291,59 @@ def place(conn: Connection, changes, new: list[Placed] = (), again: Iterable[int
                     moved.append({"aid": m.ref, "eid": event.id})
     if moved:
         conn.execute(MOVE_ARTICLES, moved)
-    signatures = [{"aid": m.ref, "sig": m.signature(kb.place_names, rules).to_bytes(rules)}
-                  for event in index.events.values() for m in event.members if m.made_signature and m.ref in stored]
-    if signatures:
-        conn.execute(SIGN_TEXTS, signatures)
+    signed = [m for event in index.events.values() for m in event.members if m.made_signature and m.ref in stored]
+    for m in signed:  # as they are stored now
+        m.stored_signature, m.made_signature = m.signature(kb.place_names, rules).to_bytes(rules), False
+    if signed:
+        conn.execute(SIGN_TEXTS, [{"aid": m.ref, "sig": m.stored_signature} for m in signed])
+    for event in index.events.values():
+        if event.changed:  # its reports not written yet join once they are (`mark_written`)
+            known[event.id] = [by_ref[m.ref] for m in event.members]
     # The summaries' cells of the events changed are the summaries' cost (timed there), not this.
     Timer.seconds += time.perf_counter() - started - (changes.seconds - summaries_before)
     Timer.reports += len(to_place)
     return out
 
 
-def made_signature(report: Report) -> bytes | None:
+# ---- the events a transaction has read or written ---------------------------------------------
+
+def _known(conn: Connection) -> dict[int, list[Placed]]:
+    """Event id -> its reports (as `load_members` reads them), of the events this transaction
+    read or wrote: a batch's next bulletins are compared with the same recent events, read
+    once. Only this transaction writes events meanwhile (SQLite's write lock; on PostgreSQL
+    the advisory lock, held to its end)."""
+    return kept(conn).setdefault("event reports", {})
+
+
+def _complete(members: list[Placed] | None) -> bool:
+    """An event's known reports, every one of them written."""
+    return members is not None and all(p.article_id is not None for p in members)
+
+
+def _article_order(placed: Placed) -> int:
+    return placed.article_id
+
+
+def mark_written(placed: Placed, article_id: int, places: Iterable[tuple], streets: dict[str, int],
+                 signature: bytes | None) -> None:
+    """A new report's article row is written, with its places ((name, level, status, …) as
+    stored), the store's street bits and its signature if one was made: from now on it stands
+    for the report as `load_members` would read it back."""
+    report, row = placed.report, placed.facets
+    units = {name for name, level, status, *_ in places if status != "other_district" and level in UNIT_LEVELS}
+    placed.report = Report(ref=article_id, source=report.source, units=frozenset(units),
+                           streets=frozenset(keys_in(row["street_bits"], streets)),
+                           district_wide=bool(row["district_wide"]), event_date=row["event_date"],
+                           issue_date=report.issue_date, text=None if signature else report.text,
+                           group=row["event_key"], excluded=bool(row["excluded"]), stored_signature=signature)
+    placed.facets = {name: row[name] for name in FACETS}
+    placed.article_id = article_id
+
+
+def made_signature(report: Report, kb: Knowledge) -> bytes | None:
     """The signature computed for a new report while placing it (written with its text)."""
     if not report.made_signature:
         return None
-    kb = load_knowledge()
     return report.signature(kb.place_names, kb.events).to_bytes(kb.events)
 
 

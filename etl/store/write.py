@@ -29,13 +29,16 @@ from ..knowledge import load_knowledge
 from . import grams
 from .bits import bits_of, dimension_bits
 from .engine import writing
-from .events import Placed, made_signature
+from .events import Placed, made_signature, mark_written
+from .events import lock as lock_events
 from .events import place as place_events
 from .identity import Candidate, edited
+from .kept import kept
 from .summaries import Changes, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place, insert_rows, insert_tuples)
 
+_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call with options
 DROPPED_KEPT = 5000  # lines left out of a bulletin that are kept to be shown (a hostile page has more)
 REATTACH_SIMILARITY = 0.6  # an orphaned correction finds its article again above this
 
@@ -173,6 +176,19 @@ STORED = (select(Bulletin.id, Bulletin.source, Bulletin.issue_date, Bulletin.iss
 INSERT_BULLETIN = insert(Bulletin.__table__).returning(Bulletin.id)
 
 
+ANY_CORRECTION = select(CorrectionRow.id).limit(1)
+
+
+def _corrected(conn: Connection) -> bool:
+    """Whether the store holds corrections, asked once per transaction under the events' lock:
+    only reviewers make them, who take that lock first (an ingest only moves them)."""
+    known = kept(conn)
+    if "corrected" not in known:
+        lock_events(conn)
+        known["corrected"] = conn.execute(ANY_CORRECTION).first() is not None
+    return known["corrected"]
+
+
 def corrections_for(conn: Connection, keys) -> dict[str, list[overlay.Correction]]:
     """key -> that article's corrections, oldest first."""
     out: dict[str, list[overlay.Correction]] = {}
@@ -266,7 +282,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
     child rows."""
     source = source_of(source or record.name)
     name = display_name(source)
-    gazetteer = load_knowledge().gazetteer
+    kb = load_knowledge()
     # One query: a bulletin with these bytes (then nothing to do), and those of the same name
     # (with their texts: one of them may be what this file edits).
     rows = conn.execute(STORED, {"name": name, "content_hash": content_hash}).all()
@@ -289,21 +305,23 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
         issue_precision=record.issue.precision, issue_source=record.issue.source, synthetic=synthetic,
         ingested_at=datetime.now(timezone.utc), text=record.text,
-        dropped=json.dumps([d.as_dict() for d in record.dropped[:DROPPED_KEPT]], ensure_ascii=False)
+        dropped=_json([d.as_dict() for d in record.dropped[:DROPPED_KEPT]])
     )).scalar_one()
     if record.articles:
         keys = [article_key(a.text) for a in record.articles]
-        reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
-        found = corrections_for(conn, keys)
+        found = {}
+        if _corrected(conn):
+            reattach_orphans(conn, name, dict(zip(keys, (a.text for a in record.articles))))
+            found = corrections_for(conn, keys)
         extracted = [a.facts() for a in record.articles]
-        effective = [overlay.apply(f, found.get(k, []), gazetteer) for f, k in zip(extracted, keys)]
+        effective = [overlay.apply(f, found.get(k, []), kb.gazetteer) for f, k in zip(extracted, keys)]
         dims = {kind: dimension_bits(conn, kind, {k for f in effective for k in getattr(f, attr)})
                 for kind, attr in (("theme", "themes"), ("service", "services"), ("street", "streets"))}
         rows = [_fit_values(ARTICLE_LENGTHS, dict(
             bulletin_id=bulletin_id, seq=a.seq, title=a.title, first_sentence=a.first_sentence,
-            body_offset=a.body_offset, reporters=json.dumps(a.reporters, ensure_ascii=False),
-            flags=json.dumps(a.flags, ensure_ascii=False), section=a.section, article_key=key,
-            confidence=a.confidence, confidence_reasons=json.dumps(a.confidence_reasons, ensure_ascii=False),
+            body_offset=a.body_offset, reporters=_json(a.reporters),
+            flags=_json(a.flags), section=a.section, article_key=key,
+            confidence=a.confidence, confidence_reasons=_json(a.confidence_reasons),
             extracted=facts.to_json(), reviewed=overlay.is_reviewed(found.get(key, [])),
             **fact_values(fixed, record.issue, dims)))
             for a, key, facts, fixed in zip(record.articles, keys, extracted, effective)]
@@ -321,11 +339,12 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         written = []  # the new reports' rows for the summaries
         for article_id, article, fixed, report, row in zip(ids, record.articles, effective, reports, rows):
             rows_of_article = child_rows(article, fixed, article_id)
-            signature = made_signature(report.report)
+            signature = made_signature(report.report, kb)
             if signature is not None:  # made while placing it: kept for the next comparison
                 rows_of_article["article_texts"] = [(article_id, article.text, signature)]
-            places = _fit_rows("places", rows_of_article["places"])  # as the store will hold them
-            written.append(written_report(article_id, row, (place[1:5] for place in places)))
+            places = [place[1:5] for place in _fit_rows("places", rows_of_article["places"])]  # as stored
+            written.append(written_report(article_id, row, places))
+            mark_written(report, article_id, places, dims["street"], signature)
             for table, child in rows_of_article.items():
                 children[table] += child
         for table, child in children.items():
