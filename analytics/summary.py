@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 
 from etl.store import Place, bits_of
-from etl.store.summaries import CUBES, GRAINS, NO_STREET, TABLES, Cube, set_bits
+from etl.store.summaries import CUBES, FAMILY_MEASURES, GRAINS, NO_STREET, TABLES, Cube, set_bits
 
 from . import hits
 from .counting import Counted
@@ -179,7 +179,7 @@ def _split(f: Filters, grain: str | None) -> tuple[tuple[date | None, date | Non
 
 def _cube_cells(conn, f: Filters, dims, need: Need, cube: Cube, whole) -> list[tuple]:
     t = TABLES[cube.name]
-    conditions = [t.c.counted == f.count]
+    conditions = []
     if f.reviewed:
         conditions.append(t.c.reviewed.is_(f.reviewed == "yes"))
     for kind, keys in (("theme", f.themes), ("service", f.services)):
@@ -210,7 +210,8 @@ def _cube_cells(conn, f: Filters, dims, need: Need, cube: Cube, whole) -> list[t
                           (t.c.dated.is_(False)) | and_(t.c.dated.is_(True), within))
     groups = ([t.c.period] if need.period else []) + [t.c[g] for g in need.group]
     groups += [t.c[c] for c in {"street": ("street",), "unit": ("unit", "unit_street")}.get(need.explode, ())]
-    measures = [func.sum(t.c[m]) for m in ("n", "participants_low", "participants_vague", "approx", "reports")]
+    # A cell holds both families: the chosen one's measures, and only where it counts rows.
+    measures = [func.sum(t.c[m]) for m in FAMILY_MEASURES[f.count]]
     rows = conn.execute(select(*groups, *measures).where(*conditions).group_by(*groups)).all()
     return [tuple(r) for r in rows if r[len(groups)]]
 

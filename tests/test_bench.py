@@ -26,7 +26,8 @@ KEYS = {"etl_articles_per_s", "jieba_only_articles_per_s", "etl_vs_jieba_time_ra
         "worst_case_s", "worst_case_peak_mb", "worst_zip_bomb_docx_s", "worst_deep_html_s", "worst_big_html_s",
         "worst_single_line_txt_s", "worst_corrupt_pdf_s", "cluster_share_of_ingest", "cluster_growth_per_article",
         "query_p95_ms_keyword", "query_p95_ms_keyword_postgres", "overview_rerun_s_postgres", "app_peak_rss_mb",
-        "app_peak_rss_mb_postgres", "summaries_share_of_ingest", "summaries_ingest_ratio", "cells_totals",
+        "app_peak_rss_mb_postgres", "summaries_share_of_ingest", "summaries_ingest_ratio", "summaries_ingest_cpu_ratio",
+        "index_share_of_ingest", "cells_totals",
         "cells_months_by_street_postgres"} | {
     f"{figure}_{what}_ms{keyword}{db}" for figure in ("overview", "coverage", "label_counts", "theme_street_matrix",
                                                      "timeline") for what in ("p95", "max")

@@ -1,6 +1,7 @@
 """The keyword index (etl/store/grams.py) on SQLite and PostgreSQL: it finds exactly the
 articles a substring scan of every text finds, for keywords of one, two and more characters,
-ASCII, LIKE's wildcards, quotes and emoji; a replaced bulletin leaves nothing in it."""
+ASCII, LIKE's wildcards, quotes and emoji; a replaced bulletin leaves nothing in it; it is
+kept or not (to measure what it costs) apart from the summaries."""
 import pytest
 from sqlalchemy import func, select, text
 
@@ -8,7 +9,7 @@ from analytics import queries
 from analytics.filters import Filters, keyword
 from analytics.sql import contains
 from etl.ingest import ingest_paths
-from etl.store import Article, ArticleText, grams
+from etl.store import Article, ArticleText, grams, summaries
 from support import CLINIC, DRILL
 
 ODD = ("社区WiFi全覆盖 🎉\n\n本报讯 新华街道卫星里社区的公共WiFi已覆盖50%的楼栋，"
@@ -53,6 +54,20 @@ def test_a_replaced_bulletin_leaves_nothing_in_the_index(engine, page):
             assert set(conn.execute(grams.matching(conn, word, contains)).scalars()) == _scan(conn, word), word
     assert queries.overview(engine, Filters(q="WiFi")).articles == 0
     assert queries.overview(engine, Filters(q="血糖等")).articles == 1
+
+
+def test_the_index_and_the_summaries_are_switched_off_apart(engine, page):
+    # What the benchmark compares: an ingest without the summaries still keeps the index, and
+    # without the index the texts of a write are not kept to be indexed.
+    with summaries.maintenance(False):
+        ingest_paths(engine, [page])
+    with engine.connect() as conn:
+        assert _indexed(conn) == conn.scalar(select(func.count(Article.id))) == 3
+        assert not any(summaries.cell_count(conn).values())
+    pending = grams.Pending()
+    with grams.maintenance(False):
+        pending.add([(1, "义诊")])
+    assert pending.texts == {}
 
 
 def test_a_hostile_keyword_is_bounded_and_only_a_parameter(engine, page):

@@ -118,7 +118,8 @@ def _step(engine, folder, step) -> None:
 
 def _cells(engine) -> dict:
     with engine.connect() as conn:
-        return {name: sorted((tuple(r[:-4]), round(r[-4], 6), *r[-3:]) for r in conn.execute(select(table)))
+        return {name: sorted(tuple(round(v, 6) if isinstance(v, float) else v for v in r)
+                             for r in conn.execute(select(table)))
                 for name, table in summaries.TABLES.items()}
 
 

@@ -17,6 +17,9 @@ texts added at the transaction's end (`Pending`).
 """
 from __future__ import annotations
 
+import contextlib
+import time
+
 import numpy as np
 from sqlalchemy import (Column, ForeignKey, Integer, MetaData, Table, cast, column, delete, insert, literal, select,
                         text, union)
@@ -105,6 +108,35 @@ def remove(conn: Connection, article_ids: list[int]) -> None:
                              [(i, token_line(t)) for i, t in texts])
 
 
+_maintained = True
+
+
+@contextlib.contextmanager
+def maintenance(enabled: bool):
+    """Writes in this process keep the keyword index, or (only to measure what keeping it
+    costs: tools/bench.py) do not; a store written without it must not be read."""
+    global _maintained
+    saved, _maintained = _maintained, enabled
+    try:
+        yield
+    finally:
+        _maintained = saved
+
+
+class Timer:
+    """Seconds spent keeping the keyword index in this process (the benchmark reads it)."""
+    seconds = 0.0
+
+
+@contextlib.contextmanager
+def _timed():
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        Timer.seconds += time.perf_counter() - started
+
+
 class Pending:
     """The texts a transaction's writes index, added at its end (`flush`) in one insert: a
     batch of bulletins is written in savepoints, and SQLite's full-text index writes a segment
@@ -114,15 +146,18 @@ class Pending:
         self.texts: dict[int, str] = {}  # article id -> text
 
     def add(self, texts: list[tuple[int, str]]) -> None:
-        self.texts.update(texts)
+        if _maintained:
+            self.texts.update(texts)
 
     def remove(self, conn: Connection, article_ids: list[int]) -> None:
         """These articles go: those indexed already are taken out, the others not added."""
-        indexed = [i for i in article_ids if self.texts.pop(i, None) is None]
-        remove(conn, indexed)
+        if _maintained:
+            with _timed():
+                remove(conn, [i for i in article_ids if self.texts.pop(i, None) is None])
 
     def flush(self, conn: Connection) -> None:
-        add(conn, sorted(self.texts.items()))
+        with _timed():
+            add(conn, sorted(self.texts.items()))
         self.texts = {}
 
 

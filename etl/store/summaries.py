@@ -5,10 +5,11 @@ instead of a million rows.
 Each summary ("cube") is one GROUP BY of the counted rows that are articles (not `excluded`):
 by a time grain (none, month or ISO week), on some of the filterable columns, and optionally
 exploded over a row's streets (one cell per street it names, -1 for none) or its communities
-and villages (one cell per unit, with the unit's street). A cell holds how many rows it
-counts and their participants. CUBES lists them; analytics/summary.py picks, per figure, the
-smallest that has every column the figure and its filters need, and falls back to the rows
-for what no cube answers.
+and villages (one cell per unit, with the unit's street). A cell holds, for events and for
+reports alike, how many rows it counts and their participants: most events have one report,
+with the same key, so one cell is written for both, not two. CUBES lists them;
+analytics/summary.py picks, per figure, the smallest that has every column the figure and its
+filters need, and falls back to the rows for what no cube answers.
 
 The cells are kept in the transaction of every write that changes a counted row: the write
 says which rows it is about to change (`Changes.before`: their cells are taken away as they
@@ -19,7 +20,8 @@ kept in a scope of their own (`Changes.scope`), added to the batch's once its sa
 (`Changes.absorb`), and the batch's are written once. Cells are read from the stored rows
 both times (`counted_rows`, `add_cells`); only the articles a write has just made are taken
 from the values it wrote (`Changes.made`: the same row `counted_rows` would read back), to
-spare reading them again.
+spare reading them again, and such an article alike its event (an event of one report, most
+of them) has its cells made once for both.
 
 `rebuild` counts every row again in SQL, a GROUP BY per cube (a million rows through
 add_cells took minutes); the property test (tests/test_summaries.py) holds the cells kept
@@ -47,7 +49,15 @@ UNDATED = date(1, 1, 1)  # the period of undated rows in a cube by time (no arti
 NO_STREET = -1  # the street cell of a row that names no street
 GRAINS = {"year": lambda day: day.replace(month=1, day=1), "month": lambda day: day.replace(day=1),
           "week": lambda day: day - timedelta(days=day.weekday())}  # the first day of a day's period
-MEASURES = ("n", "participants_low", "participants_vague", "approx", "reports")
+# A cell's measures: per counted family, (n, participants_low, participants_vague, approx,
+# reports); a report's `reports` is its n, so the reports' is the column of their n.
+FAMILY_MEASURES = {"events": ("events_n", "events_participants_low", "events_participants_vague", "events_approx",
+                              "events_reports"),
+                   "reports": ("reports_n", "reports_participants_low", "reports_participants_vague", "reports_approx",
+                               "reports_n")}
+MEASURES = tuple(dict.fromkeys(FAMILY_MEASURES["events"] + FAMILY_MEASURES["reports"]))  # the stored columns
+COUNTS = tuple(FAMILY_MEASURES[c][0] for c in COUNTED)  # a cell where both are 0 counts nothing
+MEASURE_TYPES = {m: Float() if m.endswith("participants_low") else Integer() for m in MEASURES}
 DIM_TYPES = {"date_precision": String(16), "street_bits": BigInteger(), "theme_bits": BigInteger(),
              "service_bits": BigInteger()}
 
@@ -65,7 +75,7 @@ class Cube:
         # each street's in turn (analytics/summary.py), as adjacent cells, then the period's.
         exploded = EXPLODED[self.explode]
         first, last = ((), exploded) if self.explode == "unit" else (exploded, ())
-        return ("counted",) + first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
+        return first + (("period",) if self.grain else ()) + ("dated", "reviewed") + self.dims + last
 
 
 # What a cube can be exploded over, and the key columns that adds: a row counts once in each
@@ -108,18 +118,16 @@ CUBES = (
 )
 # Changing the cubes (or how a cell is computed) changes this: a store made with other cubes
 # rebuilds its summaries when it is opened.
-VERSION = "2:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
+VERSION = "3:" + ";".join(f"{c.name}/{c.grain}/{','.join(c.dims)}/{c.explode}" for c in CUBES)
 
 
-KEY_TYPES = dict(DIM_TYPES, counted=String(8), period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
+KEY_TYPES = dict(DIM_TYPES, period=Date(), dated=Boolean(), reviewed=Boolean(), street=Integer(),
                  street2=Integer(), theme=Integer(), unit=String(64), unit_street=String(64))  # bits, or names
 
 
 def _table(cube: Cube) -> Table:
     columns = [Column(name, KEY_TYPES[name], primary_key=True) for name in cube.key_columns]
-    columns += [Column("n", Integer, nullable=False), Column("participants_low", Float, nullable=False),
-                Column("participants_vague", Integer, nullable=False), Column("approx", Integer, nullable=False),
-                Column("reports", Integer, nullable=False)]
+    columns += [Column(name, MEASURE_TYPES[name], nullable=False) for name in MEASURES]
     # Clustered by its key on SQLite: a date range reads adjacent cells.
     return Table(f"summary_{cube.name}", Base.metadata, *columns, sqlite_with_rowid=False)
 
@@ -179,10 +187,11 @@ def counted_rows(conn: Connection, counted: str, ids: Iterable[int]) -> list[dic
 
 
 def written_report(article_id: int, values: dict, places) -> dict:
-    """A new article's row as `counted_rows` reads it: `values` its columns as written, `places`
-    its place rows' (name, level, status, street) as written."""
+    """A new article's row as `counted_rows` reads it, with its event: `values` its columns as
+    written, `places` its place rows' (name, level, status, street) as written."""
     row = {column: values[column] for column in ROW_COLUMNS[1:]}
-    row.update(id=article_id, participants_low=float(values["participants_low"] or 0.0), reports=1,
+    row.update(id=article_id, event_id=values["event_id"], reports=1,
+               participants_low=float(values["participants_low"] or 0.0),
                units={(name, street or "") for name, level, status, street in places
                       if status == "ours" and level in UNIT_LEVELS})
     return row
@@ -214,19 +223,58 @@ for _c in CUBES:
     _PARTS[_c.name] = (_getter(_c.key_columns[:_i]), _getter(_c.key_columns[_i + len(EXPLODED[_c.explode]):]))
 
 
+# Where each family's measures sit in a cell (MEASURES): a report's `reports` and n share one.
+SLOTS = {counted: tuple(MEASURES.index(m) for m in FAMILY_MEASURES[counted]) for counted in COUNTED}
+
+
+def _where(r: dict) -> tuple:
+    """What decides which cells a row counts in: two rows alike count in the same cells."""
+    day = r["activity_date"]
+    if day is not None and not isinstance(day, date):
+        day = date.fromisoformat(str(day)[:10])
+    return (day, bool(r["reviewed"]), r["date_precision"] or "unknown", r["street_bits"] or 0, r["theme_bits"] or 0,
+            r["service_bits"] or 0, frozenset(r["units"]))
+
+
+def _measures(counted: str, r: dict, sign: int) -> list:
+    """What a row adds (sign 1) or takes away (-1) in each of its cells, as MEASURES."""
+    measures = [0] * len(MEASURES)
+    for slot, m in zip(SLOTS[counted], (sign, sign * (r["participants_low"] or 0.0),
+                                        sign * (r["participants_vague"] or 0), sign * bool(r["participants_approx"]),
+                                        sign * (r["reports"] or 0))):
+        measures[slot] = m  # a report's `reports` is 1, its n
+    return measures
+
+
 def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
-    """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [measures]."""
-    for r in rows:
-        day = r["activity_date"]
-        if day is not None and not isinstance(day, date):
-            day = date.fromisoformat(str(day)[:10])
-        measures = (sign, sign * (r["participants_low"] or 0.0), sign * (r["participants_vague"] or 0),
-                    sign * bool(r["participants_approx"]), sign * (r["reports"] or 0))
-        base = {"counted": counted, "dated": day is not None, "reviewed": bool(r["reviewed"]),
-                "date_precision": r["date_precision"] or "unknown", "street_bits": r["street_bits"] or 0,
-                "theme_bits": r["theme_bits"] or 0, "service_bits": r["service_bits"] or 0}
+    """Add (sign 1) or take away (-1) the rows' cells: cells[cube][key] = [MEASURES]."""
+    _add(cells, [(_where(r), _measures(counted, r, sign)) for r in rows])
+
+
+def _alike(events: list[dict], reports: list[dict]) -> list[tuple]:
+    """(where, measures) of these events and reports (sign 1): a report made in this
+    transaction that counts in the same cells as its event (an event of one report, most of
+    them) is added with it, its cells made once for both."""
+    by_id = {e["id"]: (_where(e), _measures("events", e, 1)) for e in events}
+    out = []
+    for r in reports:
+        where, measures = _where(r), _measures("reports", r, 1)
+        event = by_id.get(r.get("event_id"))
+        if event is not None and event[0] == where:
+            del by_id[r["event_id"]]
+            measures = [a + b for a, b in zip(event[1], measures)]
+        out.append((where, measures))
+    return out + list(by_id.values())
+
+
+def _add(cells: dict, placed: list[tuple]) -> None:
+    """Add each (where, measures) to the cells it counts in."""
+    for (day, reviewed, precision, street_bits, theme_bits, service_bits, units), measures in placed:
+        changed = [i for i, m in enumerate(measures) if m]
+        base = {"dated": day is not None, "reviewed": reviewed, "date_precision": precision,
+                "street_bits": street_bits, "theme_bits": theme_bits, "service_bits": service_bits}
         periods = {grain: GRAINS[grain](day) if day is not None else UNDATED for grain in GRAINS}
-        exploded = _exploded(base, r["units"])
+        exploded = _exploded(base, units)
         for cube in CUBES:
             if cube.grain:
                 base["period"] = periods[cube.grain]
@@ -239,8 +287,8 @@ def add_cells(cells: dict, counted: str, rows: list[dict], sign: int) -> None:
                 if cell is None:
                     acc[key] = list(measures)
                 else:
-                    for i, m in enumerate(measures):
-                        cell[i] += m
+                    for i in changed:
+                        cell[i] += measures[i]
 
 
 def _exploded(base: dict, units) -> dict[str | None, list[tuple]]:
@@ -268,10 +316,10 @@ def _write(conn: Connection, cells: dict) -> None:
         rows = [key + tuple(v) for key, v in sorted(changed.items())]
         conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
                              f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
-        emptied = [key for key, v in changed.items() if v[0] < 0]
+        emptied = [key for key, v in changed.items() if any(v[MEASURES.index(n)] < 0 for n in COUNTS)]
         if emptied:
-            where = " AND ".join(f"{quote(k)} = {marker}" for k in keys)
-            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {quote('n')} <= 0 AND {where}", emptied)
+            where = " AND ".join([f"{quote(n)} <= 0" for n in COUNTS] + [f"{quote(k)} = {marker}" for k in keys])
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where}", emptied)
 
 
 # ---- keeping them at each write -------------------------------------------------------------
@@ -281,9 +329,9 @@ _maintained = True
 
 @contextlib.contextmanager
 def maintenance(enabled: bool):
-    """Writes in this process keep the summaries and the keyword index, or (only to measure
-    what keeping them costs: tools/bench.py) do not; a store written without them is not
-    consistent and must not be read."""
+    """Writes in this process keep the summaries, or (only to measure what keeping them costs:
+    tools/bench.py) do not; a store written without them is not consistent and must not be
+    read. The keyword index has its own switch (grams.maintenance)."""
     global _maintained
     saved, _maintained = _maintained, enabled
     try:
@@ -297,8 +345,7 @@ def maintained() -> bool:
 
 
 class Timer:
-    """Seconds spent keeping the summaries and the keyword index in this process (the
-    benchmark reads it)."""
+    """Seconds spent keeping the summaries in this process (the benchmark reads it)."""
     seconds = 0.0
 
 
@@ -323,7 +370,8 @@ class Changes:
 
     def __init__(self, within: Changes | None = None):
         self.ids: dict[str, set[int]] = {c: set() for c in COUNTED}  # their cells are added at the end
-        self.done: set[int] = set()  # articles made, whose cells are in already (`made`)
+        self.done: set[int] = set()  # articles made, not read back (`made`)
+        self.reports_made: list[dict] = []  # their rows, added at the end
         self.cells: dict = {}
         self.within = within
         self.seconds = 0.0  # spent keeping the summaries (a caller's own timing leaves it out)
@@ -350,19 +398,19 @@ class Changes:
 
     def made(self, rows: list[dict], excluded: list[bool]) -> None:
         """Articles this write made, as `written_report` gives them (in the order of their ids),
-        and whether each is excluded: their cells are added now, not read back at the end
+        and whether each is excluded: their rows are kept to be added at the end, not read back
         (SQLite may give a new article the id of one a write took away: that id is done)."""
         made = {r["id"] for r in rows}
         self.ids["reports"] -= made
         self.done |= made
         if _maintained:
-            with timed(self):
-                add_cells(self.cells, "reports", [r for r, out in zip(rows, excluded) if not out], 1)
+            self.reports_made += [r for r, out in zip(rows, excluded) if not out]
 
     def absorb(self, other: Changes) -> None:
         """The changes of a write of `scope()`, once its savepoint holds."""
         self.ids["reports"] -= other.done
         self.done |= other.done
+        self.reports_made += other.reports_made
         for counted, ids in other.ids.items():
             self.ids[counted] |= ids
         for cube, cells in other.cells.items():
@@ -382,13 +430,15 @@ class Changes:
         a row two of them change is taken away once and added back once."""
         if _maintained:
             with timed(self):
+                rows = {}
                 for counted, ids in self.ids.items():
                     ids = sorted(ids)
-                    for chunk in range(0, len(ids), BATCH):
-                        add_cells(self.cells, counted, counted_rows(conn, counted, ids[chunk:chunk + BATCH]), 1)
+                    rows[counted] = [r for chunk in range(0, len(ids), BATCH)
+                                     for r in counted_rows(conn, counted, ids[chunk:chunk + BATCH])]
+                _add(self.cells, _alike(rows["events"], self.reports_made + rows["reports"]))
                 if self.cells:
                     _write(conn, self.cells)
-        self.ids, self.done, self.cells = {c: set() for c in COUNTED}, set(), {}
+        self.ids, self.done, self.reports_made, self.cells = {c: set() for c in COUNTED}, set(), [], {}
 
 
 # ---- building them from the rows ------------------------------------------------------------
@@ -428,8 +478,8 @@ def rebuild(conn: Connection) -> None:
 # The rebuild's staging: each counted row's key columns and measures as add_cells makes them
 # (a period per grain), and what it is exploded over (EXPLODED), a row per value.
 STAGED = MetaData()
-STAGED_TYPES = dict(KEY_TYPES, id=Integer(), period_year=Date(), period_month=Date(), period_week=Date(),
-                    participants_low=Float(), participants_vague=Integer(), approx=Integer(), reports=Integer())
+STAGED_TYPES = dict(KEY_TYPES, **MEASURE_TYPES, counted=String(8), id=Integer(), period_year=Date(),
+                    period_month=Date(), period_week=Date())
 
 
 def _staged(name: str, *columns: str) -> Table:
@@ -439,7 +489,7 @@ def _staged(name: str, *columns: str) -> Table:
 
 
 STAGED_ROWS = _staged("cells_rows", "counted", "id", "period_year", "period_month", "period_week", "dated", "reviewed",
-                      *DIM_TYPES, *MEASURES[1:])
+                      *DIM_TYPES, *MEASURES)
 STAGED_EXPLODED = {"street": _staged("cells_streets", "counted", "id", "street"),
                    "pair": _staged("cells_pairs", "counted", "id", "street", "street2"),
                    "unit": _staged("cells_units", "counted", "id", "unit", "unit_street"),
@@ -459,11 +509,15 @@ def _period(conn: Connection, grain: str, day):
 def _stage_rows(conn: Connection, counted: str) -> None:
     rows = _row_query(counted)[1].subquery()
     day = rows.c.activity_date
+    # The row's family's measures (a report's `reports` is its n), the other family's 0.
+    measures = {m: literal(0.0 if isinstance(MEASURE_TYPES[m], Float) else 0) for m in MEASURES}
+    measures.update(zip(FAMILY_MEASURES[counted], (
+        literal(1), func.coalesce(rows.c.participants_low, 0.0), func.coalesce(rows.c.participants_vague, 0),
+        case((rows.c.participants_approx.is_(True), 1), else_=0), func.coalesce(rows.c.reports, 0))))
     values = select(literal(counted), rows.c.id, *(_period(conn, grain, day) for grain in ("year", "month", "week")),
                     day.isnot(None), rows.c.reviewed.is_(True), func.coalesce(rows.c.date_precision, "unknown"),
                     *(func.coalesce(rows.c[c], 0) for c in ("street_bits", "theme_bits", "service_bits")),
-                    func.coalesce(rows.c.participants_low, 0.0), func.coalesce(rows.c.participants_vague, 0),
-                    case((rows.c.participants_approx.is_(True), 1), else_=0), func.coalesce(rows.c.reports, 0))
+                    *(measures[m] for m in MEASURES))
     conn.execute(insert(STAGED_ROWS).from_select([c.name for c in STAGED_ROWS.columns], values))
     owner, units = _units_query(counted)
     units = units.subquery()
@@ -502,7 +556,7 @@ def _cube_cells(cube: Cube):
         joined = joined.join(table, and_(table.c.counted == rows.c.counted, table.c.id == rows.c.id))
         columns.update((c.name, c) for c in table.columns if c.name not in ("counted", "id"))
     keys = [columns[k] for k in cube.key_columns]
-    sums = [func.count()] + [func.sum(rows.c[m]) for m in MEASURES[1:]]
+    sums = [func.sum(rows.c[m]) for m in MEASURES]
     return select(*keys, *sums).select_from(joined).group_by(*keys)
 
 

@@ -34,7 +34,7 @@ from .events import lock as lock_events
 from .events import place as place_events
 from .identity import Candidate, edited
 from .kept import kept
-from .summaries import Changes, maintained, timed, written_report
+from .summaries import Changes, written_report
 from .schema import (NAME_LENGTH, SOURCE_LENGTH, Article, ArticleText, Bulletin, CorrectionRow, CountRow, EvidenceRow,
                      Label, Place, insert_rows, insert_tuples)
 
@@ -268,8 +268,7 @@ def write_pending(conn: Connection, changes: Changes, indexing: grams.Pending) -
     once, the summaries' difference (of the rows they changed, as they are now) and the keyword
     index's new texts."""
     changes.write(conn)
-    with timed():
-        indexing.flush(conn)
+    indexing.flush(conn)
 
 
 def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, changes: Changes,
@@ -300,9 +299,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
         # while their rows (places, texts) are still there to say what.
         changes.before(conn, "reports", [i for i, _ in replaced])
         changes.before(conn, "events", stale)
-        if maintained():
-            with timed():
-                indexing.remove(conn, [i for i, _ in replaced])
+        indexing.remove(conn, [i for i, _ in replaced])
         conn.execute(delete(Bulletin.__table__).where(Bulletin.id == old.id))  # children cascade
     bulletin_id = conn.execute(INSERT_BULLETIN, dict(
         name=name, source=source, content_hash=content_hash, issue_date=record.issue.value,
@@ -354,8 +351,7 @@ def write_bulletin(conn: Connection, record: BulletinRecord, content_hash: str, 
             if child:
                 _insert_many(conn, table, child)
         changes.made(written, [row["excluded"] for row in rows])
-        if maintained():
-            indexing.add([(i, a.text) for i, a in zip(ids, record.articles)])
+        indexing.add([(i, a.text) for i, a in zip(ids, record.articles)])
     elif stale:  # an edited bulletin with no articles left: its old events lost reports
         place_events(conn, changes, stale=stale)
     if old is None:
