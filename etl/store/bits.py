@@ -23,13 +23,14 @@ def dimension_bits(conn, kind: str, keys) -> dict[str, int]:
         return cache
     known = dict(conn.execute(select(Dimension.key, Dimension.bit).where(Dimension.kind == kind)).all())
     stored = dict(known)
-    for key in keys:
-        if key not in known:
-            bit = max(known.values(), default=-1) + 1
-            if bit > MAX_BITS:
-                raise ValueError(f"more than {MAX_BITS + 1} {kind} keys: widen the bit sets")
-            conn.execute(insert(Dimension.__table__), dict(kind=kind, key=key, bit=bit))
-            known[key] = bit
+    # New keys in sorted order: the same files give the same bits whatever order (or hash
+    # seed) gave the keys.
+    for key in sorted(set(keys) - known.keys()):
+        bit = max(known.values(), default=-1) + 1
+        if bit > MAX_BITS:
+            raise ValueError(f"more than {MAX_BITS + 1} {kind} keys: widen the bit sets")
+        conn.execute(insert(Dimension.__table__), dict(kind=kind, key=key, bit=bit))
+        known[key] = bit
     # Remembered once this transaction commits, and only the bits read from the store: a bit
     # handed out here may be rolled back (its bulletin's savepoint) and must not be reused.
     event.listen(conn, "commit", lambda _conn: cache.update(stored), once=True)
