@@ -59,13 +59,13 @@ def test_a_replaced_bulletin_leaves_nothing_in_the_index(engine, page):
 def test_the_index_and_the_summaries_are_switched_off_apart(engine, page):
     # What the benchmark compares: an ingest without the summaries still keeps the index, and
     # without the index the texts of a write are not kept to be indexed.
-    with summaries.maintenance(False):
+    with summaries.UPKEEP.switched(False):
         ingest_paths(engine, [page])
     with engine.connect() as conn:
         assert _indexed(conn) == conn.scalar(select(func.count(Article.id))) == 3
         assert not any(summaries.cell_count(conn).values())
     pending = grams.Pending()
-    with grams.maintenance(False):
+    with grams.UPKEEP.switched(False):
         pending.add([(1, "义诊")])
     assert pending.texts == {}
 

@@ -56,7 +56,7 @@ def jieba_only_seconds(texts: list[str]) -> float:
 
 def etl_seconds(paths: list[Path], url: str, workers: int) -> tuple[float, Engine]:
     engine = make_engine(url)
-    ClusterTimer.seconds = summaries.Timer.seconds = grams.Timer.seconds = 0.0
+    ClusterTimer.seconds = summaries.UPKEEP.seconds = grams.UPKEEP.seconds = 0.0
     ClusterTimer.reports = ClusterTimer.compared = 0
     seconds, report = _timed(lambda: ingest_paths(engine, paths, workers=workers, synthetic=True))
     if report.refused:
@@ -373,7 +373,7 @@ def summaries_cost(paths: list[Path], folder: Path, repeat: int) -> dict[str, fl
     best = {kept: {"s": float("inf"), "cpu": float("inf")} for kept in (True, False)}
     for i in range(repeat):
         for kept in (True, False):
-            with summaries.maintenance(kept):
+            with summaries.UPKEEP.switched(kept):
                 cpu = time.process_time()
                 seconds, engine = etl_seconds(paths, f"sqlite:///{folder / f'summaries_{kept}_{i}.db'}", 1)
                 cpu = time.process_time() - cpu
@@ -381,7 +381,7 @@ def summaries_cost(paths: list[Path], folder: Path, repeat: int) -> dict[str, fl
             run = best[kept]
             run["cpu"] = min(run["cpu"], cpu)
             if seconds < run["s"]:
-                run.update(s=seconds, summaries=summaries.Timer.seconds, index=grams.Timer.seconds)
+                run.update(s=seconds, summaries=summaries.UPKEEP.seconds, index=grams.UPKEEP.seconds)
     kept, unkept = best[True], best[False]
     return {"summaries_ingest_ratio": kept["s"] / unkept["s"],
             "summaries_ingest_cpu_ratio": kept["cpu"] / unkept["cpu"],

@@ -17,8 +17,6 @@ texts added at the transaction's end (`Pending`).
 """
 from __future__ import annotations
 
-import contextlib
-import time
 
 import numpy as np
 from sqlalchemy import (Column, ForeignKey, Integer, MetaData, Table, cast, column, delete, insert, literal, select,
@@ -28,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .events import lock
 from .schema import ArticleText, StoreMeta
+from .upkeep import Upkeep
 
 VERSION = "2:utf32-hex-bigrams"
 PG_MAX_TOKENS = 40_000  # distinct bigrams; a tsvector holds at most 1 MB
@@ -108,33 +107,8 @@ def remove(conn: Connection, article_ids: list[int]) -> None:
                              [(i, token_line(t)) for i, t in texts])
 
 
-_maintained = True
-
-
-@contextlib.contextmanager
-def maintenance(enabled: bool):
-    """Writes in this process keep the keyword index, or (only to measure what keeping it
-    costs: tools/bench.py) do not; a store written without it must not be read."""
-    global _maintained
-    saved, _maintained = _maintained, enabled
-    try:
-        yield
-    finally:
-        _maintained = saved
-
-
-class Timer:
-    """Seconds spent keeping the keyword index in this process (the benchmark reads it)."""
-    seconds = 0.0
-
-
-@contextlib.contextmanager
-def _timed():
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        Timer.seconds += time.perf_counter() - started
+# Kept by every write; switched off only to measure what keeping it costs (tools/bench.py).
+UPKEEP = Upkeep()
 
 
 class Pending:
@@ -146,17 +120,17 @@ class Pending:
         self.texts: dict[int, str] = {}  # article id -> text
 
     def add(self, texts: list[tuple[int, str]]) -> None:
-        if _maintained:
+        if UPKEEP.on:
             self.texts.update(texts)
 
     def remove(self, conn: Connection, article_ids: list[int]) -> None:
         """These articles go: those indexed already are taken out, the others not added."""
-        if _maintained:
-            with _timed():
+        if UPKEEP.on:
+            with UPKEEP.timed():
                 remove(conn, [i for i in article_ids if self.texts.pop(i, None) is None])
 
     def flush(self, conn: Connection) -> None:
-        with _timed():
+        with UPKEEP.timed():
             add(conn, sorted(self.texts.items()))
         self.texts = {}
 

@@ -29,8 +29,6 @@ write by write equal to the rebuilt ones.
 """
 from __future__ import annotations
 
-import contextlib
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,6 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .events import UNIT_LEVELS, lock
 from .schema import Article, Base, Dimension, Event, Place, StoreMeta
+from .upkeep import Upkeep
 
 COUNTED = ("events", "reports")
 UNDATED = date(1, 1, 1)  # the period of undated rows in a cube by time (no article is dated so)
@@ -324,41 +323,8 @@ def _write(conn: Connection, cells: dict) -> None:
 
 # ---- keeping them at each write -------------------------------------------------------------
 
-_maintained = True
-
-
-@contextlib.contextmanager
-def maintenance(enabled: bool):
-    """Writes in this process keep the summaries, or (only to measure what keeping them costs:
-    tools/bench.py) do not; a store written without them is not consistent and must not be
-    read. The keyword index has its own switch (grams.maintenance)."""
-    global _maintained
-    saved, _maintained = _maintained, enabled
-    try:
-        yield
-    finally:
-        _maintained = saved
-
-
-def maintained() -> bool:
-    return _maintained
-
-
-class Timer:
-    """Seconds spent keeping the summaries in this process (the benchmark reads it)."""
-    seconds = 0.0
-
-
-@contextlib.contextmanager
-def timed(changes: Changes | None = None):
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        spent = time.perf_counter() - started
-        Timer.seconds += spent
-        if changes is not None:
-            changes.seconds += spent
+# Kept by every write; switched off only to measure what keeping them costs (tools/bench.py).
+UPKEEP = Upkeep()
 
 
 class Changes:
@@ -387,8 +353,8 @@ class Changes:
     def before(self, conn: Connection, counted: str, ids: Iterable[int]) -> None:
         """These rows are about to change (or go): what they count now is taken away (once)."""
         fresh = {i for i in ids if i is not None and not self._waiting(counted, i)}
-        if fresh and _maintained:
-            with timed(self):
+        if fresh and UPKEEP.on:
+            with UPKEEP.timed(self):
                 add_cells(self.cells, counted, counted_rows(conn, counted, sorted(fresh)), -1)
         self.ids[counted] |= fresh
 
@@ -403,7 +369,7 @@ class Changes:
         made = {r["id"] for r in rows}
         self.ids["reports"] -= made
         self.done |= made
-        if _maintained:
+        if UPKEEP.on:
             self.reports_made += [r for r, out in zip(rows, excluded) if not out]
 
     def absorb(self, other: Changes) -> None:
@@ -428,8 +394,8 @@ class Changes:
         """At the transaction's end: the cells of the rows changed, as they are now, are added,
         and the difference is added to the stored cells. Once for all the writes of a batch:
         a row two of them change is taken away once and added back once."""
-        if _maintained:
-            with timed(self):
+        if UPKEEP.on:
+            with UPKEEP.timed(self):
                 rows = {}
                 for counted, ids in self.ids.items():
                     ids = sorted(ids)
