@@ -11,6 +11,7 @@ from etl import ingest
 from etl.facts import Facts
 from etl.ingest import ingest_paths
 from etl.store import Article, Bulletin, Event, keys_in, read_bits, stats, summaries
+from summary_checks import stored_cells
 from support import BULLETIN_PAGES
 
 ONE_BATCH = 10_000  # seconds: a batch is closed by its number of bulletins only
@@ -35,20 +36,13 @@ def _files(folder, pages):
     return items
 
 
-def _cells(engine) -> dict:
-    with engine.connect() as conn:
-        return {name: sorted(tuple(round(v, 6) if isinstance(v, float) else v for v in r)
-                             for r in conn.execute(select(table)))
-                for name, table in summaries.TABLES.items()}
-
-
 def _consistent(engine) -> None:
     """The summaries kept batch by batch equal those counted again from the rows; every event
     has reports and every report's event exists; each article's bits say its themes."""
-    kept = _cells(engine)
+    kept = stored_cells(engine)
     with engine.begin() as conn:
         summaries.rebuild(conn)
-    assert _cells(engine) == kept
+    assert stored_cells(engine) == kept
     with engine.connect() as conn:
         events = set(conn.execute(select(Event.id)).scalars())
         assert set(conn.execute(select(Article.event_id)).scalars()) == events

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from support import ROOT
-from test_summaries import _figures, _same
+from summary_checks import assert_same_figures, figures
 
 from analytics.filters import Filters
 from analytics.sql import contains
@@ -92,8 +92,8 @@ def test_a_bulk_load_copies_the_articles_to_other_days_and_places_with_their_sum
             assert found == set(conn.execute(select(ArticleText.article_id)
                                              .where(contains(ArticleText.text, word))).scalars()), word
     for f in (Filters(), Filters(date_from=date(2020, 1, 1), date_to=date(2021, 6, 30))):
-        summarised = _figures(target, f)
+        summarised = figures(target, f)
         with from_rows():
-            _same(summarised, _figures(target, f))
+            assert_same_figures(summarised, figures(target, f))
     source.dispose()
     target.dispose()

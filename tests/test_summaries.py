@@ -7,8 +7,6 @@ filters; the cells kept write by write equal the cells rebuilt from the rows; th
 rows kept in memory follow each write; an older store gains its summaries when opened."""
 from datetime import date
 
-import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -20,6 +18,7 @@ from etl.corrections import CorrectionError
 from etl.ingest import ingest_paths
 from etl.store import Article, StoreMeta, make_engine, summaries
 from etl.store import review as reviews
+from summary_checks import assert_same_figures, figures, stored_cells
 from support import BULLETIN_PAGES, fresh_store
 
 CORRECTIONS = (
@@ -58,19 +57,6 @@ FILTERS = st.builds(
     reviewed=st.sampled_from(["", "yes", "no"]),
     count=st.sampled_from(["events", "reports"]),
 )
-
-
-def _figures(engine, f: Filters) -> dict:
-    out = {"overview": queries.overview(engine, f), "coverage": queries.coverage(engine, f).to_dict("records"),
-           "matrix": sorted(map(tuple, queries.theme_street_matrix(engine, f).values.tolist()))}
-    for kind in ("theme", "service"):
-        out[kind] = queries.label_counts(engine, f, kind).to_dict("records")
-    for period in ("month", "week"):
-        for by in ("none", "theme", "street"):
-            out[f"{period}_{by}"] = queries.timeline(engine, f, period, by).to_dict("records")
-    # The latest few, read from the days the summaries say hold them (all rows under from_rows).
-    out["latest"] = tuple(queries.articles_table(engine, f, 3).get("id", pd.Series(dtype=int)))
-    return out
 
 
 def _articles(engine) -> list[int]:
@@ -116,37 +102,18 @@ def _step(engine, folder, step) -> None:
         pass  # a correction that does not apply to this article (nothing to merge, …)
 
 
-def _cells(engine) -> dict:
-    with engine.connect() as conn:
-        return {name: sorted(tuple(round(v, 6) if isinstance(v, float) else v for v in r)
-                             for r in conn.execute(select(table)))
-                for name, table in summaries.TABLES.items()}
-
-
-def _same(summarised: dict, counted: dict) -> None:
-    for name, value in summarised.items():
-        if name == "overview":
-            assert value.participants_low == pytest.approx(counted[name].participants_low)
-            value.participants_low = counted[name].participants_low
-        if isinstance(value, list) and value and "participants" in value[0]:
-            for row, other in zip(value, counted[name]):
-                assert row["participants"] == pytest.approx(other["participants"])
-                row["participants"] = other["participants"]
-        assert value == counted[name], name
-
-
 def check_summaries(engine, folder, steps, filter_sets) -> None:
     for step in steps:
         _step(engine, folder, step)
     for f in filter_sets:
-        summarised = _figures(engine, f)
+        summarised = figures(engine, f)
         with from_rows():
-            counted = _figures(engine, f)
-        _same(summarised, counted)
-    kept = _cells(engine)
+            counted = figures(engine, f)
+        assert_same_figures(summarised, counted)
+    kept = stored_cells(engine)
     with engine.begin() as conn:
         summaries.rebuild(conn)
-    assert _cells(engine) == kept  # kept write by write = counted again from the rows
+    assert stored_cells(engine) == kept  # kept write by write = counted again from the rows
 
 
 PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -177,14 +144,14 @@ def test_a_store_from_before_the_summaries_gains_them(engine, tmp_path):
     path = tmp_path / "2025-05-20_pcb_1.txt"
     path.write_text(BULLETIN_PAGES[path.name][0], encoding="utf-8")
     ingest_paths(engine, [path])
-    kept = _cells(engine)
+    kept = stored_cells(engine)
     with engine.begin() as conn:  # as a store made before them: no cells, no version
         for table in summaries.TABLES.values():
             conn.execute(table.delete())
         conn.execute(StoreMeta.__table__.delete())
     again = make_engine(engine.url.render_as_string(hide_password=False))
     try:
-        assert _cells(again) == kept
+        assert stored_cells(again) == kept
         assert queries.overview(again, Filters()).articles == 2
         assert len(queries.articles_table(again, Filters(q="义诊"))) == 1  # the keyword index too
     finally:
@@ -197,9 +164,9 @@ def test_a_keyword_s_figures_follow_each_write(engine, tmp_path):
     f = Filters(q="义诊")
 
     def same() -> None:
-        summarised = _figures(engine, f)
+        summarised = figures(engine, f)
         with from_rows():
-            _same(summarised, _figures(engine, f))
+            assert_same_figures(summarised, figures(engine, f))
     path = tmp_path / "2025-05-20_pcb_1.txt"
     path.write_text(BULLETIN_PAGES[path.name][0], encoding="utf-8")
     ingest_paths(engine, [path])
