@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .knowledge import Knowledge
-from .segment import Segmentation, occurrences
+from .segment import Segmentation
 
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
@@ -49,6 +49,8 @@ def _inside(spans):
         else:
             merged.append([s, e])
     starts = [s for s, _ in merged]
+    if not merged:
+        return lambda pos: False
 
     def inside(pos: int) -> bool:
         i = bisect.bisect_right(starts, pos) - 1
@@ -66,9 +68,15 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
     seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
     in_place = _inside(masked)
-    for start, end, word in occurrences(kb.keyword_automaton, text, ordered=False):
+    counted: dict[str, int] = defaultdict(int)  # keyword -> times it counted
+    for last, word in kb.keyword_automaton.iter(text):  # by end: left to right for each keyword
+        if counted[word] >= REPEAT_CAP:
+            continue  # it adds nothing more: no need to ask whether it is a word here
+        end = last + 1
+        start = end - len(word)
         if in_place(start) or not seg.is_token(start, end):
             continue
+        counted[word] += 1
         for kind, k in kb.keyword_index[word]:
             seen[(k.key, word)] += 1
             if seen[(k.key, word)] > REPEAT_CAP:

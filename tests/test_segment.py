@@ -1,9 +1,12 @@
 """The dictionary's segmentation is jieba's: the same tokens as `lcut(block, HMM=False)`."""
+import itertools
+
+import jieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.knowledge import load_knowledge
-from etl.segment import HAN_BLOCK, Segmentation
+from etl.segment import HAN_BLOCK, Dictionary, Segmentation
 
 KB = load_knowledge()
 # Characters of words and of prefixes that are no words, the user dictionary's names, and
@@ -68,3 +71,25 @@ def test_forced_cuts_ascii_runs_and_keywords_at_a_blocks_ends():
         everything = [(s, e) for s in range(len(text)) for e in range(s + 1, len(text) + 1)]
         assert_asked_in_order(text, everything[::-1])  # from the end back
         assert_asked_in_order(text, everything)
+
+
+def test_a_tie_within_a_stretch_goes_as_jiebas_sums_round(tmp_path):
+    """Two paths through a stretch with the same weights in another order (甲乙|丙 and 甲|乙丙)
+    tie exactly in the stretch alone; jieba's sums, which carry the weight of all that follows,
+    round one way or the other. The block's route then decides, and the tokens stay jieba's."""
+    words = {"甲乙": 7, "乙丙": 7, "甲": 3, "丙": 3, "乙": 5, "丁": 11, "戊": 13, "己": 17}
+    path = tmp_path / "dict.txt"
+    path.write_text("".join(f"{w} {f}\n" for w, f in words.items()), encoding="utf-8")
+    tokenizer = jieba.Tokenizer(dictionary=str(path))
+    tokenizer.tmp_dir = str(tmp_path)
+    tokenizer.initialize()
+    dictionary = Dictionary(tokenizer)
+    firsts = set()
+    for repeat in range(1, 40):
+        for filler in itertools.product("丁戊己", repeat=2):
+            text = "甲乙丙" + "".join(filler) * repeat
+            first = tokenizer.lcut(text, HMM=False)[0]
+            firsts.add(first)
+            seg = Segmentation(text, dictionary)
+            assert seg.is_token(0, len(first)) and not seg.is_token(0, 3 - len(first)), text
+    assert firsts == {"甲", "甲乙"}  # the rounding went both ways
