@@ -42,11 +42,15 @@ def cmd_extract(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import BARS, evaluate, format_errors, format_scorecard
+    from .evaluate import BARS, GoldError, evaluate, format_errors, format_scorecard
     from .knowledge import load_knowledge
     paths = (args.paths or []) + ([args.texts] if args.texts else []) or [load_knowledge().bulletins_dir]
     scope = set(args.community_scope.split(",")) if args.community_scope else None
-    result = evaluate(args.gold, paths, scope, args.partial, args.errors)
+    try:
+        result = evaluate(args.gold, paths, scope, args.partial, args.errors)
+    except GoldError as e:
+        print(e, file=sys.stderr)
+        return 2
     print(json.dumps(result.card, ensure_ascii=False) if args.json else format_scorecard(result.card, BARS[args.bars]))
     if args.errors:
         print()

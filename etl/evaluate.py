@@ -183,8 +183,53 @@ def event_pairs(gold: list[dict], pred: list[dict], pairs: dict[int, int], parti
     return tally
 
 
-def load_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+class GoldError(ValueError):
+    """A records file (a gold) that cannot be scored: what is wrong, where, and what to do."""
+
+
+# The fields of an article record that hold lists (records.md); absent or null is an empty list.
+LIST_FIELDS = ("reporters", "streets_in_text", "communities", "themes", "services", "participants", "quantities")
+FIX = "请检查 --gold：每行一篇文章的 JSON 记录，字段见 records.md"
+FIX_EN = "check --gold: one article record per line as JSON, fields as in records.md"
+
+
+def _record_problem(record) -> tuple[str, str] | None:
+    """What keeps one parsed line from being an article record (Chinese, English), if anything."""
+    if not isinstance(record, dict):
+        return "不是 JSON 对象", "is not a JSON object"
+    if not isinstance(record.get("bulletin"), str):
+        return "缺少 bulletin（公报文件名）", "has no bulletin (the bulletin's file name)"
+    wrong = next((f for f in LIST_FIELDS if not isinstance(record.get(f) or [], list)), None)
+    if wrong:
+        return f"字段 {wrong} 不是列表", f"field {wrong} is not a list"
+    return None
+
+
+def load_jsonl(path: Path | str) -> list[dict]:
+    """Article records, one JSON object per line (blank lines skipped); GoldError when the file
+    cannot be read or a line is no record."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GoldError(f"{path} 不是 UTF-8 文本；{FIX} ({path} is not UTF-8 text; {FIX_EN})") from None
+    except OSError as e:
+        raise GoldError(f"无法读取 {path}（{e.strerror or e}）；{FIX} "
+                        f"(cannot read {path}: {e.strerror or e}; {FIX_EN})") from None
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            problem = "不是 JSON", "is not JSON"
+        else:
+            problem = _record_problem(record)
+        if problem:
+            raise GoldError(f"{path} 第 {number} 行{problem[0]}；{FIX} "
+                            f"(line {number} of {path} {problem[1]}; {FIX_EN})")
+        records.append(record)
+    return records
 
 
 def extract_for_scoring(paths) -> list[dict]:

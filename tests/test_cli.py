@@ -39,3 +39,21 @@ def test_evaluate_lists_errors(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "reporters_f1" in out and "## reporters: 1 missed, 1 invented" in out
     assert "byline_lead: reporters 1/1" in out
+
+
+def test_evaluate_says_what_is_wrong_with_a_gold_file(tmp_path, capsys):
+    """A gold that is missing, not UTF-8, not JSON or not article records gets a message that
+    names the file and the line, in Chinese then English, and exit code 2: no traceback."""
+    cases = {"missing.jsonl": None, "latin1.jsonl": "標準".encode("big5"),
+             "prose.jsonl": "金标准\n".encode(), "list.jsonl": b'{"bulletin": "a.txt"}\n\n[1, 2]\n',
+             "nameless.jsonl": b'{"seq": 1}\n', "themes.jsonl": b'{"bulletin": "a.txt", "themes": "health"}\n'}
+    expected = {"missing.jsonl": "无法读取", "latin1.jsonl": "不是 UTF-8", "prose.jsonl": "第 1 行不是 JSON",
+                "list.jsonl": "第 3 行不是 JSON 对象", "nameless.jsonl": "缺少 bulletin",
+                "themes.jsonl": "字段 themes 不是列表"}
+    for name, data in cases.items():
+        gold = tmp_path / name
+        if data is not None:
+            gold.write_bytes(data)
+        assert main(["evaluate", "--gold", str(gold), "--texts", str(tmp_path)]) == 2, name
+        err = capsys.readouterr().err
+        assert expected[name] in err and str(gold) in err and "--gold" in err and "Traceback" not in err, err
