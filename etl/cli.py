@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "refused (the others were stored); 2: no files given; 3: the store could "
                                    "not be opened or written (what was stored before is whole; run again).")
     p.add_argument("paths", nargs="+", help="bulletin files or folders")
-    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
+    p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
     p.add_argument("--workers", type=int, default=1, help="parse in N processes")
     p.add_argument("--issue-date", type=issue_date_option, help="issue date of the bulletin(s), YYYY-MM-DD")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("stats", help="counts of what the store holds")
-    p.add_argument("--db", help="SQLAlchemy URL")
+    p.add_argument("--db", help="SQLite file or SQLAlchemy URL")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
@@ -226,10 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     q = corrections.add_parser("export", help="reviewed articles as a gold JSONL (../shared/gold format)")
     q.add_argument("-o", "--output", required=True, help="the gold JSONL file to write")
     q.add_argument("--texts", help="also write the bulletins' texts here, for etl evaluate --texts")
-    q.add_argument("--db", help="SQLAlchemy URL")
+    q.add_argument("--db", help="SQLite file or SQLAlchemy URL")
     q.set_defaults(func=cmd_corrections_export)
     q = corrections.add_parser("orphans", help="corrections whose article is no longer in the store")
-    q.add_argument("--db", help="SQLAlchemy URL")
+    q.add_argument("--db", help="SQLite file or SQLAlchemy URL")
     q.set_defaults(func=cmd_corrections_orphans)
 
     p = sub.add_parser("brief", help="a briefing (工作简报) of the filtered view as Word, PDF or slides")
@@ -244,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="count articles whose date is unknown, as the dashboard does by default (default: yes)")
     p.add_argument("--format", choices=("docx", "pdf", "pptx"), help="default: the suffix of -o")
     p.add_argument("-o", "--output", required=True, help="the file to write")
-    p.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
+    p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: $DATABASE_URL or the district's SQLite file)")
     p.add_argument("--base-url", default=os.environ.get("PINGCHENG_BASE_URL", "http://localhost:8501"),
                    help="where the dashboard is served, for the links to articles (default: $PINGCHENG_BASE_URL "
                         "or http://localhost:8501)")

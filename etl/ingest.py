@@ -146,6 +146,10 @@ def describe_store_error(error: BaseException) -> str:
             "the store is read-only; check the write permissions of the database file and its folder"
     elif "disk is full" in lowered or "no space" in lowered:
         zh, en = "磁盘已满；请腾出空间", "the disk is full; free some space"
+    elif "could not parse sqlalchemy url" in lowered or "can't load plugin" in lowered:
+        zh, en = "数据库地址无法识别；请写 SQLite 文件路径或 URL（sqlite:///文件、postgresql+psycopg://用户@主机/库）", \
+            "the store's address is not understood; give a SQLite file's path or a URL " \
+            "(sqlite:///file, postgresql+psycopg://user@host/db)"
     elif "does not exist" in lowered:
         zh, en = "数据库不存在（可能已被删除）；请检查 --db / DATABASE_URL", \
             "the database does not exist (it may have been dropped); check --db / DATABASE_URL"

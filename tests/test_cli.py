@@ -1,6 +1,7 @@
 import json
+import sqlite3
 
-from etl.cli import main
+from etl.cli import STORE_FAILED, main
 
 
 def test_extract_shows_dropped_lines_with_their_reason(tmp_path, capsys):
@@ -57,3 +58,15 @@ def test_evaluate_says_what_is_wrong_with_a_gold_file(tmp_path, capsys):
         assert main(["evaluate", "--gold", str(gold), "--texts", str(tmp_path)]) == 2, name
         err = capsys.readouterr().err
         assert expected[name] in err and str(gold) in err and "--gold" in err and "Traceback" not in err, err
+
+
+def test_db_takes_a_sqlite_files_path_and_says_when_it_is_no_address(tmp_path, capsys):
+    page = tmp_path / "2025-06-03_page.txt"
+    page.write_text("义诊进社区\n\n本报讯（记者 郑林）6月1日，平城区鹿苑街道崇仁社区开展义诊活动。\n", encoding="utf-8")
+    store = tmp_path / "plain.db"
+    assert main(["ingest", str(page), "--db", str(store)]) == 0
+    assert store.exists() and sqlite3.connect(store).execute("select count(*) from articles").fetchone() == (1,)
+    capsys.readouterr()
+    assert main(["stats", "--db", "nosuch://store"]) == STORE_FAILED
+    err = capsys.readouterr().err
+    assert "数据库地址无法识别" in err and "not understood" in err and "Traceback" not in err

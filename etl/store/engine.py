@@ -17,8 +17,12 @@ from .schema import create_schema
 
 
 def database_url(explicit: str | None = None) -> str:
-    """--db, else $DATABASE_URL, else the district's SQLite file (district.toml `store`)."""
-    return explicit or os.environ.get("DATABASE_URL") or f"sqlite:///{load_knowledge().store_path}"
+    """--db, else $DATABASE_URL, else the district's SQLite file (district.toml `store`). A value
+    that is no URL is a SQLite file's path (as sqlite-utils and datasette take them)."""
+    given = explicit or os.environ.get("DATABASE_URL")
+    if not given:
+        return f"sqlite:///{load_knowledge().store_path}"
+    return given if "://" in given else f"sqlite:///{given}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
