@@ -205,7 +205,7 @@ class Segmentation:
     tokens between two neighbouring forced cuts (a stretch) are the most probable path between
     them. So a word between two forced cuts that outweighs any split of it is a token, with no
     route at all (half the keywords asked about); otherwise the route through the stretch that
-    holds the start is worked out (some three characters on average), from its end as if
+    holds the start is worked out (some five characters on average), from its end as if
     nothing followed. Its floats differ from the route from the block's end by rounding only,
     which cannot change a choice won by more than MARGIN; when one was won by less (a tie), the
     block's route decides."""
