@@ -181,3 +181,13 @@ def test_a_wechat_back_issue_list_is_furniture():
 def test_a_wechat_accounts_name_printed_alone_is_furniture():
     lines = ["云冈发布", "元宵喜乐会 邻里一家亲", "云冈发布  2025年02月14日 19:02  山西", "2月12日晚，社区举办元宵喜乐会。"]
     assert furniture_lines(lines, RULES) == {0: "wechat", 2: "wechat"}
+
+
+def test_a_site_and_section_breadcrumb_is_a_short_line():
+    """The site-name breadcrumb (大同新闻网 > 平城) has two open runs of characters; bounded to a
+    short line, a long paragraph full of 网 and 号 is never backtracked through (etl bench's
+    worst case `furniture_words_lines`)."""
+    short = "澎湃新闻·澎湃号·政务 > 平城发布"
+    assert furniture_lines([short], RULES) == {0: "breadcrumb"}
+    long = "新闻网号" * 60 + " > 平城发布"
+    assert furniture_lines([long], RULES) == {}

@@ -229,6 +229,8 @@ def test_the_most_an_accepted_file_holds_is_parsed(kb):
     assert len(record.articles) > 50
     (article,) = parse_bytes(*hostile.run_on_article(60_000), kb).articles
     assert len(article.text) > 59_000
+    record = parse_bytes(*hostile.furniture_words_lines(100_000), kb)
+    assert len(record.text) > 99_000 and record.articles
 
 
 class CountingPattern:

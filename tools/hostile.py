@@ -133,6 +133,15 @@ def run_on_article(chars: int = 480_000) -> tuple[str, bytes]:
     return "runon.txt", "\n".join(lines).encode("utf-8")
 
 
+def furniture_words_lines(chars: int = 495_000) -> tuple[str, bytes]:
+    """Lines just under the line limit made of the words page-furniture rules look for in a short
+    line (新闻, 网, 号), up to the file's character limit: a rule that backtracks through a long
+    line takes seconds per line (a breadcrumb rule took 70 s for this file before)."""
+    line = ("新闻网号" * 5_000)[:19_999]
+    lines = [line] * max(chars // (len(line) + 1), 1)
+    return "furniture_words.txt", "\n".join(lines).encode("utf-8")
+
+
 def corrupt_pdf(inflated: int = 100 * 1024 * 1024) -> tuple[str, bytes]:
     """A PDF whose page tree sits in an object stream that inflates to `inflated` bytes: pypdf
     stops at 75 MB with LimitReachedError while finding the pages (a decompression bomb in 100 KB)."""
@@ -184,6 +193,7 @@ ATTACKS = [
     # The most an accepted file makes the ETL do (parsed, not refused):
     ("largest_text", "495,000 characters of bulletins", largest_text, 495_000),
     ("run_on_article", "one article of 480,000 characters", run_on_article, 480_000),
+    ("furniture_words_lines", "495,000 characters of 新闻网号 lines", furniture_words_lines, 495_000),
 ]
 
 
