@@ -70,3 +70,17 @@ def test_db_takes_a_sqlite_files_path_and_says_when_it_is_no_address(tmp_path, c
     assert main(["stats", "--db", "nosuch://store"]) == STORE_FAILED
     err = capsys.readouterr().err
     assert "数据库地址无法识别" in err and "not understood" in err and "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`etl extract … | head`: the pipe closes while rows are still printed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "etl", "extract", str(root / "data" / "bulletins")], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(100)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait() == 1 and "Traceback" not in error and "BrokenPipe" not in error, error
