@@ -11,6 +11,10 @@ import json
 from dataclasses import dataclass, replace
 
 UNIT_LEVELS = ("community", "village")
+# Made once (json.dumps makes an encoder per call with options). It asks `vars` (C) for each
+# dataclass in turn: its __dict__ holds exactly its fields, in their order (asdict would
+# deep-copy every value first, a Python function cost more).
+_encode = json.JSONEncoder(default=vars, ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,7 @@ class Facts:
         return replace(self, **changes)
 
     def to_json(self) -> str:
-        # json asks `vars` (C) for each dataclass in turn: its __dict__ holds exactly its fields,
-        # in their order (asdict would deep-copy every value first, a Python function cost more).
-        return json.dumps(self, default=vars, ensure_ascii=False, separators=(",", ":"))
+        return _encode(self)
 
     @classmethod
     def from_json(cls, text: str) -> Facts:
