@@ -45,6 +45,7 @@ from .segment import automaton, occurrences
 SPLIT, MERGE = "s:", "m:"  # the prefixes of a reviewer's group key
 SCHEME = "affine32"  # datasketch's permutation scheme: 32-bit hash values
 NOT_CONTENT = re.compile(r"[\W\d_]+")  # punctuation, spaces and digits end a run of shingles
+UNSET = object()  # a value not worked out yet (None is one)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ class Report:
     stored_signature: bytes | None = None
     _signature: Signature | None = field(default=None, repr=False)
     made_signature: bool = False  # computed here (the store keeps it)
+    _window: object = field(default=UNSET, repr=False)  # `window`'s, once asked
 
     def signature(self, place_names: frozenset[str], rules: EventRules) -> Signature:
         if self._signature is None:
@@ -241,7 +243,15 @@ def _day(value: str | None) -> date | None:
 
 def window(report: Report, rules: EventRules) -> tuple[date, date] | str | None:
     """When the activity happened: (first, last) day, or 'MM-DD' when only the month and day
-    are known, or None when nothing is (such a report is joined by nothing)."""
+    are known, or None when nothing is (such a report is joined by nothing). Worked out once
+    per report, as its signature (placing one compares it with every report of the events
+    near it, each time asking both windows)."""
+    if report._window is UNSET:
+        report._window = _window(report, rules)
+    return report._window
+
+
+def _window(report: Report, rules: EventRules) -> tuple[date, date] | str | None:
     day = _day(report.event_date)
     if day is not None:
         return day, day
@@ -385,8 +395,10 @@ class Index:
             # bind only themselves.
             if not all(may_be_one(report, m, self.rules) for m in event.members if not m.group):
                 continue
+            # Compared with those that may be one with it: every one of the rules' (they agree)
+            # and those of the reviewer's that do.
             scores = [text_score(report, m, self.place_names, self.rules) for m in event.members
-                      if may_be_one(report, m, self.rules)]
+                      if not m.group or may_be_one(report, m, self.rules)]
             scores = [s for s in scores if s is not None]
             if scores and max(scores) > best_score:
                 best, best_score = event, max(scores)

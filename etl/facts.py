@@ -11,6 +11,10 @@ import json
 from dataclasses import dataclass, replace
 
 UNIT_LEVELS = ("community", "village")
+# Made once (json.dumps makes an encoder per call with options). It asks `vars` (C) for each
+# dataclass in turn: its __dict__ holds exactly its fields, in their order (asdict would
+# deep-copy every value first, a Python function cost more).
+_encode = json.JSONEncoder(default=vars, ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,7 @@ class Facts:
         return replace(self, **changes)
 
     def to_json(self) -> str:
-        # json asks _fields for each dataclass in turn (asdict would deep-copy every value first)
-        return json.dumps(self, default=_fields, ensure_ascii=False, separators=(",", ":"))
+        return _encode(self)
 
     @classmethod
     def from_json(cls, text: str) -> Facts:
@@ -96,10 +99,6 @@ class Facts:
                    event_date=data.get("event_date"), event_year_inferred=bool(data.get("event_year_inferred")),
                    district_wide=bool(data.get("district_wide")),
                    excluded=bool(data.get("excluded")), event=data.get("event"))
-
-
-def _fields(fact) -> dict:
-    return {name: getattr(fact, name) for name in fact.__dataclass_fields__}
 
 
 def count_fact(value, approx: bool = False, what: str = "", unit: str = "") -> CountFact:

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from etl.dates import DATE
 from etl.extract import extract_bulletin
+from etl.fingerprint import normalised
 from etl.knowledge import load_knowledge
 from etl.split import split
 
@@ -51,3 +52,10 @@ def test_evidence_lies_inside_the_article_and_quotes_its_value(text):
 def _norm(s):
     from etl.read import normalise
     return normalise(s)
+
+
+@SETTINGS
+@given(text_strategy)
+def test_an_article_key_is_made_of_its_letters_and_digits_alone(text):
+    # every letter and digit kept (str.isalnum: CJK, full-width, other scripts), nothing else
+    assert normalised(text) == "".join(c for c in text if c.isalnum())

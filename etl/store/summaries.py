@@ -56,6 +56,7 @@ FAMILY_MEASURES = {"events": ("events_n", "events_participants_low", "events_par
                                "reports_n")}
 MEASURES = tuple(dict.fromkeys(FAMILY_MEASURES["events"] + FAMILY_MEASURES["reports"]))  # the stored columns
 COUNTS = tuple(FAMILY_MEASURES[c][0] for c in COUNTED)  # a cell where both are 0 counts nothing
+_counts = itemgetter(*(MEASURES.index(n) for n in COUNTS))  # a cell's COUNTS, of its MEASURES
 MEASURE_TYPES = {m: Float() if m.endswith("participants_low") else Integer() for m in MEASURES}
 DIM_TYPES = {"date_precision": String(16), "street_bits": BigInteger(), "theme_bits": BigInteger(),
              "service_bits": BigInteger()}
@@ -315,7 +316,7 @@ def _write(conn: Connection, cells: dict) -> None:
         rows = [key + tuple(v) for key, v in sorted(changed.items())]
         conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join([marker] * len(keys + MEASURES))}) "
                              f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {updates}", rows)
-        emptied = [key for key, v in changed.items() if any(v[MEASURES.index(n)] < 0 for n in COUNTS)]
+        emptied = [key for key, v in changed.items() if min(_counts(v)) < 0]
         if emptied:
             where = " AND ".join([f"{quote(n)} <= 0" for n in COUNTS] + [f"{quote(k)} = {marker}" for k in keys])
             conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where}", emptied)
