@@ -40,7 +40,7 @@ from typing import Hashable, Iterable
 import numpy as np
 from datasketch import MinHash
 
-from .segment import automaton, occurrences
+from .segment import Phrases, occurrences
 
 SPLIT, MERGE = "s:", "m:"  # the prefixes of a reviewer's group key
 SCHEME = "affine32"  # datasketch's permutation scheme: 32-bit hash values
@@ -92,7 +92,7 @@ def new_key(kind: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _names(place_names: frozenset[str]):
-    return automaton(n for n in place_names if len(n) >= 2)
+    return Phrases(n for n in place_names if len(n) >= 2)
 
 
 def content(text: str, place_names: frozenset[str]) -> str:

@@ -24,7 +24,7 @@ from .dates import published_pattern
 from .events import EventRules, load_event_rules
 from .furniture import FurnitureRule, load_rules
 from .gazetteer import Gazetteer, load_gazetteer
-from .segment import Dictionary, automaton
+from .segment import Dictionary, Phrases
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -81,8 +81,8 @@ class Knowledge:
     source: str = ""  # the words of "数据来源：…" on charts and briefings (district.toml `source`)
     events: EventRules = field(default_factory=EventRules)  # which reports are one event (events.toml)
     keyword_index: dict = field(repr=False, default=None)
-    keyword_automaton: object = field(repr=False, default=None)
-    alias_automaton: object = field(repr=False, default=None)
+    keyword_automaton: Phrases = field(repr=False, default=None)
+    alias_automaton: Phrases = field(repr=False, default=None)
 
     # Built on first use: a few seconds and some 100 MB that only segmenting needs (the
     # dashboard loads the knowledge for its names and never segments).
@@ -201,8 +201,8 @@ def _load(root: Path) -> Knowledge:
         events=load_event_rules(lex_dir / "events.toml"),
     )
     kb.keyword_index = keyword_index(kb.themes, kb.services)
-    kb.keyword_automaton = automaton(kb.keyword_index)
-    kb.alias_automaton = automaton(a for a in gazetteer.aliases if len(a) >= 2)
+    kb.keyword_automaton = Phrases(kb.keyword_index)
+    kb.alias_automaton = Phrases(a for a in gazetteer.aliases if len(a) >= 2)
     return kb
 
 

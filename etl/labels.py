@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .knowledge import Knowledge
-from .segment import Segmentation
+from .segment import Segmentation, occurrences
 
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
@@ -69,11 +69,9 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
     hits: list[tuple[str, LabelHit]] = []
     in_place = _inside(masked)
     counted: dict[str, int] = defaultdict(int)  # keyword -> times it counted
-    for last, word in kb.keyword_automaton.iter(text):  # by end: left to right for each keyword
+    for start, end, word in occurrences(kb.keyword_automaton, text, ordered=False):
         if counted[word] >= REPEAT_CAP:
             continue  # it adds nothing more: no need to ask whether it is a word here
-        end = last + 1
-        start = end - len(word)
         if in_place(start) or not seg.is_token(start, end):
             continue
         counted[word] += 1

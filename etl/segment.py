@@ -19,30 +19,44 @@ from __future__ import annotations
 
 import bisect
 from math import log
-from operator import itemgetter
+from typing import Iterable
 
-import ahocorasick
+import ahocorasick_rs
 import jieba
 
 HAN_BLOCK = jieba.re_han_default
 
 
-def automaton(words) -> ahocorasick.Automaton:
-    """All occurrences of all words in one pass (Aho–Corasick)."""
-    a = ahocorasick.Automaton()
-    for word in words:
-        a.add_word(word, word)
-    a.make_automaton()
-    return a
+class Phrases:
+    """A set of words, every occurrence of which in a text is found in one pass, overlapping
+    ones included: an Aho–Corasick automaton (ahocorasick_rs, which takes each character in
+    constant time; pyahocorasick looked it up among a node's children one by one, hundreds
+    at the root, which was a tenth of an ingest)."""
+
+    __slots__ = ("words", "_automaton")
+
+    def __init__(self, words: Iterable[str]):
+        self.words = list(dict.fromkeys(words))
+        self._automaton = ahocorasick_rs.AhoCorasick(self.words) if self.words else None
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(word's index, start, end) of every occurrence."""
+        return self._automaton.find_matches_as_indexes(text, overlapping=True) if self._automaton else []
 
 
-def occurrences(a: ahocorasick.Automaton, text: str, ordered: bool = True) -> list[tuple[int, int, str]]:
+def occurrences(phrases: Phrases, text: str, ordered: bool = True) -> list[tuple[int, int, str]]:
     """(start, end, word) of every occurrence, overlapping ones included: by start, or (not
-    `ordered`) by end, which is still left to right for each word."""
-    if len(a) == 0:
-        return []
-    found = [(end + 1 - len(word), end + 1, word) for end, word in a.iter(text)]
-    return sorted(found) if ordered else found
+    `ordered`) by end and the longest first, which is still left to right for each word."""
+    words = phrases.words
+    found = [(start, end, words[index]) for index, start, end in phrases.spans(text)]
+    return sorted(found) if ordered else sorted(found, key=_by_end)
+
+
+def _by_end(occurrence: tuple[int, int, str]) -> tuple[int, int]:
+    return occurrence[1], occurrence[0]
 
 
 # jieba joins a run of single ASCII letters and digits into one token (its `re_eng`).
@@ -74,26 +88,24 @@ class Dictionary:
         # between two characters that are no such pair (a string of them per character takes
         # a twentieth of the memory of a set of the pairs).
         self.followers: dict[str, str] = {}
-        self.words = ahocorasick.Automaton()  # words of two characters or more -> (length - 1, weight)
-        # The automaton looks a character up among a node's children one by one, in the order
-        # they were added (the root has thousands): the most frequent words first put the
-        # characters met most often first, which halves the time of a pass.
-        for word, freq in sorted(tokenizer.FREQ.items(), key=itemgetter(1), reverse=True):
+        words, self.weights = [], []  # words of two characters or more, and their weights
+        for word, freq in tokenizer.FREQ.items():
             if not freq:  # a prefix of longer words only
                 continue
             if len(word) == 1:
                 self.characters[word] = log(freq) - logtotal
                 continue
-            self.words.add_word(word, (len(word) - 1, log(freq) - logtotal))
+            words.append(word)
+            self.weights.append(log(freq) - logtotal)
             for before, after in zip(word, word[1:]):
                 known = self.followers.get(before, "")
                 if after not in known:
                     self.followers[before] = known + after
-        self.words.make_automaton()
+        self.words = Phrases(words)
+        self._freq, self._logtotal = tokenizer.FREQ, logtotal
         # No path of two tokens or more weighs more than twice the heaviest token (all weights
         # are log probabilities, at most 0).
-        heaviest = max(max(self.characters.values(), default=self.unknown),
-                       max((weight for _, weight in self.words.values()), default=self.unknown))
+        heaviest = max(max(self.characters.values(), default=self.unknown), max(self.weights, default=self.unknown))
         self.two_tokens = 2 * heaviest
 
     def outweighs_any_split(self, word: str) -> bool:
@@ -101,8 +113,8 @@ class Dictionary:
         or a dictionary word heavier than any path of two tokens or more."""
         if len(word) == 1:
             return True
-        found = self.words.get(word, None)
-        return found is not None and found[1] > self.two_tokens + MARGIN
+        freq = self._freq.get(word)
+        return bool(freq) and log(freq) - self._logtotal > self.two_tokens + MARGIN
 
     def spans(self, block: str, offset: int = 0) -> set[tuple[int, int]]:
         """The (start, end) of every token of a block (a `HAN_BLOCK` match), plus `offset`."""
@@ -154,10 +166,11 @@ def best_path(dictionary: Dictionary, block: str, cut: int, stop: int, score: li
     start the most probable word and what follows it (`ends`, `score`), a tie going to the
     longer word. A character is a word of its own when the dictionary has it, or when no longer
     word starts there. Returns the narrowest margin by which a word won (inf: no choice)."""
-    characters, unknown = dictionary.characters, dictionary.unknown
+    characters, unknown, weights = dictionary.characters, dictionary.unknown, dictionary.weights
     longer: dict[int, list[tuple[int, float]]] = {}
-    for last, (extra, weight) in dictionary.words.iter(block, cut, stop):  # the words between the cuts
-        longer.setdefault(last - extra, []).append((last + 1, weight))
+    between = block if cut == 0 and stop == len(block) else block[cut:stop]  # the words between the cuts
+    for index, start, end in dictionary.words.spans(between):
+        longer.setdefault(cut + start, []).append((cut + end, weights[index]))
     after, narrowest = score[stop], float("inf")
     for start in range(stop - 1, cut - 1, -1):
         words = longer.get(start)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.knowledge import load_knowledge
-from etl.segment import HAN_BLOCK, Dictionary, Segmentation
+from etl.segment import HAN_BLOCK, Dictionary, Phrases, Segmentation, occurrences
 
 KB = load_knowledge()
 # Characters of words and of prefixes that are no words, the user dictionary's names, and
@@ -93,3 +93,16 @@ def test_a_tie_within_a_stretch_goes_as_jiebas_sums_round(tmp_path):
             seg = Segmentation(text, dictionary)
             assert seg.is_token(0, len(first)) and not seg.is_token(0, 3 - len(first)), text
     assert firsts == {"甲", "甲乙"}  # the rounding went both ways
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="社区义诊活动a1😀", min_size=1, max_size=4), max_size=8),
+       st.text(alphabet="社区义诊活动a1😀，", max_size=40))
+def test_phrases_finds_every_occurrence_at_its_character_offsets(words, text):
+    """Overlapping ones included, at offsets into the str (an emoji is one character), by
+    start or by end with the longest first."""
+    expected = sorted((i, i + len(w), w) for w in set(words) for i in range(len(text)) if text.startswith(w, i))
+    phrases = Phrases(words)
+    assert occurrences(phrases, text) == expected
+    assert occurrences(phrases, text, ordered=False) == sorted(expected, key=lambda o: (o[1], o[0]))
+    assert len(phrases) == len(set(words))
