@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from math import log
-from typing import Iterable
+from collections.abc import Iterable
 
 import ahocorasick_rs
 import jieba
