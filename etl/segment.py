@@ -18,8 +18,8 @@ place name, a keyword) fills a stretch. `Route` works out a whole block's, for t
 from __future__ import annotations
 
 import bisect
-from math import log
 from collections.abc import Iterable
+from math import log
 
 import ahocorasick_rs
 import jieba
@@ -33,7 +33,7 @@ class Phrases:
     constant time; pyahocorasick looked it up among a node's children one by one, hundreds
     at the root, which was a tenth of an ingest)."""
 
-    __slots__ = ("words", "_automaton")
+    __slots__ = ("_automaton", "words")
 
     def __init__(self, words: Iterable[str]):
         self.words = list(dict.fromkeys(words))
