@@ -5,8 +5,8 @@ process parses the files one after the other and stores them a batch at a time: 
 transaction for the bulletins parsed within about a second (at most BATCH_BULLETINS), written
 again with each bulletin in a savepoint of its own when one fails; the batch's summaries and
 keyword index are written once, at its end, and its outcomes (and progress) are told once it
-is committed. With more workers, each worker parses and stores its files, one transaction per
-bulletin, while this process reads and hashes.
+is committed. With more workers, each worker parses a share of the files (WORKER_BULLETINS, at
+most WORKER_BYTES) and stores them in one transaction, while this process reads and hashes.
 
 What can go wrong, and what happens:
 - a file that cannot be read, parsed or stored (whatever a parser raises, data the store
@@ -50,6 +50,12 @@ ATTEMPTS = 6
 # and parsed within this many seconds (a progress bar still moves each second).
 BATCH_BULLETINS = 50
 BATCH_SECONDS = 1.0
+# Files a worker parses, then stores in one transaction: per-transaction work (the summaries'
+# cells, the keyword index, the events read) shared by several, while the workers take turns
+# at the store's one writer. At most this many files and bytes (a share of big files is short:
+# the shares waiting and running are held in memory).
+WORKER_BULLETINS = 10
+WORKER_BYTES = 4 << 20
 T = TypeVar("T")
 # A path, or a (path, name) pair: the file at `path` is stored under `name` (an upload's own name).
 Item = Union[str, Path, tuple[Union[str, Path], str]]
@@ -327,6 +333,15 @@ def _worker_job(job: Job, synthetic: bool) -> FileOutcome:
     return process_job(_worker_engine, job, synthetic)
 
 
+def _worker_batch(jobs: list[Job], synthetic: bool) -> list[FileOutcome]:
+    """A worker's share: its files parsed, then those parsed stored in one transaction
+    (`store_batch`), as the one-worker ingest stores a batch. Their outcomes, in order."""
+    records = [parsed(job) for job in jobs]
+    batch = [(job, record) for job, record in zip(jobs, records) if not isinstance(record, FileOutcome)]
+    stored = iter(store_batch(_worker_engine, batch, synthetic) if batch else ())
+    return [record if isinstance(record, FileOutcome) else next(stored) for record in records]
+
+
 def _resolve(item: Item) -> tuple[Path, str]:
     """(where to read, the source as given)."""
     if isinstance(item, tuple):
@@ -495,7 +510,7 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
     if workers <= 1 or engine.url.database in (None, "", ":memory:"):  # a memory store lives in one process
         failure = _ingest_in_batches(engine, jobs(), synthetic, done, known)
         return stop(failure) if failure else report
-    # Each worker parses and writes its own bulletins (one transaction each) while this process
+    # Each worker parses a few files and writes them in one transaction while this process
     # reads and hashes; a bounded window keeps memory flat for any batch.
     url = engine.url.render_as_string(hide_password=False)
 
@@ -503,20 +518,25 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         return ProcessPoolExecutor(max_workers=size, initializer=_start_worker, initargs=(url,))
 
     pool = new_pool(workers)
-    window: deque = deque()
+    window: deque = deque()  # (the files of a worker's share, its future)
+    share: list[tuple[int, Job]] = []  # the files of the next share, read and hashed
     suspects: list[tuple[int, Job]] = []  # in a worker that died: which one killed it is not known
     failure: StoreError | None = None
 
-    def collect(index: int, job: Job, future) -> None:
+    def collect(files: list[tuple[int, Job]], future) -> None:
         nonlocal failure
         try:
-            done(index, future.result())
+            outcomes = future.result()
         except StoreError as e:
             failure = failure or e
         except BrokenProcessPool:
-            suspects.append((index, job))
-        except Exception as e:  # noqa: BLE001 - a worker's unexpected failure on this file
-            done(index, FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name))
+            suspects.extend(files)
+        except Exception as e:  # noqa: BLE001 - a worker's unexpected failure on these files
+            for index, job in files:
+                done(index, FileOutcome(job.source, "refused", reason=str(could_not_parse(job.name, e)), name=job.name))
+        else:
+            for (index, _), outcome in zip(files, outcomes):
+                done(index, outcome)
 
     def recover() -> None:
         """A worker died (a crash in a parser, or killed for memory): each file that was in the
@@ -549,25 +569,34 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         recover()
         pool = new_pool(workers)
 
+    def submit() -> None:
+        files = list(share)
+        share.clear()
+        if suspects:
+            heal()
+        try:
+            window.append((files, pool.submit(_worker_batch, [job for _, job in files], synthetic)))
+        except BrokenProcessPool:
+            heal()
+            window.append((files, pool.submit(_worker_batch, [job for _, job in files], synthetic)))
+
     try:
         for index, _, job in jobs():
             if isinstance(job, FileOutcome):
                 done(index, job)
                 continue
-            if suspects:
-                heal()
-            try:
-                window.append((index, job, pool.submit(_worker_job, job, synthetic)))
-            except BrokenProcessPool:
-                heal()
-                window.append((index, job, pool.submit(_worker_job, job, synthetic)))
-            while window and (len(window) >= 4 * workers or window[0][2].done()) and not failure:
+            share.append((index, job))
+            if len(share) >= WORKER_BULLETINS or sum(len(j.data) for _, j in share) >= WORKER_BYTES:
+                submit()
+            while window and (len(window) >= 2 * workers or window[0][1].done()) and not failure:
                 collect(*window.popleft())
             if failure:
                 break
-        for index, job, future in window:  # after a failure, only what already runs is waited for
+        if share and not failure:
+            submit()
+        for files, future in window:  # after a failure, only what already runs is waited for
             if not (failure and future.cancel()):
-                collect(index, job, future)
+                collect(files, future)
         window.clear()
         if suspects and not failure:
             recover()
