@@ -128,6 +128,7 @@ def members_where(where):
 IN_EVENTS = members_where(Article.event_id.in_(bindparam("events", expanding=True)))
 UNITS = select(Place.article_id, Place.name).where(Place.article_id.in_(bindparam("ids", expanding=True)),
                                                    Place.status != "other_district", Place.level.in_(UNIT_LEVELS))
+TEXTS = select(ArticleText.article_id, ArticleText.text).where(ArticleText.article_id.in_(bindparam("ids", expanding=True)))
 
 
 def load_members(conn: Connection, query, dims: dict[str, dict[str, int]], **params
@@ -145,8 +146,7 @@ def load_members(conn: Connection, query, dims: dict[str, dict[str, int]], **par
             units.setdefault(article_id, set()).add(name)
     rules = load_knowledge().events
     unsigned = [r["id"] for r in rows if not Signature.fits(r["signature"], rules)]
-    texts = dict(conn.execute(select(ArticleText.article_id, ArticleText.text)
-                              .where(ArticleText.article_id.in_(unsigned))).all()) if unsigned else {}
+    texts = dict(conn.execute(TEXTS, {"ids": unsigned}).all()) if unsigned else {}
     street_dims = dims.get("street", {})
     if any((r["street_bits"] or 0) != bits_of(keys_in(r["street_bits"], street_dims), street_dims) for r in rows):
         street_dims = read_bits(conn)["street"]  # another writer handed out a street's bit since
