@@ -4,7 +4,7 @@ jieba cuts a text into blocks (runs of CJK, letters and digits: its own pattern
 `re_han_default`) and segments each block on its own, so a block's tokens are the
 same whether jieba is given the block or the whole article. The extractor asks
 "is this span a word?" only where a lexicon keyword or a village name was found,
-so only those blocks are segmented, each once.
+so only the stretches of text around those are segmented, each once.
 
 A block is segmented as jieba's `lcut(block, HMM=False)` does it (the most probable path
 through the dictionary words it holds), with its dictionary held in an Aho–Corasick
