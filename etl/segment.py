@@ -13,7 +13,7 @@ prefix at every character, which was most of the extractor's time. The tokens ar
 Most of a block needs no route at all: every path passes its forced cuts (positions no word
 crosses), so the extractor asks only for the stretch between two forced cuts that holds the
 word it asks about (`Segmentation`; some five characters), or for none when a heavy word (a
-place name, a keyword) fills a stretch. `Route` works out a whole block's, for ties and tools.
+place name, a keyword) fills a stretch. A whole block's `route` is worked out for ties and tools.
 """
 from __future__ import annotations
 
@@ -67,12 +67,6 @@ MARGIN = 1e-6
 LONGEST_BLOCK = 5000
 
 
-def crossed(before: str, after: str, followers: dict[str, str]) -> bool:
-    """Whether some token may span the two neighbouring characters: they are two neighbours
-    in a dictionary word, or both ASCII letters and digits (which jieba joins)."""
-    return after in followers.get(before, "") or (before in ASCII_ALNUM and after in ASCII_ALNUM)
-
-
 class Dictionary:
     """A jieba tokenizer's dictionary (its user words included), to segment blocks as its
     `lcut(block, HMM=False)` does. Built once the tokenizer has all its words."""
@@ -118,67 +112,30 @@ class Dictionary:
 
     def spans(self, block: str, offset: int = 0) -> set[tuple[int, int]]:
         """The (start, end) of every token of a block (a `HAN_BLOCK` match), plus `offset`."""
-        route = Route(block, self)
-        route.end_of(0)
-        return {(offset + start, offset + end) for start, end in route.tokens.items()}
+        tokens, _ = route(self, block)
+        return {(offset + start, offset + end) for start, end in tokens.items()}
 
 
-class Route:
-    """jieba's tokens of one block, worked out from its end back only as far as they are asked for.
-
-    A forced cut is a position that no dictionary word crosses (its two neighbours are no two
-    characters of any word) nor a run of ASCII letters and digits (which jieba joins): every
-    path through the block passes it, the most probable one included, and from there that path
-    goes on as the route computed from the block's end. So the tokens after a forced cut need
-    the words after it and the route from the block's end down to it only (the same floats as
-    the whole block's); an earlier position asked for later extends them."""
-
-    __slots__ = ("block", "dictionary", "score", "ends", "cut", "tokens")
-
-    def __init__(self, block: str, dictionary: Dictionary):
-        n = len(block)
-        self.block, self.dictionary = block, dictionary
-        self.score = [0.0] * (n + 1)
-        self.ends = list(range(1, n + 1))
-        self.cut = n  # tokens are known from here to the end
-        self.tokens: dict[int, int] = {}  # start -> end
-
-    def end_of(self, pos: int) -> int | None:
-        """The end of the token that starts at `pos`, if one does."""
-        if pos < self.cut:
-            block, followers = self.block, self.dictionary.followers
-            cut = pos
-            while cut and crossed(block[cut - 1], block[cut], followers):
-                cut -= 1
-            self._extend(cut)
-        return self.tokens.get(pos)
-
-    def _extend(self, cut: int) -> None:
-        """The route and the tokens from `cut` on."""
-        best_path(self.dictionary, self.block, cut, self.cut, self.score, self.ends)
-        self.tokens.update(tokens_between(self.block, cut, self.cut, self.ends))
-        self.cut = cut
-
-
-def best_path(dictionary: Dictionary, block: str, cut: int, stop: int, score: list[float], ends: list[int]
-              ) -> float:
-    """jieba's route through block[cut:stop], from `stop` (whose score is given) back: at each
-    start the most probable word and what follows it (`ends`, `score`), a tie going to the
-    longer word. A character is a word of its own when the dictionary has it, or when no longer
-    word starts there. Returns the narrowest margin by which a word won (inf: no choice)."""
+def route(dictionary: Dictionary, text: str) -> tuple[dict[int, int], float]:
+    """jieba's tokens (start -> end) of `text`, a block or a stretch between two forced cuts,
+    and the narrowest margin by which a word won (inf: no choice). jieba's route, from the end:
+    at each start the most probable word and what follows it, a tie going to the longer word.
+    A character is a word of its own when the dictionary has it, or when no longer word starts
+    there; a run of single ASCII letters and digits is joined into one token."""
     characters, unknown, weights = dictionary.characters, dictionary.unknown, dictionary.weights
     longer: dict[int, list[tuple[int, float]]] = {}
-    between = block if cut == 0 and stop == len(block) else block[cut:stop]  # the words between the cuts
-    for index, start, end in dictionary.words.spans(between):
-        longer.setdefault(cut + start, []).append((cut + end, weights[index]))
-    after, narrowest = score[stop], float("inf")
-    for start in range(stop - 1, cut - 1, -1):
+    for index, start, end in dictionary.words.spans(text):
+        longer.setdefault(start, []).append((end, weights[index]))
+    n = len(text)
+    score, ends = [0.0] * (n + 1), list(range(1, n + 1))
+    after, narrowest = 0.0, float("inf")
+    for start in range(n - 1, -1, -1):
         words = longer.get(start)
         if words is None:
-            after = characters.get(block[start], unknown) + after
+            after = characters.get(text[start], unknown) + after
             score[start] = after
             continue
-        single = characters.get(block[start])
+        single = characters.get(text[start])
         best, end = (float("-inf"), start + 1) if single is None else (single + after, start + 1)
         second = float("-inf")
         for e, weight in words:
@@ -189,16 +146,10 @@ def best_path(dictionary: Dictionary, block: str, cut: int, stop: int, score: li
                 second = value
         narrowest = min(narrowest, best - second)
         score[start], ends[start], after = best, end, best
-    return narrowest
-
-
-def tokens_between(block: str, cut: int, stop: int, ends: list[int]) -> dict[int, int]:
-    """start -> end of the route's tokens from `cut` to `stop`, two forced cuts; jieba joins a
-    run of single ASCII letters and digits into one token."""
-    tokens, pos, run = {}, cut, None
-    while pos < stop:
+    tokens, pos, run = {}, 0, None
+    while pos < n:
         end = ends[pos]
-        if end - pos == 1 and block[pos] in ASCII_ALNUM:
+        if end - pos == 1 and text[pos] in ASCII_ALNUM:
             run = pos if run is None else run
         else:
             if run is not None:
@@ -206,9 +157,9 @@ def tokens_between(block: str, cut: int, stop: int, ends: list[int]) -> dict[int
                 run = None
             tokens[pos] = end
         pos = end
-    if run is not None:  # a forced cut ends a run
-        tokens[run] = stop
-    return tokens
+    if run is not None:
+        tokens[run] = n
+    return tokens, narrowest
 
 
 class Segmentation:
@@ -228,7 +179,7 @@ class Segmentation:
         self.dictionary = dictionary
         self.blocks = [m.span() for m in HAN_BLOCK.finditer(text)]
         self._starts = [s for s, _ in self.blocks]
-        self._routes: dict[int, Route] = {}
+        self._blocks: dict[int, dict[int, int]] = {}  # a block's tokens, where a tie needs them
         self._stretches: dict[int, dict[int, int]] = {}  # a stretch's start -> its tokens
 
     def _block_of(self, pos: int) -> int | None:
@@ -237,21 +188,25 @@ class Segmentation:
         return i if i >= 0 and pos < self.blocks[i][1] else None
 
     def _forced(self, pos: int, first: int, last: int) -> bool:
-        """Whether no token crosses `pos` of the block from `first` to `last`."""
-        return pos in (first, last) or not crossed(self.text[pos - 1], self.text[pos],
-                                                   self.dictionary.followers)
+        """Whether no token crosses `pos` of the block from `first` to `last`: its two
+        neighbours are no two neighbours in a dictionary word, nor both ASCII letters and
+        digits (which jieba joins)."""
+        if pos in (first, last):
+            return True
+        before, after = self.text[pos - 1], self.text[pos]
+        return after not in self.dictionary.followers.get(before, "") and not (
+            before in ASCII_ALNUM and after in ASCII_ALNUM)
 
     def _end_of(self, start: int, i: int) -> int | None:
         """The end of the token that starts at `start` in block `i`, if one does."""
         first, last = self.blocks[i]
-        text, followers = self.text, self.dictionary.followers
         cut = start
-        while cut > first and crossed(text[cut - 1], text[cut], followers):
+        while cut > first and not self._forced(cut, first, last):
             cut -= 1
         tokens = self._stretches.get(cut)
         if tokens is None:
             stop = start + 1
-            while stop < last and crossed(text[stop - 1], text[stop], followers):
+            while stop < last and not self._forced(stop, first, last):
                 stop += 1
             tokens = self._stretches[cut] = self._stretch(i, cut, stop)
         return tokens.get(start)
@@ -260,17 +215,14 @@ class Segmentation:
         """The tokens between two neighbouring forced cuts of block `i`."""
         first, last = self.blocks[i]
         if last - first <= LONGEST_BLOCK:
-            n = stop - cut
-            stretch, score, ends = self.text[cut:stop], [0.0] * (n + 1), list(range(1, n + 1))
-            if best_path(self.dictionary, stretch, 0, n, score, ends) > MARGIN:
-                return {cut + s: cut + e for s, e in tokens_between(stretch, 0, n, ends).items()}
-        route = self._routes.get(i)
-        if route is None:
+            tokens, narrowest = route(self.dictionary, self.text[cut:stop])
+            if narrowest > MARGIN:
+                return {cut + s: cut + e for s, e in tokens.items()}
+        if i not in self._blocks:
             # No HMM: guessing new words adds nothing to finding dictionary words and place names.
-            route = self._routes[i] = Route(self.text[first:last], self.dictionary)
-        route.end_of(cut - first)
-        return {first + s: first + route.tokens[s] for s in range(cut - first, stop - first)
-                if s in route.tokens}
+            tokens, _ = route(self.dictionary, self.text[first:last])
+            self._blocks[i] = {first + s: first + e for s, e in tokens.items()}
+        return {s: e for s, e in self._blocks[i].items() if cut <= s < stop}
 
     def is_token(self, start: int, end: int) -> bool:
         i = self._block_of(start)
