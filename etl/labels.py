@@ -65,7 +65,6 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
     A keyword counts where jieba makes it a whole word, and not inside a place name
     (`masked` spans: 文化西街社区 is no 文化)."""
     scores = {"theme": defaultdict(float), "service": defaultdict(float)}
-    seen: dict[tuple[str, str], int] = defaultdict(int)
     hits: list[tuple[str, LabelHit]] = []
     in_place = _inside(masked)
     counted: dict[str, int] = defaultdict(int)  # keyword -> times it counted
@@ -75,13 +74,10 @@ def labels(text: str, seg: Segmentation, kb: Knowledge, title_end: int, lead_end
         if in_place(start) or not seg.is_token(start, end):
             continue
         counted[word] += 1
+        place = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else 1.0
         for kind, k in kb.keyword_index[word]:
-            seen[(k.key, word)] += 1
-            if seen[(k.key, word)] > REPEAT_CAP:
-                continue
-            place = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else 1.0
             scores[kind][k.key] += k.weight * place
-            if seen[(k.key, word)] == 1:  # evidence: where each keyword is first found
+            if counted[word] == 1:  # evidence: where each keyword is first found
                 hits.append((kind, LabelHit(k.key, word, start, end)))
     themes, services = _choose(scores["theme"], MIN_SCORE["theme"]), _choose(scores["service"], MIN_SCORE["service"])
     return (themes, services, [h for kind, h in hits if kind == "theme" and h.key in themes],
