@@ -187,8 +187,9 @@ class GoldError(ValueError):
     """A records file (a gold) that cannot be scored: what is wrong, where, and what to do."""
 
 
-# The fields of an article record that hold lists (records.md); absent or null is an empty list.
-LIST_FIELDS = ("reporters", "streets_in_text", "communities", "themes", "services", "participants", "quantities")
+# The fields of an article record that hold lists: those scored as sets, and a gold's streets
+# as its text names them (records.md); absent or null is an empty list.
+LIST_FIELDS = (*SET_FIELDS, "streets_in_text")
 FIX = "请检查 --gold：每行一篇文章的 JSON 记录，字段见 records.md"
 FIX_EN = "check --gold: one article record per line as JSON, fields as in records.md"
 
