@@ -40,7 +40,7 @@ from .extract import BulletinRecord
 from .knowledge import load_knowledge
 from .pipeline import ParseOptions, content_hash, could_not_parse, given_issue, parse_bytes, read_file
 from .read import ReadError
-from .store import Article, Bulletin, grams, make_engine, store_bulletin
+from .store import Article, Bulletin, grams, make_engine
 from .store.engine import writing
 from .store.summaries import Changes
 from .store.write import Written, display_name, source_of, unchanged_reason, write_bulletin, write_pending
@@ -231,17 +231,6 @@ def _first_failure(error: DBAPIError) -> DBAPIError:
     return first
 
 
-def process_job(engine: Engine, job: Job, synthetic: bool) -> FileOutcome:
-    """Parse one file and store it in a transaction of its own (a worker's way); what
-    happened, as an outcome. StoreError when the store itself cannot be written."""
-    record = parsed(job)
-    if isinstance(record, FileOutcome):
-        return record
-    written = retried(lambda: refusing(job, lambda: store_bulletin(engine, record, job.digest, synthetic,
-                                                                     source=job.source)))
-    return written_outcome(job, record, written)
-
-
 class _BulletinFailed(Exception):
     """A bulletin of a batch written without savepoints failed (its index in the batch, how)."""
 
@@ -327,10 +316,6 @@ _worker_engine: Engine | None = None
 def _start_worker(url: str) -> None:
     global _worker_engine
     _worker_engine = make_engine(url)
-
-
-def _worker_job(job: Job, synthetic: bool) -> FileOutcome:
-    return process_job(_worker_engine, job, synthetic)
 
 
 def _worker_batch(jobs: list[Job], synthetic: bool) -> list[FileOutcome]:
@@ -545,7 +530,7 @@ def ingest_paths(engine: Engine, paths: Iterable[Item], workers: int = 1,
         for index, job in suspects:
             with new_pool(1) as alone:
                 try:
-                    outcome = alone.submit(_worker_job, job, synthetic).result()
+                    (outcome,) = alone.submit(_worker_batch, [job], synthetic).result()
                     if outcome.status == "unchanged" and job.digest not in known:
                         # Its worker stored it, and the pool broke before it said so.
                         outcome = _stored_by_this_ingest(engine, job)
