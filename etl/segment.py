@@ -39,9 +39,6 @@ class Phrases:
         self.words = list(dict.fromkeys(words))
         self._automaton = ahocorasick_rs.AhoCorasick(self.words) if self.words else None
 
-    def __len__(self) -> int:
-        return len(self.words)
-
     def spans(self, text: str) -> list[tuple[int, int, int]]:
         """(word's index, start, end) of every occurrence."""
         return self._automaton.find_matches_as_indexes(text, overlapping=True) if self._automaton else []
