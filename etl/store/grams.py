@@ -17,7 +17,6 @@ texts added at the transaction's end (`Pending`).
 """
 from __future__ import annotations
 
-
 import numpy as np
 from sqlalchemy import (Column, ForeignKey, Integer, MetaData, Table, cast, column, delete, insert, literal, select,
                         text, union)
